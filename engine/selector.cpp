@@ -1,0 +1,485 @@
+// engine/selector.cpp — compiling selector ASTs into matchers; the glob matcher.
+#include "engine/selector.hpp"
+
+#include <regex.h>
+
+#include <charconv>
+#include <cstring>
+
+#include "grammar/selector.hpp"
+#include "kstatsql/error.hpp"
+
+namespace kstatsql::engine {
+
+// ---------------------------------------------------------------------------
+// Glob
+
+namespace {
+
+constexpr std::size_t npos = std::string_view::npos;
+
+bool is_alpha(unsigned char c) noexcept { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+bool is_digit(unsigned char c) noexcept { return c >= '0' && c <= '9'; }
+
+// ASCII character classes, so matching does not depend on the locale.
+bool in_class(std::string_view cls, unsigned char c) noexcept {
+  const bool upper = c >= 'A' && c <= 'Z';
+  const bool lower = c >= 'a' && c <= 'z';
+  const bool digit = is_digit(c);
+  const bool graph = c > 0x20 && c < 0x7F;
+  if (cls == "alpha") return upper || lower;
+  if (cls == "digit") return digit;
+  if (cls == "alnum") return upper || lower || digit;
+  if (cls == "upper") return upper;
+  if (cls == "lower") return lower;
+  if (cls == "space") return c == ' ' || (c >= '\t' && c <= '\r');
+  if (cls == "blank") return c == ' ' || c == '\t';
+  if (cls == "punct") return graph && !upper && !lower && !digit;
+  if (cls == "print") return graph || c == ' ';
+  if (cls == "graph") return graph;
+  if (cls == "cntrl") return c < 0x20 || c == 0x7F;
+  if (cls == "xdigit") return digit || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+  return false;
+}
+
+// Length of a "[:name:]" at pat[i], or 0. Mirrors grammar sel::char_class.
+std::size_t class_length(std::string_view pat, std::size_t i) noexcept {
+  if (i + 1 >= pat.size() || pat[i] != '[' || pat[i + 1] != ':') return 0;
+  std::size_t j = i + 2;
+  while (j < pat.size() && is_alpha(static_cast<unsigned char>(pat[j]))) ++j;
+  if (j == i + 2 || j + 1 >= pat.size() || pat[j] != ':' || pat[j + 1] != ']') return 0;
+  return j + 2 - i;
+}
+
+// One bracket-expression element character at pat[i] (maybe escaped); advances i.
+unsigned char bracket_char(std::string_view pat, std::size_t& i, bool escapes) noexcept {
+  if (escapes && pat[i] == '\\' && i + 1 < pat.size()) {
+    i += 2;
+    return static_cast<unsigned char>(pat[i - 1]);
+  }
+  return static_cast<unsigned char>(pat[i++]);
+}
+
+// The bracket expression starting at pat[p] == '['. Returns the index just
+// past its ']' and sets `matched`, or npos when there is no closing ']' (the
+// '[' is then an ordinary character). Where it ends agrees with the grammar's
+// sel::bracket rule, so ':' protection and matching see the same brackets.
+std::size_t match_bracket(std::string_view pat, std::size_t p, unsigned char c, bool escapes,
+                          bool& matched) noexcept {
+  std::size_t i = p + 1;
+  bool negate = false;
+  if (i < pat.size() && (pat[i] == '!' || pat[i] == '^')) {
+    negate = true;
+    ++i;
+  }
+  bool found = false;
+  bool first = true;
+  while (i < pat.size()) {
+    if (pat[i] == ']' && !first) {
+      matched = found != negate;
+      return i + 1;
+    }
+    first = false;
+    if (const std::size_t n = class_length(pat, i); n != 0) {
+      found = found || in_class(pat.substr(i + 2, n - 4), c);
+      i += n;
+      continue;
+    }
+    const unsigned char lo = bracket_char(pat, i, escapes);
+    // A range "lo-hi"; a '-' before ']' or before a [:class:] is literal.
+    if (i + 1 < pat.size() && pat[i] == '-' && pat[i + 1] != ']' && class_length(pat, i + 1) == 0) {
+      ++i;
+      const unsigned char hi = bracket_char(pat, i, escapes);
+      found = found || (lo <= c && c <= hi);
+      continue;
+    }
+    found = found || c == lo;
+  }
+  return npos;
+}
+
+}  // namespace
+
+bool glob_match(std::string_view pat, std::string_view s, bool escapes, bool leading_dir) noexcept {
+  // Iterative matching with backtracking to the last '*' only: every other
+  // token matches exactly one character, so that is sufficient. O(|pat|·|s|).
+  std::size_t p = 0, t = 0;
+  std::size_t star_p = npos, star_t = 0;
+  for (;;) {
+    if (p < pat.size()) {
+      const char pc = pat[p];
+      if (pc == '*') {
+        star_p = ++p;
+        star_t = t;
+        continue;
+      }
+      if (t < s.size()) {
+        const auto c = static_cast<unsigned char>(s[t]);
+        bool ok = false;
+        std::size_t next = p + 1;
+        if (pc == '?') {
+          ok = true;
+        } else if (pc == '[') {
+          bool m = false;
+          if (const std::size_t e = match_bracket(pat, p, c, escapes, m); e != npos) {
+            ok = m;
+            next = e;
+          } else {
+            ok = c == '[';
+          }
+        } else if (pc == '\\' && escapes && p + 1 < pat.size()) {
+          ok = c == static_cast<unsigned char>(pat[p + 1]);
+          next = p + 2;
+        } else {
+          ok = c == static_cast<unsigned char>(pc);
+        }
+        if (ok) {
+          p = next;
+          ++t;
+          continue;
+        }
+      }
+    } else if (t == s.size() || (leading_dir && s[t] == '/')) {
+      return true;
+    }
+    if (star_p == npos || star_t >= s.size()) return false;
+    p = star_p;
+    t = ++star_t;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Regex
+
+namespace detail {
+
+class Regex {
+ public:
+  // Compiles `body` (REG_EXTENDED|REG_NOSUB). On failure sets `error` to the
+  // regerror text and leaves the object unusable (ok() false).
+  Regex(const std::string& body, std::string& error) {
+    const int rc = regcomp(&re_, body.c_str(), REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+      char buf[256];
+      regerror(rc, &re_, buf, sizeof buf);
+      error = buf;
+      return;  // regcomp frees its own state on failure
+    }
+    ok_ = true;
+  }
+  ~Regex() {
+    if (ok_) regfree(&re_);
+  }
+  Regex(const Regex&) = delete;
+  Regex& operator=(const Regex&) = delete;
+
+  bool ok() const noexcept { return ok_; }
+
+  // Unanchored search of the whole of `s`.
+  bool search(std::string_view s) const noexcept {
+#ifdef REG_STARTEND
+    // REG_STARTEND bounds the subject by pmatch[0], so no NUL is needed and
+    // embedded NULs are part of the subject (glibc, the BSDs, illumos).
+    regmatch_t m[1];
+    m[0].rm_so = 0;
+    m[0].rm_eo = static_cast<regoff_t>(s.size());
+    return regexec(&re_, s.data() != nullptr ? s.data() : "", 0, m, REG_STARTEND) == 0;
+#else
+    // Otherwise copy to a NUL-terminated buffer; kstat names are <= 31 bytes.
+    char buf[256];
+    if (s.size() < sizeof buf) {
+      std::memcpy(buf, s.data(), s.size());
+      buf[s.size()] = '\0';
+      return regexec(&re_, buf, 0, nullptr, 0) == 0;
+    }
+    return regexec(&re_, std::string(s).c_str(), 0, nullptr, 0) == 0;
+#endif
+  }
+
+ private:
+  regex_t re_{};
+  bool ok_ = false;
+};
+
+}  // namespace detail
+
+namespace {
+
+// Compiles an RE body; on failure returns null and sets `error`.
+std::shared_ptr<const detail::Regex> compile_regex(std::string_view body, std::string& error) {
+  if (body.find('\0') != npos) {
+    error = "NUL byte in regular expression";
+    return nullptr;
+  }
+  auto re = std::make_shared<const detail::Regex>(std::string(body), error);
+  if (!re->ok()) return nullptr;
+  return re;
+}
+
+bool has_glob_syntax(std::string_view text) noexcept {
+  return text.find_first_of("*?[\\") != npos;
+}
+
+// The instance as kstat(8) sees it: its decimal string, in a caller buffer.
+std::string_view decimal(std::int64_t v, char (&buf)[24]) noexcept {
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return {buf, static_cast<std::size_t>(r.ptr - buf)};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Pattern
+
+Pattern Pattern::glob(std::string_view text, bool escapes, bool leading_dir) {
+  Pattern p;
+  p.escapes_ = escapes;
+  p.leading_dir_ = leading_dir;
+  if (text.empty() || text == "*") return p;
+  p.text_ = std::string(text);
+  // With leading_dir even a plain string matches more than itself ("a" matches "a/b").
+  const bool special = escapes ? has_glob_syntax(text) : text.find_first_of("*?[") != npos;
+  p.kind_ = special || leading_dir ? Kind::glob : Kind::literal;
+  return p;
+}
+
+Pattern Pattern::regex(std::string_view body) {
+  std::string error;
+  Pattern p;
+  p.re_ = compile_regex(body, error);
+  if (!p.re_) {
+    throw Error(Errc::parse, "selector: bad regular expression /" + std::string(body) + "/: " + error);
+  }
+  p.kind_ = Kind::regex;
+  p.text_ = std::string(body);
+  return p;
+}
+
+Pattern Pattern::compile(std::string_view text) {
+  if (text.size() >= 2 && text.front() == '/' && text.back() == '/') {
+    return regex(text.substr(1, text.size() - 2));
+  }
+  return glob(text);
+}
+
+bool Pattern::matches(std::string_view s) const noexcept {
+  switch (kind_) {
+    case Kind::any: return true;
+    case Kind::literal: return s == text_;
+    case Kind::glob: return glob_match(text_, s, escapes_, leading_dir_);
+    case Kind::regex: return re_->search(s);
+  }
+  return false;
+}
+
+std::optional<std::string_view> Pattern::literal() const noexcept {
+  if (kind_ != Kind::literal) return std::nullopt;
+  return std::string_view(text_);
+}
+
+std::string Pattern::to_string() const {
+  switch (kind_) {
+    case Kind::any: return "*";
+    case Kind::regex: return "/" + text_ + "/";
+    default: return text_;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Selector
+
+namespace {
+
+using grammar::FieldKind;
+using grammar::SelectorField;
+
+Pattern compile_field(const SelectorField& f, std::string_view spec, bool openbsd) {
+  switch (f.kind) {
+    case FieldKind::any:
+    case FieldKind::number: return Pattern{};
+    case FieldKind::glob: return openbsd ? Pattern::glob(f.text, false, true) : Pattern::glob(f.text);
+    case FieldKind::regex: break;
+  }
+  try {
+    return Pattern::regex(f.text);
+  } catch (const Error& e) {
+    // Re-issue with the caret under the field.
+    std::string_view what = e.what();
+    what.remove_prefix(std::string_view("selector: ").size());
+    throw Error(Errc::parse, grammar::format_caret(what, spec, f.offset));
+  }
+}
+
+// A literal instance pattern: its value when the text is exactly the decimal
+// string of an int64; otherwise no instance's decimal string equals it.
+std::optional<std::int64_t> canonical_int(std::string_view text) noexcept {
+  std::int64_t v = 0;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size()) return std::nullopt;
+  char buf[24];
+  if (decimal(v, buf) != text) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+Selector Selector::parse(std::string_view spec, SelectorMode mode) {
+  const bool openbsd = mode == SelectorMode::openbsd;
+  const grammar::SelectorAst ast = grammar::parse_selector(
+      spec, openbsd ? grammar::SelectorMode::openbsd : grammar::SelectorMode::illumos);
+  Selector s;
+  s.mode_ = mode;
+  s.module_ = compile_field(ast.fields[grammar::kModule], spec, openbsd);
+  s.instance_ = compile_field(ast.fields[grammar::kInstance], spec, openbsd);
+  s.name_ = compile_field(ast.fields[grammar::kName], spec, openbsd);
+  if (openbsd) {
+    const auto& inst = ast.fields[grammar::kInstance];
+    const auto& unit = ast.fields[grammar::kStatistic];
+    if (inst.kind == FieldKind::number) s.instance_num_ = inst.number;
+    if (unit.kind == FieldKind::number) s.unit_ = unit.number;
+    return s;
+  }
+  s.statistic_ = compile_field(ast.fields[grammar::kStatistic], spec, openbsd);
+  if (auto lit = s.instance_.literal()) {
+    s.instance_num_ = canonical_int(*lit);
+    s.instance_never_ = !s.instance_num_;
+  }
+  return s;
+}
+
+Selector Selector::from_patterns(std::string_view module, std::string_view instance,
+                                 std::string_view name, std::string_view statistic) {
+  Selector s;
+  s.module_ = Pattern::compile(module);
+  s.instance_ = Pattern::compile(instance);
+  s.name_ = Pattern::compile(name);
+  s.statistic_ = Pattern::compile(statistic);
+  if (auto lit = s.instance_.literal()) {
+    s.instance_num_ = canonical_int(*lit);
+    s.instance_never_ = !s.instance_num_;
+  }
+  return s;
+}
+
+bool Selector::matches_kstat(std::string_view module, std::int64_t instance,
+                             std::string_view name) const noexcept {
+  if (instance_num_) {
+    if (*instance_num_ != instance) return false;
+  } else if (instance_never_) {
+    return false;
+  } else if (instance_.kind() != Pattern::Kind::any) {
+    char buf[24];
+    if (!instance_.matches(decimal(instance, buf))) return false;
+  }
+  return module_.matches(module) && name_.matches(name);
+}
+
+bool Selector::matches_statistic(std::string_view stat) const noexcept {
+  return statistic_.matches(stat);
+}
+
+bool Selector::matches(const KstatHeader& h) const noexcept {
+  if (unit_ && *unit_ != h.unit) return false;
+  return matches_kstat(h.module, h.instance, h.name);
+}
+
+std::optional<std::string_view> Selector::literal_statistic() const noexcept {
+  return statistic_.literal();
+}
+
+std::string Selector::to_string() const {
+  if (mode_ == SelectorMode::illumos) {
+    return module_.to_string() + ":" + instance_.to_string() + ":" + name_.to_string() + ":" +
+           statistic_.to_string();
+  }
+  if (module_.kind() == Pattern::Kind::any && !instance_num_ && !unit_) return name_.to_string();
+  auto num = [](const std::optional<std::int64_t>& v) {
+    return v ? std::to_string(*v) : std::string();
+  };
+  return module_.to_string() + ":" + num(instance_num_) + ":" + name_.to_string() + ":" + num(unit_);
+}
+
+// ---------------------------------------------------------------------------
+// SelectorSet
+
+SelectorSet SelectorSet::parse(std::span<const std::string_view> specs, SelectorMode mode) {
+  SelectorSet set;
+  set.selectors_.reserve(specs.size());
+  for (std::string_view spec : specs) set.add(Selector::parse(spec, mode));
+  return set;
+}
+
+SelectorSet SelectorSet::parse(std::span<const std::string> specs, SelectorMode mode) {
+  SelectorSet set;
+  set.selectors_.reserve(specs.size());
+  for (const std::string& spec : specs) set.add(Selector::parse(spec, mode));
+  return set;
+}
+
+bool SelectorSet::matches_kstat(std::string_view module, std::int64_t instance,
+                                std::string_view name) const noexcept {
+  if (selectors_.empty()) return true;
+  for (const Selector& s : selectors_) {
+    if (s.matches_kstat(module, instance, name)) return true;
+  }
+  return false;
+}
+
+bool SelectorSet::matches(const KstatHeader& h) const noexcept {
+  if (selectors_.empty()) return true;
+  for (const Selector& s : selectors_) {
+    if (s.matches(h)) return true;
+  }
+  return false;
+}
+
+bool SelectorSet::matches_statistic(std::string_view module, std::int64_t instance,
+                                    std::string_view name, std::string_view stat) const noexcept {
+  if (selectors_.empty()) return true;
+  for (const Selector& s : selectors_) {
+    if (s.matches_kstat(module, instance, name) && s.matches_statistic(stat)) return true;
+  }
+  return false;
+}
+
+bool SelectorSet::matches_statistic(const KstatHeader& h, std::string_view stat) const noexcept {
+  if (selectors_.empty()) return true;
+  for (const Selector& s : selectors_) {
+    if (s.matches(h) && s.matches_statistic(stat)) return true;
+  }
+  return false;
+}
+
+namespace {
+template <typename Get>
+std::optional<std::vector<std::string_view>> literals(const std::vector<Selector>& sels, Get get) {
+  if (sels.empty()) return std::nullopt;
+  std::vector<std::string_view> out;
+  out.reserve(sels.size());
+  for (const Selector& s : sels) {
+    auto lit = get(s);
+    if (!lit) return std::nullopt;
+    out.push_back(*lit);
+  }
+  return out;
+}
+}  // namespace
+
+std::optional<std::vector<std::string_view>> SelectorSet::literal_modules() const {
+  return literals(selectors_, [](const Selector& s) { return s.literal_module(); });
+}
+
+std::optional<std::vector<std::string_view>> SelectorSet::literal_names() const {
+  return literals(selectors_, [](const Selector& s) { return s.literal_name(); });
+}
+
+std::string SelectorSet::to_string() const {
+  std::string out;
+  for (const Selector& s : selectors_) {
+    if (!out.empty()) out += ' ';
+    out += s.to_string();
+  }
+  return out;
+}
+
+}  // namespace kstatsql::engine

@@ -1,0 +1,75 @@
+// engine/source.hpp — where kstats come from.
+//
+// A Source lists kstat headers cheaply (enumerate) and reads one kstat's data
+// on demand (read). The Snapshot layer calls enumerate once per generation at
+// most (only when changed() says the set changed) and read at most once per
+// kstat per generation, and only for kstats a query needs.
+//
+// Thread-safety: a Source is NOT thread-safe. The Session that owns it
+// serialises every call with one mutex (see snapshot.hpp).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/arena.hpp"
+#include "engine/kstat.hpp"
+
+namespace kstatsql::engine {
+
+class Source {
+ public:
+  virtual ~Source() = default;
+
+  // Human-readable origin, used in error messages: "live Linux (/proc, /sys)",
+  // "dump.txt (kstat -p text)".
+  virtual std::string description() const = 0;
+
+  // True when the set of kstats may differ from the last enumerate() (always
+  // true before the first). Sources that cannot tell cheaply return true.
+  virtual bool changed() = 0;
+
+  // Called once at the start of every generation, before enumerate/read.
+  // Live sources drop per-generation caches here (e.g. /proc/stat text).
+  virtual void begin_generation() {}
+
+  // Appends one header per visible kstat. Strings must stay valid while the
+  // source lives: copy them into `arena` (owned by the header set) or point
+  // into the source's own immutable storage. Throws Error on whole-source
+  // failure (e.g. /proc not mounted).
+  virtual void enumerate(Arena& arena, std::vector<KstatHeader>& out) = 0;
+
+  // Fills `out` for one kstat previously enumerated. Data goes into `arena`
+  // (owned by the generation) or points into the source's immutable storage.
+  // A per-kstat failure is recorded in out.err/out.error (copied into the
+  // arena), never thrown. Throws only when the whole source is unusable.
+  virtual void read(const KstatHeader& header, Arena& arena, KstatData& out) = 0;
+};
+
+// Opens a source from a spec:
+//   "live"          this machine's kernel (the live source compiled for this OS)
+//   "procfs:DIR"    Linux live source over a recorded tree DIR/proc and DIR/sys
+//   anything else   a file; its format is detected from its content
+// Throws Error naming the spec when it cannot be opened.
+std::shared_ptr<Source> open_source(const std::string& spec);
+
+// The live source of this OS. Linux: roots default to "/proc" and "/sys".
+std::shared_ptr<Source> make_live_source();
+std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys_root);
+
+// File sources (engine/source_file*.cpp). Detects the format from content:
+// `kstat -p` text, `kstat -j` JSON. Throws Error naming file and line.
+std::shared_ptr<Source> open_file_source(const std::string& path);
+
+// Helpers shared by sources: present an io / intr / timer record as the
+// named statistics kstat(8) prints for it, allocated in `arena`.
+std::span<const NamedStat> io_as_named(const IoStats& io, Arena& arena);
+std::span<const NamedStat> intr_as_named(const IntrStats& intr, Arena& arena);
+std::span<const NamedStat> timers_as_named(std::span<const TimerStat> timers, Arena& arena);
+
+// Records an errno-style failure on `out`, with the message copied into arena.
+void set_read_error(KstatData& out, Arena& arena, int err, std::string_view message);
+
+}  // namespace kstatsql::engine

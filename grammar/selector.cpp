@@ -1,0 +1,208 @@
+// grammar/selector.cpp — messages keyed by rule, AST-building actions and the
+// parse_selector() entry for the selector rules in selector.hpp.
+#include "grammar/selector.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <system_error>
+
+#include "kstatsql/error.hpp"
+
+namespace kstatsql::grammar {
+namespace {
+
+namespace pegtl = tao::pegtl;
+using namespace sel;
+
+// Error messages, keyed by rule (the json_errors pattern of PEGTL 3.2.7). A
+// rule with a message turns its local failure into a parse error, so only
+// rules that are "must" points get one; must_if's static_assert checks that
+// every must point has one.
+template <typename Rule>
+inline constexpr const char* error_message = nullptr;
+
+template <> inline constexpr auto error_message<illumos_end> =
+    "too many fields (at most module:instance:name:statistic)";
+template <> inline constexpr auto error_message<ob_instance> =
+    "instance must be a decimal number or empty";
+template <> inline constexpr auto error_message<ob_sep> =
+    "expected provider:instance:name:unit (4 fields) or a bare name (1 field)";
+template <> inline constexpr auto error_message<ob_name> = "expected a name glob";
+template <> inline constexpr auto error_message<ob_unit> = "unit must be a decimal number or empty";
+template <> inline constexpr auto error_message<ob_end> =
+    "too many fields (at most provider:instance:name:unit)";
+
+struct Errors {
+  template <typename Rule>
+  static constexpr auto message = error_message<Rule>;
+};
+
+template <typename Rule>
+using control = pegtl::must_if<Errors>::control<Rule>;
+
+// Actions fill the AST. Every rule that carries an action only succeeds where
+// the enclosing rule can no longer backtrack, so no action ever has to be
+// undone.
+struct State {
+  SelectorAst& ast;
+  std::size_t index = 0;  // illumos: the field being parsed
+};
+
+template <typename Rule>
+struct action : pegtl::nothing<Rule> {};
+
+template <typename Input>
+SelectorField glob_or_any(const Input& in) {
+  SelectorField f;
+  f.text = in.string();
+  f.kind = f.text.empty() ? FieldKind::any : FieldKind::glob;
+  f.offset = in.position().byte;
+  return f;
+}
+
+template <typename Input>
+std::int64_t to_number(const Input& in, const char* what) {
+  std::int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(in.begin(), in.end(), v);
+  if (ec != std::errc() || ptr != in.end()) {
+    throw pegtl::parse_error(std::string(what) + " number is too large", in);
+  }
+  return v;
+}
+
+template <>
+struct action<field_sep> {
+  static void apply0(State& st) { ++st.index; }
+};
+
+template <>
+struct action<glob_field> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.ast.fields[st.index] = glob_or_any(in);
+  }
+};
+
+template <>
+struct action<regex_field> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    SelectorField& f = st.ast.fields[st.index];
+    f.kind = FieldKind::regex;
+    f.text.assign(in.begin() + 1, in.end() - 1);  // strip the slashes
+    f.offset = in.position().byte;
+  }
+};
+
+template <>
+struct action<illumos_end> {
+  static void apply0(State& st) { st.ast.written = st.index + 1; }
+};
+
+template <>
+struct action<ob_first> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.ast.fields[kModule] = glob_or_any(in);
+  }
+};
+
+template <>
+struct action<ob_single> {
+  static void apply0(State& st) {
+    st.ast.fields[kName] = std::move(st.ast.fields[kModule]);
+    st.ast.fields[kModule] = SelectorField{};
+    st.ast.written = 1;
+  }
+};
+
+template <>
+struct action<ob_name> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.ast.fields[kName] = glob_or_any(in);
+  }
+};
+
+template <typename Input>
+SelectorField number_field(const Input& in, const char* what) {
+  SelectorField f;
+  f.kind = FieldKind::number;
+  f.text = in.string();
+  f.number = to_number(in, what);
+  f.offset = in.position().byte;
+  return f;
+}
+
+template <>
+struct action<ob_instance_number> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.ast.fields[kInstance] = number_field(in, "instance");
+  }
+};
+
+template <>
+struct action<ob_unit_number> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.ast.fields[kStatistic] = number_field(in, "unit");
+  }
+};
+
+template <>
+struct action<ob_end> {
+  static void apply0(State& st) { st.ast.written = 4; }
+};
+
+// Offsets of empty fields are where they would start; fill them so that
+// engine errors can point at any field.
+void fill_empty_offsets(SelectorAst& ast, std::size_t spec_size) {
+  for (std::size_t i = 1; i < ast.fields.size(); ++i) {
+    SelectorField& f = ast.fields[i];
+    if (f.kind == FieldKind::any && f.offset == 0) {
+      f.offset = std::min(spec_size, ast.fields[i - 1].offset + ast.fields[i - 1].text.size() + 1);
+    }
+  }
+}
+
+}  // namespace
+
+std::string format_caret(std::string_view what, std::string_view spec, std::size_t offset) {
+  std::string out = "selector: ";
+  out.append(what);
+  out += "\n  ";
+  std::size_t column = 0;
+  for (std::size_t i = 0; i < spec.size(); ++i) {
+    const auto c = static_cast<unsigned char>(spec[i]);
+    const bool continuation = (c & 0xC0) == 0x80;
+    out += (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c);
+    if (i < offset && !continuation) ++column;
+  }
+  out += "\n  ";
+  out.append(column, ' ');
+  out += '^';
+  return out;
+}
+
+SelectorAst parse_selector(std::string_view spec, SelectorMode mode) {
+  SelectorAst ast;
+  ast.mode = mode;
+  State st{ast};
+  pegtl::memory_input in(spec.data(), spec.size(), "selector");
+  try {
+    const bool ok = mode == SelectorMode::illumos
+                        ? pegtl::parse<illumos_selector, action, control>(in, st)
+                        : pegtl::parse<openbsd_selector, action, control>(in, st);
+    if (!ok) {  // unreachable with these rules; kept so a grammar change cannot pass silently
+      throw Error(Errc::parse, format_caret("cannot parse selector", spec, 0));
+    }
+  } catch (const pegtl::parse_error& e) {
+    const std::size_t offset = e.positions().empty() ? 0 : e.positions().front().byte;
+    throw Error(Errc::parse, format_caret(e.message(), spec, offset));
+  }
+  fill_empty_offsets(ast, spec.size());
+  return ast;
+}
+
+}  // namespace kstatsql::grammar

@@ -1,0 +1,75 @@
+// tests/support/ticking_source.hpp — a live-like source for snapshot tests.
+//
+// N kstats "tick:I:kI" whose one statistic "value" equals the number of
+// begin_generation() calls so far, and whose string statistic "label" is a
+// fresh arena string "gen-<G>" per read. Counts every call, can add a kstat
+// (changed() then reports true) and can make one kstat fail.
+#pragma once
+
+#include <cerrno>
+#include <string>
+
+#include "engine/source.hpp"
+
+namespace kstatsql::test {
+
+class TickingSource : public engine::Source {
+ public:
+  explicit TickingSource(int n) : n_(n) {}
+  std::string description() const override { return "ticking test source"; }
+  bool changed() override { return changed_; }
+  void begin_generation() override { ++generation_; }
+  void enumerate(engine::Arena& arena, std::vector<engine::KstatHeader>& out) override {
+    ++enumerations;
+    changed_ = false;
+    for (int i = 0; i < n_; ++i) {
+      engine::KstatHeader h;
+      h.module = arena.copy("tick");
+      h.instance = i;
+      h.name = arena.copy("k" + std::to_string(i));
+      h.klass = arena.copy(i % 2 ? "odd" : "even");
+      h.id = i + 1;
+      h.cookie = static_cast<std::uint64_t>(i);
+      out.push_back(h);
+    }
+  }
+  void read(const engine::KstatHeader& h, engine::Arena& arena, engine::KstatData& out) override {
+    ++reads;
+    if (static_cast<int>(h.cookie) == failing) {
+      engine::set_read_error(out, arena, ENXIO, "tick:" + std::to_string(h.instance) + ": vanished");
+      return;
+    }
+    auto* st = arena.make_array<engine::NamedStat>(2);
+    std::string_view vname = arena.copy("value");
+    st[0].name = vname.data();
+    st[0].name_len = static_cast<std::uint32_t>(vname.size());
+    st[0].type = engine::ValueType::uint64;
+    st[0].v.u = static_cast<std::uint64_t>(generation_);
+    std::string_view lname = arena.copy("label");
+    std::string_view label = arena.copy("gen-" + std::to_string(generation_));
+    st[1].name = lname.data();
+    st[1].name_len = static_cast<std::uint32_t>(lname.size());
+    st[1].type = engine::ValueType::string;
+    st[1].v.s = label.data();
+    st[1].str_len = static_cast<std::uint32_t>(label.size());
+    out.named = {st, 2};
+    out.snaptime = generation_;
+    out.ndata = 2;
+  }
+
+  void grow() {
+    ++n_;
+    changed_ = true;
+  }
+
+  int enumerations = 0;
+  int reads = 0;
+  int failing = -1;
+
+ private:
+  int n_;
+  int generation_ = 0;
+  bool changed_ = true;
+};
+
+}  // namespace kstatsql::test

@@ -1,0 +1,88 @@
+/*
+** kstat — the catalog: one row per kstat visible from the current source.
+**
+**   SELECT module, instance, name, class, type FROM kstat WHERE class = 'disk';
+**   -- one row per disk: sd|0|sd0|disk|io ...
+**   SELECT count(*) FROM kstat;            -- never reads any kstat's data
+**   SELECT module, instance, name, error FROM kstat WHERE error IS NOT NULL;
+**
+** Columns: module, instance, name, class (key columns: =, IN, GLOB, LIKE are
+** pushed down), type ('raw', 'named', 'intr', 'io', 'timer'), id (ks_kid or
+** a synthetic id), crtime (creation time, ns), snaptime (time of this
+** generation's read, ns), ndata, data_size (as read), error (NULL, or why
+** the kstat could not be read in this generation).
+**
+** HOW IT WORKS: rows come from the generation's header list, which is built
+** without reading data. The last four columns read the kstat (once per
+** generation); a query that does not use them reads nothing.
+*/
+#include "vtab/tables.hpp"
+
+namespace kstatsql::vtab {
+
+namespace {
+
+enum class Col : int { module, instance, name, klass, type, id, crtime, snaptime, ndata, data_size, error };
+
+constexpr int M = static_cast<int>(engine::KeyCol::module);
+constexpr int I = static_cast<int>(engine::KeyCol::instance);
+constexpr int N = static_cast<int>(engine::KeyCol::name);
+constexpr int C = static_cast<int>(engine::KeyCol::klass);
+
+const Column kColumns[] = {
+    {"module", "TEXT", "kstat module (illumos ks_module; OpenBSD provider)", M, false},
+    {"instance", "INTEGER", "instance number", I, false},
+    {"name", "TEXT", "kstat name", N, false},
+    {"class", "TEXT", "kstat class (disk, net, misc, partition, ...)", C, false},
+    {"type", "TEXT", "kstat type: raw, named, intr, io or timer", -1, false},
+    {"id", "INTEGER", "kstat id (ks_kid), or a synthetic id for sources without one", -1, false},
+    {"crtime", "INTEGER", "creation time in nanoseconds (gethrtime / CLOCK_MONOTONIC)", -1, false},
+    {"snaptime", "INTEGER", "time of this generation's read in nanoseconds; NULL if it failed", -1, true},
+    {"ndata", "INTEGER", "number of data records (named statistics, timers, ...)", -1, true},
+    {"data_size", "INTEGER", "size of the kstat's data in bytes", -1, true},
+    {"error", "TEXT", "why the kstat could not be read in this generation, or NULL", -1, true},
+};
+
+}  // namespace
+
+const TableSpec KstatTable::spec = {
+    "kstat", "one row per kstat: identity, type and read status (the catalog)", kColumns,
+    static_cast<int>(std::size(kColumns)), 1.0};
+
+void KstatTable::first(Cursor& c) { c.eof = c.k >= c.kstats.size(); }
+
+void KstatTable::next(Cursor& c) {
+  ++c.k;
+  c.eof = c.k >= c.kstats.size();
+}
+
+void KstatTable::column(Cursor& c, sqlite3_context* ctx, int col) {
+  const engine::KstatHeader& h = c.header();
+  switch (static_cast<Col>(col)) {
+    case Col::type: sqlite3_result_text(ctx, engine::type_name(h.type), -1, SQLITE_STATIC); return;
+    case Col::id: sqlite3_result_int64(ctx, h.id); return;
+    case Col::crtime: sqlite3_result_int64(ctx, h.crtime); return;
+    case Col::snaptime:
+    case Col::ndata:
+    case Col::data_size:
+    case Col::error: {
+      const engine::KstatData& d = c.gen->data(c.index());
+      if (static_cast<Col>(col) == Col::error) {
+        if (d.ok()) sqlite3_result_null(ctx); else result_text(ctx, d.error);
+      } else if (!d.ok()) {
+        sqlite3_result_null(ctx);
+      } else if (static_cast<Col>(col) == Col::snaptime) {
+        sqlite3_result_int64(ctx, d.snaptime);
+      } else if (static_cast<Col>(col) == Col::ndata) {
+        sqlite3_result_int64(ctx, d.ndata);
+      } else {
+        sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(d.data_size));
+      }
+      return;
+    }
+    default:
+      result_identity(ctx, h, col);
+  }
+}
+
+}  // namespace kstatsql::vtab

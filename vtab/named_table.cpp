@@ -1,0 +1,97 @@
+/*
+** named — one row per statistic: everything `kstat -p` prints, as rows.
+**
+**   SELECT value FROM named
+**    WHERE module = 'unix' AND instance = 0 AND name = 'system_misc'
+**      AND statistic = 'nproc';                    -- reads exactly one kstat
+**   SELECT module, count(*) FROM named GROUP BY module;
+**   SELECT instance, statistic, value FROM named
+**    WHERE module = 'cpu' AND name = 'sys' AND statistic GLOB 'cpu_nsec_*';
+**
+** Columns: module, instance, name, class, statistic (key columns: =, IN,
+** GLOB, LIKE pushed down), type (char, int32, uint32, int64, uint64, string,
+** hrtime, ...; see README), value, unit (NULL, or bytes, packets, ns, ...),
+** snaptime, crtime (ns).
+**
+** Values: integers are INTEGER; an unsigned value above 2^63-1 is returned as
+** its exact decimal TEXT (never wrapped or rounded); strings are TEXT; the
+** obsolete float/double types are REAL. io, intr and timer kstats appear here
+** too, under the statistic names kstat(8) prints (nread, reads, hard, ...).
+** The pseudo-statistics crtime, snaptime and class are columns, not rows.
+** A kstat whose read failed has no rows here; see kstat.error.
+**
+** HOW IT WORKS: xFilter asks the generation for the kstats matching the key
+** constraints (no data read); xNext reads each kstat on first need (once per
+** generation) and walks its statistics in place. No allocation per row.
+*/
+#include "vtab/tables.hpp"
+
+namespace kstatsql::vtab {
+
+namespace {
+
+enum class Col : int { module, instance, name, klass, statistic, type, value, unit, snaptime, crtime };
+
+const Column kColumns[] = {
+    {"module", "TEXT", "kstat module", static_cast<int>(engine::KeyCol::module), false},
+    {"instance", "INTEGER", "kstat instance", static_cast<int>(engine::KeyCol::instance), false},
+    {"name", "TEXT", "kstat name", static_cast<int>(engine::KeyCol::name), false},
+    {"class", "TEXT", "kstat class", static_cast<int>(engine::KeyCol::klass), false},
+    {"statistic", "TEXT", "statistic name, as kstat(8) prints it", static_cast<int>(engine::KeyCol::statistic), true},
+    {"type", "TEXT", "value type: char, int32, uint32, int64, uint64, string, float, double, hrtime, bool, ...", -1, true},
+    {"value", "ANY", "the value: INTEGER, REAL or TEXT (uint64 above 2^63-1: exact decimal TEXT)", -1, true},
+    {"unit", "TEXT", "unit of the value when known (bytes, packets, ns, ...), else NULL", -1, true},
+    {"snaptime", "INTEGER", "time of the read in nanoseconds", -1, true},
+    {"crtime", "INTEGER", "kstat creation time in nanoseconds", -1, false},
+};
+
+// Moves to the first matching statistic at or after (k, s).
+void settle(Cursor& c) {
+  while (c.k < c.kstats.size()) {
+    const engine::KstatData& d = c.gen->data(c.index());
+    if (d.ok()) {
+      for (; c.s < d.named.size(); ++c.s) {
+        if (c.filter.matches_statistic(d.named[c.s].name_view())) {
+          c.data = &d;
+          c.eof = false;
+          return;
+        }
+      }
+    }
+    ++c.k;
+    c.s = 0;
+  }
+  c.eof = true;
+}
+
+}  // namespace
+
+const TableSpec NamedTable::spec = {
+    "named", "one row per statistic of every kstat (what kstat -p prints)", kColumns,
+    static_cast<int>(std::size(kColumns)), 20.0};
+
+void NamedTable::first(Cursor& c) { settle(c); }
+
+void NamedTable::next(Cursor& c) {
+  ++c.s;
+  settle(c);
+}
+
+void NamedTable::column(Cursor& c, sqlite3_context* ctx, int col) {
+  const engine::NamedStat& st = c.data->named[c.s];
+  switch (static_cast<Col>(col)) {
+    case Col::statistic: result_text(ctx, st.name_view()); return;
+    case Col::type: sqlite3_result_text(ctx, engine::type_name(st.type), -1, SQLITE_STATIC); return;
+    case Col::value: result_value(ctx, st, c.numbuf); return;
+    case Col::unit: {
+      const char* u = engine::unit_name(st.unit);
+      if (u) sqlite3_result_text(ctx, u, -1, SQLITE_STATIC); else sqlite3_result_null(ctx);
+      return;
+    }
+    case Col::snaptime: sqlite3_result_int64(ctx, c.data->snaptime); return;
+    case Col::crtime: sqlite3_result_int64(ctx, c.header().crtime); return;
+    default: result_identity(ctx, c.header(), col);
+  }
+}
+
+}  // namespace kstatsql::vtab
