@@ -245,13 +245,18 @@ Pattern Pattern::glob(std::string_view text, bool escapes, bool leading_dir) {
 
 Pattern Pattern::regex(std::string_view body) {
   std::string error;
-  Pattern p;
-  p.re_ = compile_regex(body, error);
-  if (!p.re_) {
+  auto re = compile_regex(body, error);
+  if (!re) {
     throw Error(Errc::parse, "selector: bad regular expression /" + std::string(body) + "/: " + error);
   }
+  return from_regex(body, std::move(re));
+}
+
+Pattern Pattern::from_regex(std::string_view body, std::shared_ptr<const detail::Regex> re) {
+  Pattern p;
   p.kind_ = Kind::regex;
   p.text_ = std::string(body);
+  p.re_ = std::move(re);
   return p;
 }
 
@@ -293,22 +298,28 @@ namespace {
 using grammar::FieldKind;
 using grammar::SelectorField;
 
-Pattern compile_field(const SelectorField& f, std::string_view spec, bool openbsd) {
+}  // namespace
+
+Pattern Selector::compile_field(const SelectorField& f, std::string_view spec, bool openbsd) {
   switch (f.kind) {
     case FieldKind::any:
     case FieldKind::number: return Pattern{};
     case FieldKind::glob: return openbsd ? Pattern::glob(f.text, false, true) : Pattern::glob(f.text);
     case FieldKind::regex: break;
   }
-  try {
-    return Pattern::regex(f.text);
-  } catch (const Error& e) {
-    // Re-issue with the caret under the field.
-    std::string_view what = e.what();
-    what.remove_prefix(std::string_view("selector: ").size());
+  // Compiled here rather than by Pattern::regex so the message can point at
+  // the field with a caret instead of repeating the RE body.
+  std::string error;
+  auto re = compile_regex(f.text, error);
+  if (!re) {
+    const std::string what =
+        f.text.find('\0') != npos ? error : "bad regular expression: " + error;
     throw Error(Errc::parse, grammar::format_caret(what, spec, f.offset));
   }
+  return Pattern::from_regex(f.text, std::move(re));
 }
+
+namespace {
 
 // A literal instance pattern: its value when the text is exactly the decimal
 // string of an int64; otherwise no instance's decimal string equals it.

@@ -33,6 +33,10 @@
 
 #include "engine/kstat.hpp"
 
+namespace kstatsql::grammar {
+struct SelectorField;
+}
+
 namespace kstatsql::engine {
 
 enum class SelectorMode : std::uint8_t { illumos, openbsd };
@@ -75,6 +79,9 @@ class Pattern {
   std::string to_string() const;
 
  private:
+  static Pattern from_regex(std::string_view body, std::shared_ptr<const detail::Regex> re);
+  friend class Selector;
+
   Kind kind_ = Kind::any;
   bool escapes_ = true;
   bool leading_dir_ = false;
@@ -120,6 +127,8 @@ class Selector {
   std::string to_string() const;
 
  private:
+  static Pattern compile_field(const grammar::SelectorField& f, std::string_view spec, bool openbsd);
+
   SelectorMode mode_ = SelectorMode::illumos;
   Pattern module_, instance_, name_, statistic_;
   // illumos: set when the instance pattern is a canonical decimal literal.

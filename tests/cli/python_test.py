@@ -6,7 +6,7 @@ import sys
 ext, data = sys.argv[1], sys.argv[2]
 conn = sqlite3.connect(":memory:")
 conn.enable_load_extension(True)
-conn.load_extension(os.path.splitext(ext)[0])
+conn.load_extension(os.path.abspath(os.path.splitext(ext)[0]))
 rows = conn.execute("SELECT module, count(*) FROM named GROUP BY module").fetchall()
 modules = {m for m, _ in rows}
 missing = {"cpu", "unix", "link", "linux"} - modules

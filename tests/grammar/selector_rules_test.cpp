@@ -216,7 +216,7 @@ TEST_CASE("selector parse errors show the input and a caret", "[grammar]") {
   REQUIRE_THROWS_WITH(parse_selector("em:0:rxq:1u", SelectorMode::openbsd),
                       "selector: unit must be a decimal number or empty\n"
                       "  em:0:rxq:1u\n"
-                      "           ^");
+                      "            ^");
   REQUIRE_THROWS_WITH(parse_selector("em:0:rxq:1:2", SelectorMode::openbsd),
                       "selector: too many fields (at most provider:instance:name:unit)\n"
                       "  em:0:rxq:1:2\n"
