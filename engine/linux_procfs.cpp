@@ -220,6 +220,81 @@ void StatList::add_str(std::string_view name, std::string_view v, ValueType type
   s.str_len = static_cast<std::uint32_t>(copy.size());
 }
 
+// ---- /sys/class/net ----
+
+std::string read_link(const std::string& dir, Arena& arena, KstatData& out, int& err) {
+  out.snaptime = monotonic_ns();
+  std::string msg;
+  // One sysfs value; optional files that fail to read give nullopt and no error.
+  auto value = [&](const std::string& rel, bool required) -> std::optional<std::string> {
+    std::string t;
+    if (int e = read_file(dir + rel, t); e != 0) {
+      if (required && msg.empty()) err = e, msg = fmt::format("{}{}: {}", dir, rel, std::strerror(e));
+      return std::nullopt;
+    }
+    return std::string(trim(t.substr(0, t.find('\n'))));
+  };
+  auto counter = [&](const std::string& rel) -> std::uint64_t {
+    auto t = value(rel, true);
+    if (!t) return 0;
+    auto n = parse_u64(*t);
+    if (!n && msg.empty()) msg = fmt::format("{}{}:1: expected a counter, found '{}'", dir, rel, *t);
+    return n.value_or(0);
+  };
+  const std::uint64_t rbytes = counter("statistics/rx_bytes"), obytes = counter("statistics/tx_bytes"),
+                      ipackets = counter("statistics/rx_packets"), opackets = counter("statistics/tx_packets"),
+                      ierrors = counter("statistics/rx_errors"), oerrors = counter("statistics/tx_errors"),
+                      collisions = counter("statistics/collisions"), multircv = counter("statistics/multicast");
+  if (!msg.empty()) return msg;
+  // speed: Mb/s; EINVAL (no link, virtual device) or -1 mean unknown → 0.
+  std::uint64_t ifspeed = 0;
+  if (auto sp = value("speed", false)) {
+    auto n = parse_i64(*sp);
+    if (!n) return fmt::format("{}speed:1: expected Mb/s, found '{}'", dir, *sp);
+    if (*n > 0) ifspeed = static_cast<std::uint64_t>(*n) * 1000000;
+  }
+  // link_state_t: UNKNOWN −1 (0xffffffff as uint32), DOWN 0, UP 1.
+  std::string oper = value("operstate", false).value_or("unknown");
+  std::uint64_t state = 0xffffffffu;
+  if (oper == "up") state = 1;
+  else if (oper == "down" || oper == "lowerlayerdown" || oper == "notpresent" || oper == "dormant" ||
+           oper == "testing")
+    state = 0;
+  else if (auto carrier = value("carrier", false); carrier == "1" || carrier == "0")
+    state = *carrier == "1" ? 1 : 0;
+  // link_duplex_t: UNKNOWN 0, HALF 1, FULL 2.
+  std::string duplex = value("duplex", false).value_or("");
+  std::uint64_t dup = duplex == "full" ? 2 : duplex == "half" ? 1 : 0;
+  StatList s(arena);
+  s.add_u64("ifspeed", ifspeed);
+  s.add_u32("multircv", multircv);
+  s.add_u32("ierrors", ierrors);
+  s.add_u32("oerrors", oerrors);
+  s.add_u32("collisions", collisions);
+  s.add_u32("rbytes", rbytes);
+  s.add_u32("ipackets", ipackets);
+  s.add_u32("obytes", obytes);
+  s.add_u32("opackets", opackets);
+  s.add_u64("rbytes64", rbytes, Unit::bytes);
+  s.add_u64("ipackets64", ipackets, Unit::packets);
+  s.add_u64("obytes64", obytes, Unit::bytes);
+  s.add_u64("opackets64", opackets, Unit::packets);
+  s.add_u32("link_state", state);
+  s.add_u32("link_duplex", dup);
+  s.add_str("operstate", oper);
+  // Linux-only: every statistics/* counter under its own name.
+  std::vector<std::string> names;
+  list_dir(dir + "statistics", names);
+  for (const std::string& n : names) {
+    if (n == "collisions") continue;  // already above under the same name
+    std::uint64_t v = counter("statistics/" + n);
+    if (!msg.empty()) return msg;
+    s.add_u64(n, v);
+  }
+  out.named = s.finish();
+  return {};
+}
+
 // ---- SPL ----
 
 bool parse_spl_header(std::string_view line, SplHeader& out) {
@@ -345,6 +420,37 @@ std::string parse_hexdump(const SplCursor& c, Arena& arena, KstatData& out) {
   return {};
 }
 
+// TIMER rows: "%-31s" name (may hold spaces), then six numbers.
+std::string parse_timers(const SplCursor& c, Arena& arena, KstatData& out) {
+  std::vector<TimerStat> timers;
+  for (auto [line, no] : c.lines) {
+    auto f = fields(line);
+    if (f.size() < 7) return c.err(no, "expected 'name events elapsed min max start stop'");
+    std::uint64_t v[6];
+    std::size_t first_num = f.size() - 6;
+    for (std::size_t i = 0; i < 6; ++i) {
+      auto n = parse_u64(f[first_num + i]);
+      if (!n) return c.err(no, fmt::format("bad number '{}'", f[first_num + i]));
+      v[i] = *n;
+    }
+    auto name_len = static_cast<std::size_t>(f[first_num].data() - line.data());
+    std::string_view name = arena.copy(trim(line.substr(0, name_len)));
+    TimerStat t;
+    t.name = name.data();
+    t.name_len = static_cast<std::uint32_t>(name.size());
+    t.num_events = v[0];
+    t.elapsed_time = static_cast<std::int64_t>(v[1]);
+    t.min_time = static_cast<std::int64_t>(v[2]);
+    t.max_time = static_cast<std::int64_t>(v[3]);
+    t.start_time = static_cast<std::int64_t>(v[4]);
+    t.stop_time = static_cast<std::int64_t>(v[5]);
+    timers.push_back(t);
+  }
+  out.timers = arena.copy_span<TimerStat>(timers);
+  out.named = timers_as_named(out.timers, arena);
+  return {};
+}
+
 std::span<const std::byte> as_bytes(Arena& arena, std::string_view s) {
   std::string_view copy = arena.copy(s);
   return {reinterpret_cast<const std::byte*>(copy.data()), copy.size()};
@@ -426,34 +532,7 @@ std::string parse_spl(std::string_view text, std::string_view path, Arena& arena
     }
     case KstatType::timer: {
       if (c.lines.size() != h.ndata) return count_mismatch(h.ndata);
-      std::vector<TimerStat> timers;
-      for (auto [line, no] : c.lines) {
-        // "%-31s" name (may hold spaces), then six numbers.
-        auto f = fields(line);
-        if (f.size() < 7) return c.err(no, "expected 'name events elapsed min max start stop'");
-        std::uint64_t v[6];
-        std::size_t first_num = f.size() - 6;
-        for (std::size_t i = 0; i < 6; ++i) {
-          auto n = parse_u64(f[first_num + i]);
-          if (!n) return c.err(no, fmt::format("bad number '{}'", f[first_num + i]));
-          v[i] = *n;
-        }
-        std::string_view name = trim(line.substr(0, static_cast<std::size_t>(f[first_num].data() - line.data())));
-        std::string_view copy = arena.copy(name);
-        TimerStat t;
-        t.name = copy.data();
-        t.name_len = static_cast<std::uint32_t>(copy.size());
-        t.num_events = v[0];
-        t.elapsed_time = static_cast<std::int64_t>(v[1]);
-        t.min_time = static_cast<std::int64_t>(v[2]);
-        t.max_time = static_cast<std::int64_t>(v[3]);
-        t.start_time = static_cast<std::int64_t>(v[4]);
-        t.stop_time = static_cast<std::int64_t>(v[5]);
-        timers.push_back(t);
-      }
-      out.timers = arena.copy_span<TimerStat>(timers);
-      out.named = timers_as_named(out.timers, arena);
-      return {};
+      return parse_timers(c, arena, out);
     }
     case KstatType::raw:
       break;

@@ -85,6 +85,13 @@ class StatList {
   std::vector<NamedStat> stats_;
 };
 
+// ---- /sys/class/net/<if>/ (docs/linux-mapping.md, "link") ----
+
+// Fills the link:0:<if> statistics from the interface directory `dir`
+// (ending in '/'). Returns an error message naming the file, errno in `err`,
+// when a counter is missing (interface removed: ENOENT) or malformed.
+std::string read_link(const std::string& dir, Arena& arena, KstatData& out, int& err);
+
 // ---- /proc/spl/kstat (kstat-facts.md §8) ----
 
 // Line 1 of an SPL kstat file: "kid type 0xflags ndata data_size crtime snaptime".

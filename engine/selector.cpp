@@ -3,8 +3,11 @@
 
 #include <regex.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "grammar/selector.hpp"
 #include "kstatsql/error.hpp"
@@ -162,7 +165,7 @@ class Regex {
     if (rc != 0) {
       char buf[256];
       regerror(rc, &re_, buf, sizeof buf);
-      error = buf;
+      error = std::string("bad regular expression: ") + buf;
       return;  // regcomp frees its own state on failure
     }
     ok_ = true;
@@ -175,24 +178,34 @@ class Regex {
 
   bool ok() const noexcept { return ok_; }
 
-  // Unanchored search of the whole of `s`.
+  // Unanchored search of the whole of `s`. regexec() wants a NUL-terminated
+  // subject and sanitizer interceptors strlen() it even under REG_STARTEND,
+  // so the subject is copied to a stack buffer (kstat names are <= 31 bytes;
+  // only subjects of 256 bytes or more take a heap copy).
   bool search(std::string_view s) const noexcept {
+    char stack[256];
+    std::string heap;
+    const char* subject = stack;
+    if (s.size() < sizeof stack) {
+      if (!s.empty()) std::memcpy(stack, s.data(), s.size());
+      stack[s.size()] = '\0';
+    } else {
+      try {
+        heap.assign(s);
+      } catch (...) {
+        return false;  // out of memory: report no match rather than throw
+      }
+      subject = heap.c_str();
+    }
 #ifdef REG_STARTEND
-    // REG_STARTEND bounds the subject by pmatch[0], so no NUL is needed and
-    // embedded NULs are part of the subject (glibc, the BSDs, illumos).
+    // REG_STARTEND bounds the subject by pmatch[0], so embedded NUL bytes are
+    // part of it (glibc, the BSDs, illumos).
     regmatch_t m[1];
     m[0].rm_so = 0;
     m[0].rm_eo = static_cast<regoff_t>(s.size());
-    return regexec(&re_, s.data() != nullptr ? s.data() : "", 0, m, REG_STARTEND) == 0;
+    return regexec(&re_, subject, 0, m, REG_STARTEND) == 0;
 #else
-    // Otherwise copy to a NUL-terminated buffer; kstat names are <= 31 bytes.
-    char buf[256];
-    if (s.size() < sizeof buf) {
-      std::memcpy(buf, s.data(), s.size());
-      buf[s.size()] = '\0';
-      return regexec(&re_, buf, 0, nullptr, 0) == 0;
-    }
-    return regexec(&re_, std::string(s).c_str(), 0, nullptr, 0) == 0;
+    return regexec(&re_, subject, 0, nullptr, 0) == 0;
 #endif
   }
 
@@ -205,10 +218,109 @@ class Regex {
 
 namespace {
 
+// A rough upper bound of the size of the automaton glibc's regcomp builds.
+// It copies the operand of '+' and of {m,n}, so stacked and nested
+// repetitions grow multiplicatively, and {0,n} costs about n^2: "a{0,32767}"
+// alone takes 8 GB and 7 s, "a" followed by 24 '+' 12 GB. kstat(8) has the
+// same exposure; a selector should not be able to take a process down, so
+// compile_regex() refuses REs whose bound exceeds kMaxBound or whose weight
+// exceeds kMaxReWeight. Unbalanced input is left to regcomp to reject.
+constexpr std::size_t kMaxBound = 255;  // POSIX's minimum RE_DUP_MAX
+constexpr std::size_t kMaxReWeight = 4096;
+
+std::size_t re_weight(std::string_view re) {
+  constexpr std::size_t kCap = std::size_t{1} << 30;
+  auto mul = [](std::size_t a, std::size_t b) { return std::min(kCap, a * b); };
+  struct Frame {
+    std::size_t total = 0;  // weight of the group so far
+    std::size_t last = 0;   // weight of its last element (what a quantifier repeats)
+  };
+  std::vector<Frame> st(1);
+  auto repeat = [&](std::size_t factor) {
+    Frame& f = st.back();
+    const std::size_t grown = mul(f.last, factor);
+    f.total = std::min(kCap, f.total - f.last + grown);
+    f.last = grown;
+  };
+  auto atom = [&](std::size_t w) {
+    st.back().last = w;
+    st.back().total = std::min(kCap, st.back().total + w);
+  };
+  const std::size_t n = re.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (re[i]) {
+      case '\': ++i; atom(1); break;
+      case '[': {  // skip the bracket expression, including [:class:]
+        std::size_t j = i + 1;
+        if (j < n && re[j] == '^') ++j;
+        if (j < n && re[j] == ']') ++j;
+        while (j < n && re[j] != ']') {
+          if (re[j] == '[' && j + 1 < n && (re[j + 1] == ':' || re[j + 1] == '=' || re[j + 1] == '.')) {
+            const char close[] = {re[j + 1], ']', '\0'};
+            const std::size_t e = re.find(close, j + 2);
+            j = e == npos ? n : e + 2;
+          } else {
+            ++j;
+          }
+        }
+        i = j;
+        atom(1);
+        break;
+      }
+      case '(': st.emplace_back(); break;
+      case ')':
+        if (st.size() > 1) {
+          const std::size_t w = st.back().total + 1;
+          st.pop_back();
+          atom(w);
+        } else {
+          atom(1);
+        }
+        break;
+      case '|': st.back().last = 0; break;
+      case '*': case '?': break;
+      case '+': repeat(2); break;
+      case '{': {
+        std::size_t j = i + 1, lo = 0, hi = 0;
+        bool comma = false, digits = false;
+        for (; j < n && (is_digit(static_cast<unsigned char>(re[j])) || re[j] == ','); ++j) {
+          if (re[j] == ',') {
+            if (comma) break;
+            comma = true;
+          } else {
+            digits = true;
+            std::size_t& v = comma ? hi : lo;
+            v = std::min(kCap, v * 10 + static_cast<std::size_t>(re[j] - '0'));
+          }
+        }
+        if (j < n && re[j] == '}' && digits) {
+          if (lo > kMaxBound || hi > kMaxBound) return kCap;
+          repeat(std::max<std::size_t>({lo, hi, 1}) + (comma && hi == 0 ? 1 : 0));
+          i = j;
+        } else {
+          atom(1);
+        }
+        break;
+      }
+      default: atom(1); break;
+    }
+  }
+  while (st.size() > 1) {  // unbalanced '(': close them for the estimate
+    const std::size_t w = st.back().total + 1;
+    st.pop_back();
+    atom(w);
+  }
+  return st.back().total;
+}
+
 // Compiles an RE body; on failure returns null and sets `error`.
 std::shared_ptr<const detail::Regex> compile_regex(std::string_view body, std::string& error) {
   if (body.find('\0') != npos) {
     error = "NUL byte in regular expression";
+    return nullptr;
+  }
+  if (re_weight(body) > kMaxReWeight) {
+    error = "regular expression too complex (bounds above 255, or nested repetition)";
     return nullptr;
   }
   auto re = std::make_shared<const detail::Regex>(std::string(body), error);
@@ -247,7 +359,7 @@ Pattern Pattern::regex(std::string_view body) {
   std::string error;
   auto re = compile_regex(body, error);
   if (!re) {
-    throw Error(Errc::parse, "selector: bad regular expression /" + std::string(body) + "/: " + error);
+    throw Error(Errc::parse, "selector: " + error + " (in /" + std::string(body) + "/)");
   }
   return from_regex(body, std::move(re));
 }
@@ -312,9 +424,7 @@ Pattern Selector::compile_field(const SelectorField& f, std::string_view spec, b
   std::string error;
   auto re = compile_regex(f.text, error);
   if (!re) {
-    const std::string what =
-        f.text.find('\0') != npos ? error : "bad regular expression: " + error;
-    throw Error(Errc::parse, grammar::format_caret(what, spec, f.offset));
+    throw Error(Errc::parse, grammar::format_caret(error, spec, f.offset));
   }
   return Pattern::from_regex(f.text, std::move(re));
 }
@@ -400,8 +510,14 @@ std::optional<std::string_view> Selector::literal_statistic() const noexcept {
 
 std::string Selector::to_string() const {
   if (mode_ == SelectorMode::illumos) {
-    return module_.to_string() + ":" + instance_.to_string() + ":" + name_.to_string() + ":" +
-           statistic_.to_string();
+    // Trailing "*" fields are dropped: besides being shorter, this keeps a
+    // last field that ends in a lone backslash from escaping an added ':'.
+    const Pattern* fields[] = {&module_, &instance_, &name_, &statistic_};
+    std::size_t n = 4;
+    while (n > 1 && fields[n - 1]->kind() == Pattern::Kind::any) --n;
+    std::string out = fields[0]->to_string();
+    for (std::size_t i = 1; i < n; ++i) out += ":" + fields[i]->to_string();
+    return out;
   }
   if (module_.kind() == Pattern::Kind::any && !instance_num_ && !unit_) return name_.to_string();
   auto num = [](const std::optional<std::int64_t>& v) {

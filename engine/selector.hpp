@@ -66,7 +66,8 @@ class Pattern {
   // with the regerror(3) text. Used for -c class and -m/-i/-n/-s values.
   static Pattern compile(std::string_view text);
   static Pattern glob(std::string_view text, bool escapes = true, bool leading_dir = false);
-  // Throws Error(parse) "bad regular expression /body/: <regerror text>".
+  // Throws Error(parse) "selector: bad regular expression: <regerror text> (in /body/)",
+  // also for a NUL byte or an RE too costly to compile (see docs/selectors.md).
   static Pattern regex(std::string_view body);
 
   bool matches(std::string_view s) const noexcept;
@@ -122,7 +123,7 @@ class Selector {
   const Pattern& statistic() const noexcept { return statistic_; }
 
   // Canonical text; parse(to_string()) is an equivalent selector.
-  // illumos: always four fields ("*" for any). OpenBSD: "name" when only the
+  // illumos: up to the last field that is not "*" ("*" for any inside). OpenBSD: "name" when only the
   // name is set, else "provider:instance:name:unit" with empty numbers.
   std::string to_string() const;
 

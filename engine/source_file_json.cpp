@@ -412,10 +412,10 @@ void JsonParser::escape(std::string& buf) {
   std::uint32_t cp = hex4();
   if (cp >= 0xDC00 && cp <= 0xDFFF) fail_at(esc_at, "unpaired low surrogate in \\u escape");
   if (cp >= 0xD800 && cp <= 0xDBFF) {
-    if (in_.substr(p_, 2) != "\\u") fail_at(esc_at, "high surrogate \\u escape not followed by a low surrogate");
+    if (in_.substr(p_, 2) != "\\u") fail_at(esc_at, "unpaired high surrogate in \\u escape (expected \\uDC00-\\uDFFF next)");
     p_ += 2;
     std::uint32_t lo = hex4();
-    if (lo < 0xDC00 || lo > 0xDFFF) fail_at(esc_at, "high surrogate \\u escape not followed by a low surrogate");
+    if (lo < 0xDC00 || lo > 0xDFFF) fail_at(esc_at, "unpaired high surrogate in \\u escape (expected \\uDC00-\\uDFFF next)");
     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
   }
   if (cp < 0x80) {

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -86,7 +87,8 @@ class LinuxSource final : public Source {
  private:
   const CachedFile& file(const std::string& path);
   void add(Arena& arena, std::vector<KstatHeader>& out, std::string_view module, std::int64_t instance,
-           std::string_view name, std::string_view klass, KstatType type, Kind kind);
+           std::string_view name, std::string_view klass, KstatType type, Kind kind,
+           std::optional<std::int64_t> kid = std::nullopt);
   void enumerate_disks(Arena& arena, std::vector<KstatHeader>& out);
   void enumerate_net(Arena& arena, std::vector<KstatHeader>& out);
   void enumerate_spl(Arena& arena, std::vector<KstatHeader>& out, const std::string& dir,
@@ -142,10 +144,10 @@ const std::string* LinuxSource::text(const std::string& path, std::string& msg, 
 // a kstat that disappears and comes back gets a new id (it was re-created).
 void LinuxSource::add(Arena& arena, std::vector<KstatHeader>& out, std::string_view module,
                       std::int64_t instance, std::string_view name, std::string_view klass,
-                      KstatType type, Kind kind) {
+                      KstatType type, Kind kind, std::optional<std::int64_t> kid) {
   std::string key = fmt::format("{}:{}:{}", module, instance, name);
   auto it = ids_.find(key);
-  std::int64_t id = it != ids_.end() ? it->second : next_id_++;
+  std::int64_t id = kid ? *kid : it != ids_.end() ? it->second : next_id_++;
   next_ids_[key] = id;
   KstatHeader h;
   h.module = arena.copy(module);
@@ -261,10 +263,9 @@ void LinuxSource::enumerate_spl(Arena& arena, std::vector<KstatHeader>& out, con
     procfs::SplHeader sh;
     bool has_header = f.err == 0 && procfs::parse_spl_header(first, sh);
     add(arena, out, module, 0, n, "misc", has_header ? static_cast<KstatType>(sh.type) : KstatType::raw,
-        Kind::spl);
+        Kind::spl, has_header ? std::optional<std::int64_t>(sh.kid) : std::nullopt);
     KstatHeader& h = out.back();
     if (has_header) {
-      h.id = sh.kid;
       h.crtime = sh.crtime;
       h.flags = static_cast<std::uint8_t>(sh.flags);
       h.ndata = static_cast<std::uint32_t>(sh.ndata);
@@ -301,7 +302,7 @@ void LinuxSource::read(const KstatHeader& h, Arena& arena, KstatData& out) {
     out = failed;
   } else {
     out.ndata = out.ndata != 0 ? out.ndata : static_cast<std::uint32_t>(out.named.size());
-    if (out.data_size == 0) out.data_size = out.named.size() * sizeof(NamedStat);
+    if (out.data_size == 0) out.data_size = 48 * out.named.size();  // sizeof (kstat_named_t)
   }
 }
 
@@ -583,76 +584,7 @@ std::string LinuxSource::read_disk(const KstatHeader& h, Arena& arena, KstatData
 }
 
 std::string LinuxSource::read_net(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const std::string dir = fmt::format("{}/class/net/{}/", sys_, h.name);
-  out.snaptime = procfs::monotonic_ns();
-  std::string msg;
-  // One sysfs value; optional files that fail to read give nullopt and no error.
-  auto value = [&](const std::string& rel, bool required) -> std::optional<std::string> {
-    std::string t;
-    if (int e = procfs::read_file(dir + rel, t); e != 0) {
-      if (required && msg.empty()) err = e, msg = fmt::format("{}{}: {}", dir, rel, std::strerror(e));
-      return std::nullopt;
-    }
-    return std::string(procfs::trim(t.substr(0, t.find('\n'))));
-  };
-  auto counter = [&](const std::string& rel) -> std::uint64_t {
-    auto t = value(rel, true);
-    if (!t) return 0;
-    auto n = parse_u64(*t);
-    if (!n && msg.empty()) msg = fmt::format("{}{}:1: expected a counter, found '{}'", dir, rel, *t);
-    return n.value_or(0);
-  };
-  const std::uint64_t rbytes = counter("statistics/rx_bytes"), obytes = counter("statistics/tx_bytes"),
-                      ipackets = counter("statistics/rx_packets"), opackets = counter("statistics/tx_packets"),
-                      ierrors = counter("statistics/rx_errors"), oerrors = counter("statistics/tx_errors"),
-                      collisions = counter("statistics/collisions"), multircv = counter("statistics/multicast");
-  if (!msg.empty()) return msg;
-  // speed: Mb/s; EINVAL (no link, virtual device) or -1 mean unknown → 0.
-  std::uint64_t ifspeed = 0;
-  if (auto sp = value("speed", false)) {
-    auto n = procfs::parse_i64(*sp);
-    if (!n) return fmt::format("{}speed:1: expected Mb/s, found '{}'", dir, *sp);
-    if (*n > 0) ifspeed = static_cast<std::uint64_t>(*n) * 1000000;
-  }
-  // link_state_t: UNKNOWN −1 (0xffffffff as uint32), DOWN 0, UP 1.
-  std::string oper = value("operstate", false).value_or("unknown");
-  std::uint64_t state = 0xffffffffu;
-  if (oper == "up") state = 1;
-  else if (oper == "down" || oper == "lowerlayerdown" || oper == "notpresent" || oper == "dormant" ||
-           oper == "testing")
-    state = 0;
-  else if (auto carrier = value("carrier", false); carrier == "1" || carrier == "0")
-    state = *carrier == "1" ? 1 : 0;
-  // link_duplex_t: UNKNOWN 0, HALF 1, FULL 2.
-  std::string duplex = value("duplex", false).value_or("");
-  std::uint64_t dup = duplex == "full" ? 2 : duplex == "half" ? 1 : 0;
-  StatList s(arena);
-  s.add_u64("ifspeed", ifspeed);
-  s.add_u32("multircv", multircv);
-  s.add_u32("ierrors", ierrors);
-  s.add_u32("oerrors", oerrors);
-  s.add_u32("collisions", collisions);
-  s.add_u32("rbytes", rbytes);
-  s.add_u32("ipackets", ipackets);
-  s.add_u32("obytes", obytes);
-  s.add_u32("opackets", opackets);
-  s.add_u64("rbytes64", rbytes, Unit::bytes);
-  s.add_u64("ipackets64", ipackets, Unit::packets);
-  s.add_u64("obytes64", obytes, Unit::bytes);
-  s.add_u64("opackets64", opackets, Unit::packets);
-  s.add_u32("link_state", state);
-  s.add_u32("link_duplex", dup);
-  s.add_str("operstate", oper);
-  // Linux-only: every statistics/* counter under its own name.
-  std::vector<std::string> names;
-  procfs::list_dir(dir + "statistics", names);
-  for (const std::string& n : names) {
-    std::uint64_t v = counter("statistics/" + n);
-    if (!msg.empty()) return msg;
-    s.add_u64(n, v);
-  }
-  out.named = s.finish();
-  return {};
+  return procfs::read_link(fmt::format("{}/class/net/{}/", sys_, h.name), arena, out, err);
 }
 
 std::string LinuxSource::read_spl(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "engine/raw_decode.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::engine {
@@ -172,6 +173,7 @@ std::shared_ptr<StaticSource> StaticBuilder::finish(std::string description) {
     } else if (!r.data.timers.empty()) {
       r.data.named = timers_as_named(r.data.timers, arena_);
     }
+    finish_raw(r.header, arena_, r.data);  // raw structs kstat(8) knows become named rows
     if (r.data.ndata == 0) {
       r.data.ndata = static_cast<std::uint32_t>(r.header.type == KstatType::named ? r.data.named.size()
                                                 : !r.data.timers.empty() ? r.data.timers.size()

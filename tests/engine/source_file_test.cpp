@@ -233,7 +233,7 @@ TEST_CASE("kstat -p separator rules", "[engine][file]") {
     {"m:0:n:brand\tIntel(r) CPU @ 3.40GHz (x: y)",  "brand",            "Intel(r) CPU @ 3.40GHz (x: y)"},
     // Expanded TAB: 1..8 spaces up to a multiple of 8 columns from the key.
     {"sderr:0:sd0,err:Illegal Request 6",           "Illegal Request",  "6"},
-    {"sderr:0:sd0,err:Illegal Request 6   ",        "Illegal Request",  "6   "},
+    {"sderr:0:sd0,err:Illegal Request 6   ",        "Illegal Request",  "6"},
     {"sderr:0:sd0,err:Product VBOX HARDDISK",       "Product",          "VBOX HARDDISK"},
     {"sderr:0:sd0,err:Serial No       VB0a d2",     "Serial No",        "VB0a d2"},
     {"sderr:0:sd0,err:Serial No       ",            "Serial No",        ""},
@@ -388,7 +388,7 @@ TEST_CASE("open_file_source: missing, empty and unknown files", "[engine][file]"
     TempFile f(" \n\r\n\t\n");
     REQUIRE_THROWS_WITH(open_file_source(f.path), f.path + ": empty file");
   }
-  for (const std::string text : {std::string("hello world\n"), std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10),
+  for (const std::string& text : {std::string("hello world\n"), std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10),
                                  std::string("{\"module\": \"cpu\"}"), std::string("1700466113\n")}) {
     TempFile f(text);
     REQUIRE_THROWS_WITH(open_file_source(f.path),
@@ -491,9 +491,9 @@ TEST_CASE("kstat -j errors name file, line and column", "[engine][file]") {
   };
   const Bad bad[] = {
       {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"v\": 18446744073709551616}}]",
-       ":1:58: value 18446744073709551616 of \"v\" does not fit uint64"},
+       ":1:60: value 18446744073709551616 of \"v\" does not fit uint64"},
       {"[\n{\"module\": \"m\", \"instance\": 0, \"name\": \"n\",\n \"data\": {\"s\": \"a\\x\"}}]",
-       ":3:17: expected one of"},
+       ":3:19: expected one of"},
       {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"s\": \"\\ud800x\"}}]",
        "unpaired"},
       {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"s\": \"\\udc00\"}}]", "unpaired"},

@@ -252,6 +252,9 @@ TEST_CASE("linux: link:0:<if> from /sys/class/net", "[engine][linux]") {
   CHECK(u(e, "collisions") == 5);
   CHECK(u(e, "multircv") == 6);
   CHECK(u(e, "rx_dropped") == 7);  // Linux name, not norcvbuf
+  std::size_t names_collisions = 0;
+  for (const NamedStat& s : e.named) names_collisions += s.name_view() == "collisions";
+  CHECK(names_collisions == 1);  // statistics/collisions is not repeated
   CHECK_FALSE(has_stat(e, "norcvbuf"));
   CHECK(u(e, "ifspeed") == 10000ULL * 1000000);
   CHECK(u(e, "link_state") == 1);

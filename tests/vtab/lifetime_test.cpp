@@ -22,7 +22,7 @@ TEST_CASE("aggregates, ORDER BY and GROUP BY over arena strings", "[vtab][lifeti
         Rows{{"even", "150", "k98"}, {"odd", "150", "k99"}});
 }
 
-TEST_CASE("one statement sees one generation; self-joins agree", "[vtab][lifetime]") {
+TEST_CASE("one statement sees one generation and self-joins agree", "[vtab][lifetime]") {
   auto src = std::make_shared<TickingSource>(20);
   Db db(src);
   CHECK(db.one("SELECT count(*) FROM named a JOIN named b USING (module, instance, name, statistic) "

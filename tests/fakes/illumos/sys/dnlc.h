@@ -1,0 +1,16 @@
+/*
+ * tests/fakes/illumos/sys/dnlc.h — struct ncstats behind unix:0:ncstats
+ * (illumos sys/dnlc.h; kstat-facts.md §2.9). Written for this project.
+ */
+#ifndef KSTATSQL_FAKE_SYS_DNLC_H
+#define KSTATSQL_FAKE_SYS_DNLC_H
+
+struct ncstats {
+  int hits, misses, enters, dbl_enters, long_enter, long_look, move_to_front, purges;
+};
+
+#ifdef __cplusplus
+static_assert(sizeof(struct ncstats) == 32);
+#endif
+
+#endif /* KSTATSQL_FAKE_SYS_DNLC_H */
