@@ -42,7 +42,7 @@ TEST_CASE("a generation reads each kstat at most once, only when asked", "[engin
   s.close_cursor();
 }
 
-TEST_CASE("cursors opened together share a generation; a new statement gets a new one", "[engine]") {
+TEST_CASE("cursors opened together share a generation, a new statement gets a new one", "[engine]") {
   auto src = std::make_shared<test::TickingSource>(4);
   Session s(src, "tick");
   auto g1 = s.open_cursor();
