@@ -230,7 +230,7 @@ class Model {
   std::uint64_t bytes() { return rng_.below(100'000'000'000ull); }
   std::uint64_t ns() { return rng_.below(static_cast<std::uint64_t>(kUptimeNs)); }
   std::uint64_t value_for(std::string_view name) {
-    if (contains(name, "nsec") || contains(name, "time")) return ns();
+    if (contains(name, "nsec") || name.ends_with("time")) return ns();
     if (contains(name, "bytes") || contains(name, "size") || name.starts_with("nread") ||
         name.starts_with("nwritten")) {
       return bytes();

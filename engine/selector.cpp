@@ -227,9 +227,9 @@ namespace {
 // exceeds kMaxReWeight. Unbalanced input is left to regcomp to reject.
 constexpr std::size_t kMaxBound = 255;  // POSIX's minimum RE_DUP_MAX
 constexpr std::size_t kMaxReWeight = 4096;
+constexpr std::size_t kCap = std::size_t{1} << 30;  // saturation point of the weight
 
 std::size_t re_weight(std::string_view re) {
-  constexpr std::size_t kCap = std::size_t{1} << 30;
   auto mul = [](std::size_t a, std::size_t b) { return std::min(kCap, a * b); };
   struct Frame {
     std::size_t total = 0;  // weight of the group so far
@@ -249,7 +249,7 @@ std::size_t re_weight(std::string_view re) {
   const std::size_t n = re.size();
   for (std::size_t i = 0; i < n; ++i) {
     switch (re[i]) {
-      case '\': ++i; atom(1); break;
+      case '\\': ++i; atom(1); break;
       case '[': {  // skip the bracket expression, including [:class:]
         std::size_t j = i + 1;
         if (j < n && re[j] == '^') ++j;

@@ -101,8 +101,10 @@ void HeaderSet::match(const Filter& f, std::vector<std::uint32_t>& out) const {
 }
 
 Generation::Generation(std::shared_ptr<SourceHandle> src, std::shared_ptr<const HeaderSet> headers,
-                       std::uint64_t number, std::shared_ptr<Counters> counters)
-    : src_(std::move(src)),
+                       std::uint64_t number, std::shared_ptr<Counters> counters,
+                       std::weak_ptr<const Generation> previous)
+    : previous_(std::move(previous)),
+      src_(std::move(src)),
       headers_(std::move(headers)),
       number_(number),
       counters_(std::move(counters)),
@@ -184,7 +186,7 @@ void Session::new_generation_locked() {
   }
   if (previous_ && open_ > 0) retired_.push_back(std::move(previous_));
   previous_ = std::move(current_);
-  current_ = std::make_shared<const Generation>(src_, headers_, next_number_++, counters_);
+  current_ = std::make_shared<const Generation>(src_, headers_, next_number_++, counters_, previous_);
   counters_->generation.store(current_->number(), std::memory_order_relaxed);
   stale_ = false;
 }

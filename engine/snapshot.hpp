@@ -70,7 +70,8 @@ struct SourceHandle {
 class Generation {
  public:
   Generation(std::shared_ptr<SourceHandle> src, std::shared_ptr<const HeaderSet> headers,
-             std::uint64_t number, std::shared_ptr<Counters> counters);
+             std::uint64_t number, std::shared_ptr<Counters> counters,
+             std::weak_ptr<const Generation> previous = {});
   Generation(const Generation&) = delete;
   Generation& operator=(const Generation&) = delete;
 
@@ -97,7 +98,12 @@ class Generation {
 
   std::size_t arena_bytes() const;
 
+  // The generation that was current when this one started (for deltas), if
+  // it is still alive. Cursors take a strong reference at open.
+  std::shared_ptr<const Generation> previous() const { return previous_.lock(); }
+
  private:
+  std::weak_ptr<const Generation> previous_;
   std::shared_ptr<SourceHandle> src_;
   std::shared_ptr<const HeaderSet> headers_;
   std::uint64_t number_;

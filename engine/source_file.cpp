@@ -35,7 +35,7 @@ std::string read_whole_file(const std::string& path) {
   std::string buf;
   std::size_t used = 0;
   buf.resize(S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1
-                                                      : 64 * 1024);
+                                                   : 64 * 1024);
   for (;;) {
     if (used == buf.size()) buf.resize(buf.size() * 2);
     ssize_t n = ::read(fd, buf.data() + used, buf.size() - used);
@@ -54,14 +54,16 @@ std::string read_whole_file(const std::string& path) {
 
 std::shared_ptr<Source> open_file_source(const std::string& path) {
   std::string data = read_whole_file(path);
-  bool blank = std::all_of(data.begin(), data.end(), [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-  });
+  bool blank = std::all_of(data.begin(), data.end(),
+                           [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
   if (blank) throw Error(Errc::parse, path + ": empty file");
   switch (file::detect_format(data)) {
-    case file::Format::kstat_text: return file::parse_kstat_text(data, path);
-    case file::Format::kstat_json: return file::parse_kstat_json(data, path);
-    case file::Format::unknown: break;
+    case file::Format::kstat_text:
+      return file::parse_kstat_text(data, path);
+    case file::Format::kstat_json:
+      return file::parse_kstat_json(data, path);
+    case file::Format::unknown:
+      break;
   }
   throw Error(Errc::parse, path + ": unknown format (expected kstat -p text or kstat -j JSON)");
 }
@@ -70,10 +72,16 @@ namespace file {
 
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // A line that starts like kstat -p output: module (no blank, no ':'), ':',
 // decimal instance, ':'.
@@ -265,12 +273,24 @@ bool as_timer(const std::vector<NamedStat>& stats, TimerStat& t) {
     }
     if (s.type != ValueType::uint64 || (i > 1 && s.v.u > kI64)) return false;
     switch (i) {
-      case 1: t.num_events = s.v.u; break;
-      case 2: t.elapsed_time = static_cast<std::int64_t>(s.v.u); break;
-      case 3: t.min_time = static_cast<std::int64_t>(s.v.u); break;
-      case 4: t.max_time = static_cast<std::int64_t>(s.v.u); break;
-      case 5: t.start_time = static_cast<std::int64_t>(s.v.u); break;
-      default: t.stop_time = static_cast<std::int64_t>(s.v.u); break;
+      case 1:
+        t.num_events = s.v.u;
+        break;
+      case 2:
+        t.elapsed_time = static_cast<std::int64_t>(s.v.u);
+        break;
+      case 3:
+        t.min_time = static_cast<std::int64_t>(s.v.u);
+        break;
+      case 4:
+        t.max_time = static_cast<std::int64_t>(s.v.u);
+        break;
+      case 5:
+        t.start_time = static_cast<std::int64_t>(s.v.u);
+        break;
+      default:
+        t.stop_time = static_cast<std::int64_t>(s.v.u);
+        break;
     }
   }
   return true;
@@ -353,7 +373,8 @@ std::size_t KstatSink::find(std::string_view stat) {
                                [](const NamedStat& s, std::string_view n) {
                                  return compare_stat_names(s.name_view(), n) < 0;
                                });
-    if (it != stats.end() && it->name_view() == stat) return static_cast<std::size_t>(it - stats.begin());
+    if (it != stats.end() && it->name_view() == stat)
+      return static_cast<std::size_t>(it - stats.begin());
     sorted_ = false;
     return kNpos;
   }

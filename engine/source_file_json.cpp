@@ -19,12 +19,14 @@ namespace {
 
 constexpr int kMaxDepth = 64;  // nesting allowed inside values we skip
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 struct Number {
   std::string_view text;  // the literal as written
   bool negative = false;
-  bool integral = true;   // no fraction, no exponent
+  bool integral = true;  // no fraction, no exponent
   std::string_view int_digits;
 };
 
@@ -38,12 +40,16 @@ class JsonParser {
  private:
   // Diagnostics.
   [[noreturn]] void fail_at(std::size_t at, const std::string& what) const;
-  [[noreturn]] void expected(const char* what) const { fail_at(p_, std::string("expected ") + what + ", found " + found()); }
+  [[noreturn]] void expected(const char* what) const {
+    fail_at(p_, std::string("expected ") + what + ", found " + found());
+  }
   std::string found() const;
 
   // Lexing.
   void ws() {
-    while (p_ < in_.size() && (in_[p_] == ' ' || in_[p_] == '\t' || in_[p_] == '\n' || in_[p_] == '\r')) ++p_;
+    while (p_ < in_.size() &&
+           (in_[p_] == ' ' || in_[p_] == '\t' || in_[p_] == '\n' || in_[p_] == '\r'))
+      ++p_;
   }
   bool at(char c) const { return p_ < in_.size() && in_[p_] == c; }
   void expect(char c, const char* what) {
@@ -88,7 +94,8 @@ void JsonParser::fail_at(std::size_t at, const std::string& what) const {
       ++col;
     }
   }
-  throw Error(Errc::parse, path_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + what);
+  throw Error(Errc::parse,
+              path_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + what);
 }
 
 std::string JsonParser::found() const {
@@ -195,7 +202,8 @@ void JsonParser::object() {
         Number n = number();
         (key == "snaptime" ? snaptime : crtime) = seconds(n, key, at_num);
       } else if (key == "data") {
-        if (data_at != std::string_view::npos || data_done) fail_at(key_at, "duplicate key \"data\" in kstat object");
+        if (data_at != std::string_view::npos || data_done)
+          fail_at(key_at, "duplicate key \"data\" in kstat object");
         if (!at('{')) expected("'{' (the \"data\" object)");
         if (has_module && has_instance && has_name) {
           sink_.select(module_, instance, name_);
@@ -220,7 +228,10 @@ void JsonParser::object() {
       expected("',' or '}' in a kstat object");
     }
   }
-  const char* missing = !has_module ? "module" : !has_instance ? "instance" : !has_name ? "name" : nullptr;
+  const char* missing = !has_module     ? "module"
+                        : !has_instance ? "instance"
+                        : !has_name     ? "name"
+                                        : nullptr;
   if (missing) fail_at(start, std::string("kstat object without \"") + missing + "\"");
   sink_.select(module_, instance, name_);
   if (data_at != std::string_view::npos) {
@@ -250,8 +261,8 @@ std::int64_t JsonParser::header_integer(const char* key, std::int64_t lo, std::i
   auto u = parse_u64(n.int_digits);
   if (!n.integral || !u || (n.negative && *u != 0) || *u > static_cast<std::uint64_t>(hi) ||
       static_cast<std::int64_t>(*u) < lo) {
-    fail_at(at_num, std::string("expected \"") + key + "\" between " + std::to_string(lo) + " and " +
-                        std::to_string(hi) + ", found " + std::string(n.text));
+    fail_at(at_num, std::string("expected \"") + key + "\" between " + std::to_string(lo) +
+                        " and " + std::to_string(hi) + ", found " + std::string(n.text));
   }
   return static_cast<std::int64_t>(*u);
 }
@@ -260,7 +271,8 @@ std::int64_t JsonParser::seconds(const Number& n, std::string_view what, std::si
   auto ns = n.negative ? std::nullopt : parse_seconds_ns(n.text);
   if (!ns) {
     fail_at(at_num, "expected " + std::string(what) +
-                        " as seconds with at most 9 decimals (35.240997153), found " + std::string(n.text));
+                        " as seconds with at most 9 decimals (35.240997153), found " +
+                        std::string(n.text));
   }
   return *ns;
 }
@@ -314,19 +326,23 @@ void JsonParser::stat_value(std::string_view stat) {
     if (!n.integral) {
       double d = 0;
       auto r = std::from_chars(n.text.data(), n.text.data() + n.text.size(), d);
-      if (r.ec != std::errc()) fail_at(at_num, "number " + std::string(n.text) + " is out of range");
+      if (r.ec != std::errc())
+        fail_at(at_num, "number " + std::string(n.text) + " is out of range");
       sink_.add_double(stat, d);
       return;
     }
     auto u = parse_u64(n.int_digits);
     if (!n.negative) {
-      if (!u) fail_at(at_num, "value " + std::string(n.text) + " of \"" + std::string(stat) + "\" does not fit uint64");
+      if (!u)
+        fail_at(at_num, "value " + std::string(n.text) + " of \"" + std::string(stat) +
+                            "\" does not fit uint64");
       sink_.add_uint(stat, *u);
       return;
     }
     constexpr std::uint64_t kMinMagnitude = 9223372036854775808ull;
     if (!u || *u > kMinMagnitude) {
-      fail_at(at_num, "value " + std::string(n.text) + " of \"" + std::string(stat) + "\" does not fit int64");
+      fail_at(at_num, "value " + std::string(n.text) + " of \"" + std::string(stat) +
+                          "\" does not fit int64");
     }
     sink_.add_int(stat, *u == kMinMagnitude ? std::numeric_limits<std::int64_t>::min()
                                             : -static_cast<std::int64_t>(*u));
@@ -343,7 +359,8 @@ void JsonParser::stat_value(std::string_view stat) {
     sink_.add_null(stat);
     return;
   }
-  expected(("a number or a string for statistic '" + std::string(stat.substr(0, 64)) + "'").c_str());
+  expected(
+      ("a number or a string for statistic '" + std::string(stat.substr(0, 64)) + "'").c_str());
 }
 
 // A JSON string starting at '"'. Returns a view of the input when it holds no
@@ -380,16 +397,35 @@ void JsonParser::escape(std::string& buf) {
   if (p_ >= in_.size()) expected("an escape character");
   char e = in_[p_++];
   switch (e) {
-    case '"': buf += '"'; return;
-    case '\\': buf += '\\'; return;
-    case '/': buf += '/'; return;
-    case 'b': buf += '\b'; return;
-    case 'f': buf += '\f'; return;
-    case 'n': buf += '\n'; return;
-    case 'r': buf += '\r'; return;
-    case 't': buf += '\t'; return;
-    case '?': buf += '?'; return;  // kstat(8) escapes '?' although JSON has no such escape
-    case 'u': break;
+    case '"':
+      buf += '"';
+      return;
+    case '\\':
+      buf += '\\';
+      return;
+    case '/':
+      buf += '/';
+      return;
+    case 'b':
+      buf += '\b';
+      return;
+    case 'f':
+      buf += '\f';
+      return;
+    case 'n':
+      buf += '\n';
+      return;
+    case 'r':
+      buf += '\r';
+      return;
+    case 't':
+      buf += '\t';
+      return;
+    case '?':
+      buf += '?';
+      return;  // kstat(8) escapes '?' although JSON has no such escape
+    case 'u':
+      break;
     default:
       --p_;
       expected("one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX after '\\'");
@@ -399,10 +435,14 @@ void JsonParser::escape(std::string& buf) {
     for (int i = 0; i < 4; ++i) {
       char h = p_ < in_.size() ? in_[p_] : '\0';
       std::uint32_t d;
-      if (is_digit(h)) d = static_cast<std::uint32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f') d = static_cast<std::uint32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') d = static_cast<std::uint32_t>(h - 'A' + 10);
-      else expected("4 hex digits after \\u");
+      if (is_digit(h))
+        d = static_cast<std::uint32_t>(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        d = static_cast<std::uint32_t>(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        d = static_cast<std::uint32_t>(h - 'A' + 10);
+      else
+        expected("4 hex digits after \\u");
       v = v * 16 + d;
       ++p_;
     }
@@ -412,10 +452,12 @@ void JsonParser::escape(std::string& buf) {
   std::uint32_t cp = hex4();
   if (cp >= 0xDC00 && cp <= 0xDFFF) fail_at(esc_at, "unpaired low surrogate in \\u escape");
   if (cp >= 0xD800 && cp <= 0xDBFF) {
-    if (in_.substr(p_, 2) != "\\u") fail_at(esc_at, "unpaired high surrogate in \\u escape (expected \\uDC00-\\uDFFF next)");
+    if (in_.substr(p_, 2) != "\\u")
+      fail_at(esc_at, "unpaired high surrogate in \\u escape (expected \\uDC00-\\uDFFF next)");
     p_ += 2;
     std::uint32_t lo = hex4();
-    if (lo < 0xDC00 || lo > 0xDFFF) fail_at(esc_at, "unpaired high surrogate in \\u escape (expected \\uDC00-\\uDFFF next)");
+    if (lo < 0xDC00 || lo > 0xDFFF)
+      fail_at(esc_at, "unpaired high surrogate in \\u escape (expected \\uDC00-\\uDFFF next)");
     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
   }
   if (cp < 0x80) {

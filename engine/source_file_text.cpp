@@ -14,7 +14,9 @@ namespace kstatsql::engine::file {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 std::string_view rtrim_blanks(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -125,7 +127,8 @@ std::shared_ptr<Source> TextParser::run() {
   while (pos < d.size()) {
     ++line_no_;
     const void* nl = std::memchr(d.data() + pos, '\n', d.size() - pos);
-    std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - d.data()) : d.size();
+    std::size_t end =
+        nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - d.data()) : d.size();
     std::string_view l = d.substr(pos, end - pos);
     pos = end + 1;
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
@@ -161,7 +164,8 @@ void TextParser::line(std::string_view l) {
   std::size_t c2 = l.find(':', c1 + 1);
   std::string_view inst = l.substr(c1 + 1, c2 == std::string_view::npos ? c2 : c2 - c1 - 1);
   auto instance = parse_u64(inst);
-  if (!instance || *instance > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+  if (!instance ||
+      *instance > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
     fail("expected a decimal instance number after '" + std::string(module) + ":', found " +
          excerpt(c2 == std::string_view::npos ? l.substr(c1 + 1) : inst));
   }
@@ -180,7 +184,8 @@ void TextParser::line(std::string_view l) {
   if (tab != std::string_view::npos) {
     sp = {rtrim_blanks(rest.substr(0, tab)), rest.substr(tab + 1)};
   } else if (!split_on_spaces(rest, c3 + 1, sp)) {
-    fail("expected '<TAB>value' after '" + std::string(l.substr(0, std::min<std::size_t>(l.size(), 80))) +
+    fail("expected '<TAB>value' after '" +
+         std::string(l.substr(0, std::min<std::size_t>(l.size(), 80))) +
          "', found end of line (kstat -l and -C output are not dumps)");
   }
   if (sp.stat.empty()) fail("empty statistic name in " + excerpt(l));
@@ -197,8 +202,8 @@ void TextParser::value(std::string_view stat, std::string_view v) {
   if (stat == "crtime" || stat == "snaptime") {
     auto ns = parse_seconds_ns(t);
     if (!ns) {
-      fail("expected " + std::string(stat) + " as seconds with at most 9 decimals (35.240997153), found " +
-           excerpt(t));
+      fail("expected " + std::string(stat) +
+           " as seconds with at most 9 decimals (35.240997153), found " + excerpt(t));
     }
     if (stat == "crtime") {
       sink_.builder().set_crtime(*ns);
@@ -213,7 +218,8 @@ void TextParser::value(std::string_view stat, std::string_view v) {
   }
   bool neg = !t.empty() && t[0] == '-';
   std::string_view digits = neg ? t.substr(1) : t;
-  bool integer = !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos &&
+  bool integer = !digits.empty() &&
+                 digits.find_first_not_of("0123456789") == std::string_view::npos &&
                  (digits[0] != '0' || (digits.size() == 1 && !neg));
   if (!integer) {
     sink_.add_string(stat, v);

@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "engine/platform_sources.hpp"
+#include "engine/raw_decode.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::engine {
@@ -207,13 +208,14 @@ std::string IllumosSource::copy_data(const KstatHeader& h, const kstat_t& ks, Ar
       return {};
     }
     default: {
-      // RAW (and any type this build does not know): the bytes, as read.
-      // Decoding into named rows is the raw decoders' job (kstat(8)'s
-      // ks_raw_lookup table); without one the kstat has raw bytes only.
+      // RAW (and any type this build does not know): the bytes, as read,
+      // then kstat(8)'s decoders (raw_decode.hpp) for the structs it knows;
+      // a known struct of the wrong size is recorded as the kstat's error.
       if (ks.ks_data_size > 0) {
         auto* copy = static_cast<std::byte*>(arena.allocate(ks.ks_data_size, 8));
         std::memcpy(copy, bytes, ks.ks_data_size);
         out.raw = {copy, ks.ks_data_size};
+        if (ks.ks_type == KSTAT_TYPE_RAW) finish_raw(h, arena, out);
       }
       return {};
     }

@@ -112,6 +112,7 @@ struct action<ob_single> {
   static void apply0(State& st) {
     st.ast.fields[kName] = std::move(st.ast.fields[kModule]);
     st.ast.fields[kModule] = SelectorField{};
+    st.ast.fields[kModule].offset = st.ast.fields[kName].offset;
     st.ast.written = 1;
   }
 };
@@ -155,17 +156,6 @@ struct action<ob_end> {
   static void apply0(State& st) { st.ast.written = 4; }
 };
 
-// Offsets of empty fields are where they would start; fill them so that
-// engine errors can point at any field.
-void fill_empty_offsets(SelectorAst& ast, std::size_t spec_size) {
-  for (std::size_t i = 1; i < ast.fields.size(); ++i) {
-    SelectorField& f = ast.fields[i];
-    if (f.kind == FieldKind::any && f.offset == 0) {
-      f.offset = std::min(spec_size, ast.fields[i - 1].offset + ast.fields[i - 1].text.size() + 1);
-    }
-  }
-}
-
 }  // namespace
 
 std::string format_caret(std::string_view what, std::string_view spec, std::size_t offset) {
@@ -188,6 +178,7 @@ std::string format_caret(std::string_view what, std::string_view spec, std::size
 SelectorAst parse_selector(std::string_view spec, SelectorMode mode) {
   SelectorAst ast;
   ast.mode = mode;
+  for (SelectorField& f : ast.fields) f.offset = spec.size();  // fields not written
   State st{ast};
   pegtl::memory_input in(spec.data(), spec.size(), "selector");
   try {
@@ -201,7 +192,6 @@ SelectorAst parse_selector(std::string_view spec, SelectorMode mode) {
     const std::size_t offset = e.positions().empty() ? 0 : e.positions().front().byte;
     throw Error(Errc::parse, format_caret(e.message(), spec, offset));
   }
-  fill_empty_offsets(ast, spec.size());
   return ast;
 }
 

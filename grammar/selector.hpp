@@ -48,6 +48,7 @@ struct SelectorField {
   std::string text;          // as written (glob), or the RE body, or the digits
   std::int64_t number = 0;   // FieldKind::number only
   std::size_t offset = 0;    // byte offset of the field's first byte in the spec
+                             // (the spec's size for a field that was not written)
 };
 
 // Field slots. illumos: module, instance, name, statistic.

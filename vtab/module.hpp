@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/rates.hpp"
 #include "engine/snapshot.hpp"
 #include "vtab/guard.hpp"
 
@@ -56,6 +57,9 @@ struct Table : sqlite3_vtab {
 
 struct Cursor : sqlite3_vtab_cursor {
   std::shared_ptr<const engine::Generation> gen;
+  std::shared_ptr<const engine::Generation> prev;  // for deltas; may be null
+  engine::Baseline base;                           // of kstats[base_k]
+  std::size_t base_k = static_cast<std::size_t>(-1);
   engine::Filter filter;
   std::vector<std::uint32_t> kstats;  // matching kstat indexes, in kstat(8) order
   std::size_t k = 0;                  // position in kstats
@@ -68,6 +72,14 @@ struct Cursor : sqlite3_vtab_cursor {
   Table* table() const noexcept { return static_cast<Table*>(pVtab); }
   std::uint32_t index() const noexcept { return kstats[k]; }
   const engine::KstatHeader& header() const noexcept { return gen->header(kstats[k]); }
+  // The previous sample of the current kstat (computed once per kstat).
+  const engine::Baseline& baseline() {
+    if (base_k != k) {
+      base = engine::baseline(*gen, index(), *data, prev.get());
+      base_k = k;
+    }
+    return base;
+  }
 };
 
 // xBestIndex for key-column pushdown; shared by all kstat tables.

@@ -37,6 +37,7 @@ struct Slots {
     return guard(&vt->zErrMsg, [&] {
       auto c = std::make_unique<Cursor>();
       c->gen = static_cast<Table*>(vt)->session->open_cursor();
+      c->prev = c->gen->previous();
       *out = c.release();
       return SQLITE_OK;
     });
@@ -59,6 +60,7 @@ struct Slots {
       c->k = 0;
       c->s = 0;
       c->data = nullptr;
+      c->base_k = static_cast<std::size_t>(-1);
       c->eof = false;
       Impl::first(*c);
       return SQLITE_OK;

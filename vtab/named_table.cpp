@@ -18,6 +18,9 @@
 ** obsolete float/double types are REAL. io, intr and timer kstats appear here
 ** too, under the statistic names kstat(8) prints (nread, reads, hard, ...).
 ** The pseudo-statistics crtime, snaptime and class are columns, not rows.
+** Hidden columns delta, rate and elapsed compare with the previous
+** generation (engine/rates.hpp has the rules):
+**   SELECT name, rate FROM named WHERE module='link' AND statistic='rbytes64';
 ** A kstat whose read failed has no rows here; see kstat.error.
 **
 ** HOW IT WORKS: xFilter asks the generation for the kstats matching the key
@@ -30,7 +33,9 @@ namespace kstatsql::vtab {
 
 namespace {
 
-enum class Col : int { module, instance, name, klass, statistic, type, value, unit, snaptime, crtime };
+enum class Col : int {
+  module, instance, name, klass, statistic, type, value, unit, snaptime, crtime, delta, rate, elapsed
+};
 
 const Column kColumns[] = {
     {"module", "TEXT", "kstat module", static_cast<int>(engine::KeyCol::module), false},
@@ -43,6 +48,9 @@ const Column kColumns[] = {
     {"unit", "TEXT", "unit of the value when known (bytes, packets, ns, ...), else NULL", -1, true},
     {"snaptime", "INTEGER", "time of the read in nanoseconds", -1, true},
     {"crtime", "INTEGER", "kstat creation time in nanoseconds", -1, false},
+    {"delta", "ANY HIDDEN", "value minus the previous generation's (32-bit counters wrap; 0 as the base on a first sample or a re-created kstat); NULL for strings", -1, true},
+    {"rate", "REAL HIDDEN", "delta per second over elapsed; NULL when elapsed is unknown", -1, true},
+    {"elapsed", "REAL HIDDEN", "seconds the delta covers: between the two reads, or since crtime on a first sample", -1, true},
 };
 
 // Moves to the first matching statistic at or after (k, s).
@@ -90,6 +98,30 @@ void NamedTable::column(Cursor& c, sqlite3_context* ctx, int col) {
     }
     case Col::snaptime: sqlite3_result_int64(ctx, c.data->snaptime); return;
     case Col::crtime: sqlite3_result_int64(ctx, c.header().crtime); return;
+    case Col::delta:
+    case Col::rate:
+    case Col::elapsed: {
+      const engine::Baseline& b = c.baseline();
+      double secs = static_cast<double>(b.elapsed_ns) / 1e9;
+      if (static_cast<Col>(col) == Col::elapsed) {
+        if (b.elapsed_ns > 0) sqlite3_result_double(ctx, secs); else sqlite3_result_null(ctx);
+        return;
+      }
+      const engine::NamedStat* old = engine::previous_stat(b, st, c.s);
+      if (static_cast<Col>(col) == Col::delta) {
+        if (engine::repr_of(st.type) == engine::Repr::f64) {
+          sqlite3_result_double(ctx, *engine::delta_of(st, old));
+        } else if (auto d = engine::int_delta_of(st, old)) {
+          sqlite3_result_int64(ctx, *d);
+        } else {
+          sqlite3_result_null(ctx);
+        }
+        return;
+      }
+      auto d = engine::delta_of(st, old);
+      if (d && b.elapsed_ns > 0) sqlite3_result_double(ctx, *d / secs); else sqlite3_result_null(ctx);
+      return;
+    }
     default: result_identity(ctx, c.header(), col);
   }
 }

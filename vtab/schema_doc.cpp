@@ -11,8 +11,10 @@
 namespace kstatsql::vtab {
 
 const std::vector<const TableSpec*>& all_tables() {
-  static const std::vector<const TableSpec*> kTables = {&KstatTable::spec, &NamedTable::spec,
-                                                        &IoTable::spec};
+  static const std::vector<const TableSpec*> kTables = {
+      &KstatTable::spec,   &NamedTable::spec,   &IoTable::spec,      &SysinfoTable::spec,
+      &VminfoTable::spec,  &VarTable::spec,     &MntinfoTable::spec, &CpuStatTable::spec,
+      &NcstatsTable::spec, &IntrTable::spec,    &TimerTable::spec};
   return kTables;
 }
 

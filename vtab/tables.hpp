@@ -31,6 +31,35 @@ struct IoTable {
   static sqlite3_int64 rowid(const Cursor& c) { return c.index(); }
 };
 
+// Typed tables over kstat(8)'s raw structs and intr/timer kstats
+// (docs/raw-kstats.md). One row per kstat, except timer: one per record.
+#define KSTATSQL_KSTAT_ROW_TABLE(Type)                               \
+  struct Type {                                                      \
+    static const TableSpec spec;                                     \
+    static void first(Cursor& c);                                    \
+    static void next(Cursor& c);                                     \
+    static void column(Cursor& c, sqlite3_context* ctx, int col);    \
+    static sqlite3_int64 rowid(const Cursor& c) { return c.index(); } \
+  };
+KSTATSQL_KSTAT_ROW_TABLE(SysinfoTable)
+KSTATSQL_KSTAT_ROW_TABLE(VminfoTable)
+KSTATSQL_KSTAT_ROW_TABLE(VarTable)
+KSTATSQL_KSTAT_ROW_TABLE(NcstatsTable)
+KSTATSQL_KSTAT_ROW_TABLE(MntinfoTable)
+KSTATSQL_KSTAT_ROW_TABLE(CpuStatTable)
+KSTATSQL_KSTAT_ROW_TABLE(IntrTable)
+#undef KSTATSQL_KSTAT_ROW_TABLE
+
+struct TimerTable {
+  static const TableSpec spec;
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+  static sqlite3_int64 rowid(const Cursor& c) {
+    return (static_cast<sqlite3_int64>(c.index()) << 32) | static_cast<sqlite3_int64>(c.s);
+  }
+};
+
 // kstat_columns: the schema of every kstatsql table, as rows.
 int register_columns_table(sqlite3* db);
 // kstat_source(), kstat_reads(), kstat_refresh(), kstat_pin(), kstat_unpin(), kstatsql_version().

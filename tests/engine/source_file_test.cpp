@@ -1,4 +1,6 @@
 // tests/engine/source_file_test.cpp — kstat -p text and kstat -j JSON file sources.
+#include "engine/source_file.hpp"
+
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "engine/source.hpp"
-#include "engine/source_file.hpp"
 #include "kstatsql/error.hpp"
 
 using namespace kstatsql;
@@ -48,7 +49,8 @@ std::unique_ptr<Loaded> load(const std::string& path) {
   for (const KstatHeader& h : l->headers) {
     KstatData d;
     l->source->read(h, l->arena, d);
-    std::string key = std::string(h.module) + ":" + std::to_string(h.instance) + ":" + std::string(h.name);
+    std::string key =
+        std::string(h.module) + ":" + std::to_string(h.instance) + ":" + std::string(h.name);
     REQUIRE(l->by_key.count(key) == 0);
     l->by_key.emplace(key, std::make_pair(h, d));
   }
@@ -75,10 +77,14 @@ std::unique_ptr<Loaded> load_text(const std::string& content, const char* ext = 
 
 std::string value_text(const NamedStat& s) {
   switch (s.type) {
-    case ValueType::uint64: return std::to_string(s.v.u);
-    case ValueType::int64: return std::to_string(s.v.i);
-    case ValueType::string: return std::string(s.str());
-    default: return "<type " + std::to_string(static_cast<int>(s.type)) + ">";
+    case ValueType::uint64:
+      return std::to_string(s.v.u);
+    case ValueType::int64:
+      return std::to_string(s.v.i);
+    case ValueType::string:
+      return std::string(s.str());
+    default:
+      return "<type " + std::to_string(static_cast<int>(s.type)) + ">";
   }
 }
 
@@ -147,7 +153,9 @@ TEST_CASE("kstat -p fixture: every line is one statistic with its exact value", 
       REQUIRE(s != nullptr);
       CHECK(value_text(*s) == value);
       bool numeric = !value.empty() && value.find_first_not_of("-0123456789") == std::string::npos;
-      CHECK(s->type == (!numeric ? ValueType::string : value[0] == '-' ? ValueType::int64 : ValueType::uint64));
+      CHECK(s->type == (!numeric          ? ValueType::string
+                        : value[0] == '-' ? ValueType::int64
+                                          : ValueType::uint64));
     }
   }
   CHECK(lines == 620);
@@ -267,10 +275,10 @@ TEST_CASE("kstat -p value types", "[engine][file]") {
       "m:0:n:a\t18446744073709551615\n"
       "m:0:n:b\t-9223372036854775808\n"
       "m:0:n:c\t0\n"
-      "m:0:n:d\t007\n"     // not how kstat(8) prints a number: a string
+      "m:0:n:d\t007\n"  // not how kstat(8) prints a number: a string
       "m:0:n:e\t-0\n"
       "m:0:n:f\t1.5\n"
-      "m:0:n:g\t12 \n"     // trailing blanks after a number are ignored
+      "m:0:n:g\t12 \n"  // trailing blanks after a number are ignored
       "m:0:n:h\t+5\n"
       "m:0:n:i\t-17\n");
   CHECK(l->stat("m:0:n", "a")->type == ValueType::uint64);
@@ -286,7 +294,8 @@ TEST_CASE("kstat -p value types", "[engine][file]") {
   CHECK(l->stat("m:0:n", "i")->v.i == -17);
 }
 
-TEST_CASE("kstat -p structure: blank lines, CRLF, indentation, timestamps, repeats", "[engine][file]") {
+TEST_CASE("kstat -p structure: blank lines, CRLF, indentation, timestamps, repeats",
+          "[engine][file]") {
   auto l = load_text(
       "\xEF\xBB\xBF"
       "1700466113\r\n"
@@ -297,13 +306,13 @@ TEST_CASE("kstat -p structure: blank lines, CRLF, indentation, timestamps, repea
       "unix:0:system_misc:snaptime\t35,5\r\n"
       "\n"
       "1700466114\n"
-      "unix:0:system_misc:ncpus\t4\n"          // second interval: last value wins
+      "unix:0:system_misc:ncpus\t4\n"  // second interval: last value wins
       "unix:0:system_misc:nproc\t71\n"
       "unix:0:system_misc:snaptime\t36.000000001\n"
       "cpu:0:sys:b\t1\n"
-      "cpu:0:sys:a\t2\n"                       // unsorted
-      "cpu:0:sys:b\tnow a string\n"            // duplicate after unsorted input
-      "unix:0:system_misc:nproc\t72");         // no final newline; resumes a kstat
+      "cpu:0:sys:a\t2\n"                // unsorted
+      "cpu:0:sys:b\tnow a string\n"     // duplicate after unsorted input
+      "unix:0:system_misc:nproc\t72");  // no final newline; resumes a kstat
   REQUIRE(l->by_key.size() == 2);
   CHECK(l->header("unix:0:system_misc").klass == "misc");
   CHECK(l->data("unix:0:system_misc").snaptime == 36000000001);
@@ -318,7 +327,8 @@ TEST_CASE("kstat -p structure: blank lines, CRLF, indentation, timestamps, repea
 TEST_CASE("kstat -p: duplicates in a large unsorted kstat", "[engine][file]") {
   std::string text;
   for (int round = 0; round < 2; ++round) {
-    for (int i = 500; i > 0; --i) text += "m:0:n:s" + std::to_string(i) + "\t" + std::to_string(i + round) + "\n";
+    for (int i = 500; i > 0; --i)
+      text += "m:0:n:s" + std::to_string(i) + "\t" + std::to_string(i + round) + "\n";
   }
   auto l = load_text(text);
   REQUIRE(l->data("m:0:n").named.size() == 500);
@@ -331,20 +341,26 @@ TEST_CASE("kstat -p errors name the file and the line", "[engine][file]") {
   const std::string d = kDumps;
   REQUIRE_THROWS_WITH(open_file_source(d + "bad-truncated.txt"),
                       Contains("bad-truncated.txt:4: expected '<TAB>value'"));
-  REQUIRE_THROWS_WITH(open_file_source(d + "bad-binary.txt"), Contains("bad-binary.txt:3: expected"));
-  REQUIRE_THROWS_WITH(open_file_source(d + "bad-garbled.txt"),
-                      Contains("bad-garbled.txt:4: expected 'module:instance:name:statistic<TAB>value', found '}{"));
-  REQUIRE_THROWS_WITH(open_file_source(d + "bad-instance.txt"),
-                      Contains("bad-instance.txt:3: expected a decimal instance number after 'sd:', found 'x1'"));
-  REQUIRE_THROWS_WITH(open_file_source(d + "bad-overflow.txt"),
-                      Contains("bad-overflow.txt:2: value '18446744073709551616' of 'value' does not fit uint64"));
+  REQUIRE_THROWS_WITH(open_file_source(d + "bad-binary.txt"),
+                      Contains("bad-binary.txt:3: expected"));
+  REQUIRE_THROWS_WITH(
+      open_file_source(d + "bad-garbled.txt"),
+      Contains(
+          "bad-garbled.txt:4: expected 'module:instance:name:statistic<TAB>value', found '}{"));
+  REQUIRE_THROWS_WITH(
+      open_file_source(d + "bad-instance.txt"),
+      Contains("bad-instance.txt:3: expected a decimal instance number after 'sd:', found 'x1'"));
+  REQUIRE_THROWS_WITH(
+      open_file_source(d + "bad-overflow.txt"),
+      Contains("bad-overflow.txt:2: value '18446744073709551616' of 'value' does not fit uint64"));
 
   struct Bad {
     std::string text;
     const char* message;
   };
   const Bad bad[] = {
-      {"m:0:n:s\t1\nm:0:n:s2\t-9223372036854775809\n", ":2: value '-9223372036854775809' of 's2' does not fit int64"},
+      {"m:0:n:s\t1\nm:0:n:s2\t-9223372036854775809\n",
+       ":2: value '-9223372036854775809' of 's2' does not fit int64"},
       {"m:0:n:s\t1\nm:0:n:crtime\tyesterday\n", ":2: expected crtime as seconds"},
       {"m:0:n:snaptime\t1.0123456789\n", ":1: expected snaptime as seconds"},
       {"m:0:n:s\t1\nm:0:n:s\0x\t1\n"s, ":2: unexpected NUL byte"},
@@ -355,7 +371,8 @@ TEST_CASE("kstat -p errors name the file and the line", "[engine][file]") {
       {"m:0:n:s\t1\nm:99999999999999999999:n:s\t1\n", ":2: expected a decimal instance number"},
       {"m:0:n:s\t1\nm o:0:n:s\t1\n", ":2: expected 'module:instance:name:statistic<TAB>value'"},
       // kstat -l: names without values; kstat -C: ':' instead of TAB.
-      {"unix:0:system_misc:ncpus\nunix:0:system_misc:nproc\n", ":1: expected '<TAB>value' after 'unix:0:system_misc:ncpus'"},
+      {"unix:0:system_misc:ncpus\nunix:0:system_misc:nproc\n",
+       ":1: expected '<TAB>value' after 'unix:0:system_misc:ncpus'"},
       {"unix:0:system_misc:ncpus:2\n", ":1: expected '<TAB>value'"},
   };
   for (const Bad& b : bad) {
@@ -388,13 +405,18 @@ TEST_CASE("open_file_source: missing, empty and unknown files", "[engine][file]"
     TempFile f(" \n\r\n\t\n");
     REQUIRE_THROWS_WITH(open_file_source(f.path), f.path + ": empty file");
   }
-  for (const std::string& text : {std::string("hello world\n"), std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10),
-                                 std::string("{\"module\": \"cpu\"}"), std::string("1700466113\n")}) {
+  for (const std::string& text :
+       {std::string("hello world\n"),
+        std::string("\x7f"
+                    "ELF\x02\x01\x01\0\0\0",
+                    10),
+        std::string("{\"module\": \"cpu\"}"), std::string("1700466113\n")}) {
     TempFile f(text);
     REQUIRE_THROWS_WITH(open_file_source(f.path),
                         f.path + ": unknown format (expected kstat -p text or kstat -j JSON)");
   }
-  REQUIRE_THROWS_WITH(open_file_source(std::string(KSTATSQL_TEST_DATA)), Contains("Is a directory"));
+  REQUIRE_THROWS_WITH(open_file_source(std::string(KSTATSQL_TEST_DATA)),
+                      Contains("Is a directory"));
 }
 
 TEST_CASE("format detection", "[engine][file]") {
@@ -444,7 +466,9 @@ TEST_CASE("kstat -j: strings, escapes, numbers", "[engine][file]") {
   CHECK(l->stat(k, "str_num")->type == ValueType::string);
   CHECK(l->stat(k, "str_num")->str() == "123");
   CHECK(l->stat(k, "q")->str() == "why? \"x\" \\ / \t");
-  CHECK(l->stat(k, "u")->str() == "\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80" "A");
+  CHECK(l->stat(k, "u")->str() ==
+        "\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80"
+        "A");
   CHECK(l->stat(k, "raw")->str() == "caf\xC3\xA9");
   CHECK(l->stat(k, "max")->v.u == UINT64_MAX);
   CHECK(l->stat(k, "neg")->type == ValueType::int64);
@@ -460,20 +484,25 @@ TEST_CASE("kstat -j: strings, escapes, numbers", "[engine][file]") {
 TEST_CASE("kstat -j: intervals, key order, declared types", "[engine][file]") {
   auto l = load_text(
       "1700466113\n"
-      "[{\"module\": \"old\", \"instance\": 0, \"name\": \"gone\", \"type\": 1, \"data\": {\"a\": 1}}]\n"
+      "[{\"module\": \"old\", \"instance\": 0, \"name\": \"gone\", \"type\": 1, \"data\": {\"a\": "
+      "1}}]\n"
       "1700466114\n"
-      "[{\"data\": {\"a\": 2, \"snaptime\": 7.000000001}, \"name\": \"n\", \"instance\": 0, \"module\": \"m\","
+      "[{\"data\": {\"a\": 2, \"snaptime\": 7.000000001}, \"name\": \"n\", \"instance\": 0, "
+      "\"module\": \"m\","
       " \"snaptime\": 6},\n"
-      " {\"module\": \"d\", \"instance\": 0, \"name\": \"d0\", \"type\": 3, \"data\": {\"nread\": 5}},\n"
-      " {\"module\": \"t\", \"instance\": 0, \"name\": \"t0\", \"type\": 4, \"data\": {\"name\": \"x\","
-      " \"num_events\": 1, \"elapsed_time\": 2, \"min_time\": 3, \"max_time\": 4, \"start_time\": 5,"
+      " {\"module\": \"d\", \"instance\": 0, \"name\": \"d0\", \"type\": 3, \"data\": {\"nread\": "
+      "5}},\n"
+      " {\"module\": \"t\", \"instance\": 0, \"name\": \"t0\", \"type\": 4, \"data\": {\"name\": "
+      "\"x\","
+      " \"num_events\": 1, \"elapsed_time\": 2, \"min_time\": 3, \"max_time\": 4, \"start_time\": "
+      "5,"
       " \"stop_time\": 6}},\n"
       " {\"module\": \"e\", \"instance\": 0, \"name\": \"empty\", \"type\": 1, \"data\": {}}]\n",
       ".json");
   CHECK(l->by_key.count("old:0:gone") == 0);  // the last array is the generation
   REQUIRE(l->by_key.size() == 4);
   CHECK(l->stat("m:0:n", "a")->v.u == 2);
-  CHECK(l->data("m:0:n").snaptime == 7000000001);  // data.snaptime beats the header's
+  CHECK(l->data("m:0:n").snaptime == 7000000001);       // data.snaptime beats the header's
   CHECK(l->header("d:0:d0").type == KstatType::named);  // incomplete io record
   CHECK(l->header("t:0:t0").type == KstatType::timer);
   REQUIRE(l->data("t:0:t0").timers.size() == 1);
@@ -483,29 +512,39 @@ TEST_CASE("kstat -j: intervals, key order, declared types", "[engine][file]") {
 
 TEST_CASE("kstat -j errors name file, line and column", "[engine][file]") {
   using Catch::Contains;
-  REQUIRE_THROWS_WITH(open_file_source(kDumps + "bad-truncated.json"),
-                      Contains("bad-truncated.json:37:2: expected '\"' (a statistic name), found end of file"));
+  REQUIRE_THROWS_WITH(
+      open_file_source(kDumps + "bad-truncated.json"),
+      Contains("bad-truncated.json:37:2: expected '\"' (a statistic name), found end of file"));
   struct Bad {
     const char* text;
     const char* message;
   };
   const Bad bad[] = {
-      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"v\": 18446744073709551616}}]",
+      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"v\": "
+       "18446744073709551616}}]",
        ":1:60: value 18446744073709551616 of \"v\" does not fit uint64"},
       {"[\n{\"module\": \"m\", \"instance\": 0, \"name\": \"n\",\n \"data\": {\"s\": \"a\\x\"}}]",
        ":3:19: expected one of"},
       {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"s\": \"\\ud800x\"}}]",
        "unpaired"},
-      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"s\": \"\\udc00\"}}]", "unpaired"},
-      {"[{\"module\": \"m\", \"name\": \"n\", \"data\": {}}]", ":1:2: kstat object without \"instance\""},
-      {"[{\"module\": \"m\", \"instance\": \"0\", \"name\": \"n\"}]", ":1:30: expected an integer for \"instance\""},
-      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"type\": 7}]", "expected \"type\" between 0 and 4"},
-      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"crtime\": -1.5}}]", "expected crtime as seconds"},
+      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"s\": \"\\udc00\"}}]",
+       "unpaired"},
+      {"[{\"module\": \"m\", \"name\": \"n\", \"data\": {}}]",
+       ":1:2: kstat object without \"instance\""},
+      {"[{\"module\": \"m\", \"instance\": \"0\", \"name\": \"n\"}]",
+       ":1:30: expected an integer for \"instance\""},
+      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"type\": 7}]",
+       "expected \"type\" between 0 and 4"},
+      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"crtime\": -1.5}}]",
+       "expected crtime as seconds"},
       {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"v\": [1]}}]",
        "expected a number or a string for statistic 'v'"},
-      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\"} {}]", ":1:46: expected ',' or ']' after a kstat object"},
-      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"s\": \"a\nb\"}}]", "control characters"},
-      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"s\": \"abc", "unterminated string"},
+      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\"} {}]",
+       ":1:46: expected ',' or ']' after a kstat object"},
+      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"s\": \"a\nb\"}}]",
+       "control characters"},
+      {"[{\"module\": \"m\", \"instance\": 0, \"name\": \"n\", \"data\": {\"s\": \"abc",
+       "unterminated string"},
       {"[] x", ":1:4: expected '[' (a kstat -j array), found 'x'"},
       {"[{\"module\": \"m\", \"module\": \"m\"}]", "duplicate key \"module\""},
   };

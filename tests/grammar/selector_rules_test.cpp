@@ -136,6 +136,8 @@ TEST_CASE("parse_selector builds the illumos AST", "[grammar]") {
     CHECK(ast.fields[kInstance].kind == FieldKind::any);
     CHECK(ast.fields[kName].kind == FieldKind::any);
     CHECK(ast.fields[kStatistic].kind == FieldKind::any);
+    CHECK(ast.fields[kName].offset == 6);
+    CHECK(ast.fields[kStatistic].offset == 6);  // not written: the end
   }
   SECTION("an RE keeps its colons and loses its slashes") {
     const SelectorAst ast = parse_selector("/a:b/:1*");

@@ -3,7 +3,9 @@
 // N kstats "tick:I:kI" whose one statistic "value" equals the number of
 // begin_generation() calls so far, and whose string statistic "label" is a
 // fresh arena string "gen-<G>" per read. Counts every call, can add a kstat
-// (changed() then reports true) and can make one kstat fail.
+// (changed() then reports true), can re-create every kstat (new crtime) and
+// can make one kstat fail. "wrap" is a uint32 counter that steps by 16 per
+// generation and wraps past 2^32 between generations 0 and 1.
 #pragma once
 
 #include <cerrno>
@@ -29,6 +31,7 @@ class TickingSource : public engine::Source {
       h.name = arena.copy("k" + std::to_string(i));
       h.klass = arena.copy(i % 2 ? "odd" : "even");
       h.id = i + 1;
+      h.crtime = crtime_;
       h.cookie = static_cast<std::uint64_t>(i);
       out.push_back(h);
     }
@@ -39,7 +42,7 @@ class TickingSource : public engine::Source {
       engine::set_read_error(out, arena, ENXIO, "tick:" + std::to_string(h.instance) + ": vanished");
       return;
     }
-    auto* st = arena.make_array<engine::NamedStat>(2);
+    auto* st = arena.make_array<engine::NamedStat>(3);
     std::string_view vname = arena.copy("value");
     st[0].name = vname.data();
     st[0].name_len = static_cast<std::uint32_t>(vname.size());
@@ -52,9 +55,19 @@ class TickingSource : public engine::Source {
     st[1].type = engine::ValueType::string;
     st[1].v.s = label.data();
     st[1].str_len = static_cast<std::uint32_t>(label.size());
-    out.named = {st, 2};
-    out.snaptime = generation_;
-    out.ndata = 2;
+    std::string_view wname = arena.copy("wrap");
+    st[2].name = wname.data();
+    st[2].name_len = static_cast<std::uint32_t>(wname.size());
+    st[2].type = engine::ValueType::uint32;
+    st[2].v.u = static_cast<std::uint32_t>(0xFFFFFFF0u + 16u * static_cast<std::uint32_t>(generation_));
+    out.named = {st, 3};
+    out.snaptime = crtime_ + static_cast<std::int64_t>(generation_) * 1000000000;  // 1 s apart
+    out.ndata = 3;
+  }
+
+  void recreate() {
+    crtime_ += 500000000;
+    changed_ = true;
   }
 
   void grow() {
@@ -70,6 +83,7 @@ class TickingSource : public engine::Source {
   int n_;
   int generation_ = 0;
   bool changed_ = true;
+  std::int64_t crtime_ = 0;
 };
 
 }  // namespace kstatsql::test

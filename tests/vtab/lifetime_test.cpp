@@ -26,7 +26,7 @@ TEST_CASE("one statement sees one generation and self-joins agree", "[vtab][life
   auto src = std::make_shared<TickingSource>(20);
   Db db(src);
   CHECK(db.one("SELECT count(*) FROM named a JOIN named b USING (module, instance, name, statistic) "
-               "WHERE a.value = b.value") == "40");
+               "WHERE a.value = b.value") == "60");
   CHECK(db.one("SELECT count(DISTINCT value) FROM named WHERE statistic='value'") == "1");
   std::string g1 = db.one("SELECT value FROM named WHERE instance=0 AND statistic='value'");
   std::string g2 = db.one("SELECT value FROM named WHERE instance=0 AND statistic='value'");

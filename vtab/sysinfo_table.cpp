@@ -1,0 +1,62 @@
+/*
+** sysinfo — one row per unix:0:sysinfo kstat (sysinfo_t, raw; kstat(8)'s
+** unix:sysinfo decoder).
+**
+**   SELECT updates, runque, waiting FROM sysinfo;          -- 1 row
+**   -- vmstat's kthr columns between two samples:
+**   --   r = Δrunque / Δupdates, b = Δwaiting / Δupdates, w = Δswpque / Δupdates
+**
+** Columns: module, instance, name, class (key columns, pushed down), updates
+** (seconds counted), runque, runocc, swpque, swpocc, waiting (running sums,
+** added to once a second), snaptime, crtime (ns).
+**
+** HOW IT WORKS: only kstats whose module:name with digits removed is
+** unix:sysinfo are visited (checked on the header, before any read). The
+** values are read by name from the kstat's statistics, so a live raw kstat
+** (decoded by engine/raw_decode.cpp) and a replayed `kstat -p` dump holding
+** unix:0:sysinfo:* lines both fill the table. A missing statistic is NULL; a
+** kstat whose read failed, or whose raw size is not 24, has no row (see
+** kstat.error). See docs/raw-kstats.md.
+*/
+#include "vtab/struct_table.hpp"
+#include "vtab/tables.hpp"
+
+namespace kstatsql::vtab {
+
+namespace {
+
+constexpr std::string_view kKey = "unix:sysinfo";
+constexpr int kFirstStat = 4;
+
+const Column kColumns[] = {
+    {"module", "TEXT", "kstat module (unix)", static_cast<int>(engine::KeyCol::module), false},
+    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance), false},
+    {"name", "TEXT", "kstat name (sysinfo)", static_cast<int>(engine::KeyCol::name), false},
+    {"class", "TEXT", "kstat class (misc)", static_cast<int>(engine::KeyCol::klass), false},
+    {"updates", "INTEGER", "seconds counted: +1 each second", -1, true},
+    {"runque", "INTEGER", "running sum of runnable threads, added each second", -1, true},
+    {"runocc", "INTEGER", "seconds in which some thread was runnable", -1, true},
+    {"swpque", "INTEGER", "running sum of swapped-out threads, added each second", -1, true},
+    {"swpocc", "INTEGER", "seconds in which some thread was swapped out", -1, true},
+    {"waiting", "INTEGER", "running sum of threads waiting for I/O, added each second", -1, true},
+    {"snaptime", "INTEGER", "time of the read, ns", -1, true},
+    {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
+};
+
+}  // namespace
+
+const TableSpec SysinfoTable::spec = {"sysinfo", "unix:0:sysinfo (sysinfo_t): run and swap queue sums",
+                                      kColumns, static_cast<int>(std::size(kColumns)), 0.001};
+
+void SysinfoTable::first(Cursor& c) { structs::settle_key(c, kKey); }
+
+void SysinfoTable::next(Cursor& c) {
+  ++c.k;
+  structs::settle_key(c, kKey);
+}
+
+void SysinfoTable::column(Cursor& c, sqlite3_context* ctx, int col) {
+  structs::column(c, spec, ctx, col, kFirstStat, c.numbuf);
+}
+
+}  // namespace kstatsql::vtab
