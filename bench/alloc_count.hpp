@@ -9,8 +9,10 @@
 // counting wrapper around its default allocator), installed by
 // install_sqlite_counter() before SQLite is initialised.
 //
-// Counting is always on; read a window with snapshot() before and after.
-// glibc-specific (needs __libc_malloc); the bench is only built where that holds.
+// Counting is always on; read a window with alloc_snapshot() before and after.
+// The interposition is glibc-specific (__libc_malloc) and off under
+// sanitizers: there alloc_counting_available() is false and only
+// AllocCounts::sqlite counts.
 #pragma once
 
 #include <cstdint>
@@ -18,12 +20,13 @@
 namespace kstatsql::bench {
 
 struct AllocCounts {
-  std::uint64_t calls = 0;         // malloc + calloc + realloc (any caller)
-  std::uint64_t cxx_new = 0;       // operator new (all forms)
-  std::uint64_t sqlite = 0;        // SQLite xMalloc + xRealloc
-  std::int64_t live_bytes = 0;     // bytes allocated and not yet freed (usable sizes)
+  std::uint64_t calls = 0;      // malloc + calloc + realloc (any caller)
+  std::uint64_t cxx_new = 0;    // operator new (all forms)
+  std::uint64_t sqlite = 0;     // SQLite xMalloc + xRealloc
+  std::int64_t live_bytes = 0;  // bytes allocated and not yet freed (usable sizes)
 };
 
+bool alloc_counting_available() noexcept;
 AllocCounts alloc_snapshot() noexcept;
 inline AllocCounts operator-(const AllocCounts& a, const AllocCounts& b) noexcept {
   return {a.calls - b.calls, a.cxx_new - b.cxx_new, a.sqlite - b.sqlite,

@@ -14,20 +14,21 @@
 //  5. the time to load the same machine from a `kstat -p` dump.
 // No assertion depends on a time; result checks (counts, sums, reads) are
 // reported as PASS/MISS.
+#include "bench/bench.hpp"
+
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
-#include <unistd.h>
-
-#include "bench/bench.hpp"
 #include "engine/snapshot.hpp"
 #include "engine/static_source.hpp"
 #include "vtab/tables.hpp"
@@ -40,9 +41,17 @@ double since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// CPU time of this thread: unlike wall-clock time, barely disturbed by other
+// processes competing for the cores.
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 struct Options {
   SyntheticSpec spec;
-  int repeat = 5;
+  int repeat = 7;
   std::string out;
   std::string dump;
   bool keep_dump = false;
@@ -53,7 +62,8 @@ struct Options {
 class Conn {
  public:
   explicit Conn(std::shared_ptr<engine::Source> source) {
-    if (sqlite3_open(":memory:", &db_) != SQLITE_OK) throw std::runtime_error("sqlite3_open failed");
+    if (sqlite3_open(":memory:", &db_) != SQLITE_OK)
+      throw std::runtime_error("sqlite3_open failed");
     session_ = std::make_shared<engine::Session>(std::move(source), "synthetic");
     if (vtab::register_all(db_, session_) != SQLITE_OK) {
       throw std::runtime_error(std::string("register_all: ") + sqlite3_errmsg(db_));
@@ -83,9 +93,12 @@ class Conn {
     }
   }
   // Runs `st` to the end; returns the first row as "a | b | ..." and the time.
-  std::string run(sqlite3_stmt* st, double* secs = nullptr, std::uint64_t* rows = nullptr) {
+  // Runs `st` to the end; returns the first row as "a | b | ..."; adds the
+  // wall-clock and thread CPU time of the run to `t`.
+  std::string run(sqlite3_stmt* st, Timing* t = nullptr, std::uint64_t* rows = nullptr) {
     std::string first;
     std::uint64_t n = 0;
+    double c0 = thread_cpu_s();
     auto t0 = Clock::now();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -97,7 +110,10 @@ class Conn {
         }
       }
     }
-    if (secs) *secs = since(t0);
+    if (t) {
+      t->runs.push_back(since(t0));
+      t->cpu.push_back(thread_cpu_s() - c0);
+    }
     std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
     sqlite3_reset(st);
     if (!err.empty()) throw std::runtime_error(std::string(sqlite3_sql(st)) + ": " + err);
@@ -153,8 +169,9 @@ void measure_scans(Conn& c, const Options& o, Results& r) {
   // `value` has no declared type, so SQLite stores each value as the vtab
   // returned it (a declared ANY would get NUMERIC affinity and turn the
   // 2^64-1 texts into REALs).
-  c.exec("CREATE TABLE native(module TEXT, instance INTEGER, name TEXT, class TEXT, "
-         "statistic TEXT, type TEXT, value, unit TEXT, snaptime INTEGER, crtime INTEGER)");
+  c.exec(
+      "CREATE TABLE native(module TEXT, instance INTEGER, name TEXT, class TEXT, "
+      "statistic TEXT, type TEXT, value, unit TEXT, snaptime INTEGER, crtime INTEGER)");
   c.exec("INSERT INTO native SELECT * FROM named");
   r.native_copy_s = since(t0);
   const char* queries[] = {
@@ -171,21 +188,20 @@ void measure_scans(Conn& c, const Options& o, Results& r) {
     p.native_result = c.run(stmts.back().second);
     r.scans.push_back(p);
   }
-  std::uint64_t gen0 = std::strtoull(c.one("SELECT kstat_reads('generation')").c_str(), nullptr, 10);
+  std::uint64_t gen0 =
+      std::strtoull(c.one("SELECT kstat_reads('generation')").c_str(), nullptr, 10);
   for (int i = 0; i < o.repeat; ++i) {
     for (std::size_t q = 0; q < r.scans.size(); ++q) {
       ScanPair& p = r.scans[q];
-      double s = 0;
-      c.run(stmts[q].first, &s);
-      p.vtab.runs.push_back(s);
+      c.run(stmts[q].first, &p.vtab);
       if (q == 0 && i == 0) {
         r.scan_reads = std::strtoull(c.one("SELECT kstat_reads()").c_str(), nullptr, 10);
       }
-      c.run(stmts[q].second, &s);
-      p.native.runs.push_back(s);
+      c.run(stmts[q].second, &p.native);
     }
   }
-  std::uint64_t gen1 = std::strtoull(c.one("SELECT kstat_reads('generation')").c_str(), nullptr, 10);
+  std::uint64_t gen1 =
+      std::strtoull(c.one("SELECT kstat_reads('generation')").c_str(), nullptr, 10);
   r.scan_generations = gen1 - gen0;
   for (std::size_t q = 0; q < r.scans.size(); ++q) {
     ScanPair& p = r.scans[q];
@@ -201,26 +217,20 @@ void measure_point(Conn& c, Results& r) {
   sqlite3_stmt* st = c.prepare(r.point_sql);
   for (int i = 0; i < 20; ++i) c.run(st);  // warm-up
   for (int i = 0; i < 2000; ++i) {
-    double s = 0;
-    r.point_value = c.run(st, &s);
-    r.point_vtab.runs.push_back(s);
+    r.point_value = c.run(st, &r.point_vtab);
   }
   r.point_reads = std::strtoull(c.one("SELECT kstat_reads()").c_str(), nullptr, 10);
   std::string nq = r.point_sql;
   nq.replace(nq.find("FROM named"), 10, "FROM native");
   sqlite3_stmt* ns = c.prepare(nq);
   for (int i = 0; i < 3; ++i) {
-    double s = 0;
-    c.run(ns, &s);
-    r.point_native_scan.runs.push_back(s);
+    c.run(ns, &r.point_native_scan);
   }
   c.exec("CREATE INDEX native_key ON native(module, instance, name, statistic)");
   sqlite3_stmt* is = c.prepare(nq);
   for (int i = 0; i < 20; ++i) c.run(is);
   for (int i = 0; i < 2000; ++i) {
-    double s = 0;
-    c.run(is, &s);
-    r.point_native_index.runs.push_back(s);
+    c.run(is, &r.point_native_index);
   }
 }
 
@@ -258,7 +268,8 @@ void measure_allocs(Conn& c, Results& r) {
 }
 
 void measure_load(const Options& o, Results& r) {
-  r.dump_path = o.dump.empty() ? "/tmp/kstatsql_bench_" + std::to_string(::getpid()) + ".txt" : o.dump;
+  r.dump_path =
+      o.dump.empty() ? "/tmp/kstatsql_bench_" + std::to_string(::getpid()) + ".txt" : o.dump;
   auto t0 = Clock::now();
   write_kstat_text(o.spec, r.dump_path, &r.dump_bytes);
   r.dump_write_s = since(t0);
@@ -266,13 +277,16 @@ void measure_load(const Options& o, Results& r) {
     std::shared_ptr<engine::Source> src;
     for (int i = 0; i < 2; ++i) {
       src.reset();
+      double c0 = thread_cpu_s();
       t0 = Clock::now();
       src = engine::open_file_source(r.dump_path);
       r.load.runs.push_back(since(t0));
+      r.load.cpu.push_back(thread_cpu_s() - c0);
     }
     Conn c(src);
-    r.load_result = c.one("SELECT count(*), sum(CASE WHEN typeof(value) = 'integer' THEN value END) "
-                          "FROM named");
+    r.load_result = c.one(
+        "SELECT count(*), sum(CASE WHEN typeof(value) = 'integer' THEN value END) "
+        "FROM named");
     r.load_matches = model_sum_matches(r.load_result, r.model, true);
   } catch (const std::exception& e) {
     r.load_error = e.what();
@@ -299,14 +313,22 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     bool has = i + 1 < argc;
-    if (a == "--kstats" && has) o.spec.kstats = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "--repeat" && has) o.repeat = std::atoi(argv[++i]);
-    else if (a == "--seed" && has) o.spec.seed = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "--out" && has) o.out = argv[++i];
-    else if (a == "--dump" && has) o.dump = argv[++i];
-    else if (a == "--keep-dump") o.keep_dump = true;
-    else if (a == "--no-load") o.load = false;
-    else return usage(argv[0]);
+    if (a == "--kstats" && has)
+      o.spec.kstats = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--repeat" && has)
+      o.repeat = std::atoi(argv[++i]);
+    else if (a == "--seed" && has)
+      o.spec.seed = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--out" && has)
+      o.out = argv[++i];
+    else if (a == "--dump" && has)
+      o.dump = argv[++i];
+    else if (a == "--keep-dump")
+      o.keep_dump = true;
+    else if (a == "--no-load")
+      o.load = false;
+    else
+      return usage(argv[0]);
   }
   if (o.repeat < 3) o.repeat = 3;
   r.spec = o.spec;
@@ -321,7 +343,8 @@ int main(int argc, char** argv) {
     measure_memory(src, r);
     {
       Conn c(src);
-      std::printf("copying named into a native table, then %d interleaved scan runs...\n", o.repeat);
+      std::printf("copying named into a native table, then %d interleaved scan runs...\n",
+                  o.repeat);
       measure_scans(c, o, r);
       std::printf("counting allocations...\n");
       measure_allocs(c, r);

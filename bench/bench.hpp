@@ -11,19 +11,22 @@
 
 namespace kstatsql::bench {
 
-// Wall-clock times of repeated runs (seconds), after warm-up.
+// Times of repeated runs (seconds), after warm-up: wall clock (steady_clock)
+// and the CPU time of the running thread.
 struct Timing {
   std::vector<double> runs;
+  std::vector<double> cpu;
   double best() const;
   double median() const;
+  double best_cpu() const;
 };
 
 struct ScanPair {
-  std::string sql;      // the query, with `named` as the table
-  Timing vtab, native;  // the same query on the virtual table and on the copy
+  std::string sql;                         // the query, with `named` as the table
+  Timing vtab, native;                     // the same query on the virtual table and on the copy
   std::string vtab_result, native_result;  // "count | sum" as text
-  bool results_agree = false;   // vtab result == native result
-  bool matches_model = false;   // count and sum equal what the generator produced
+  bool results_agree = false;              // vtab result == native result
+  bool matches_model = false;              // count and sum equal what the generator produced
 };
 
 struct AllocWindow {
@@ -40,15 +43,15 @@ struct Results {
   SyntheticSummary model;
   int repeat = 0;
   // building and memory
-  double build_source_s = 0;            // StaticBuilder path
-  std::uint64_t source_arena_bytes = 0;  // StaticSource::bytes()
-  std::uint64_t source_record_bytes = 0; // size() * sizeof(StaticSource::Record)
-  std::int64_t header_set_bytes = 0;     // heap growth of building the HeaderSet
-  std::int64_t generation_base_bytes = 0;  // heap growth of an empty Generation
+  double build_source_s = 0;                 // StaticBuilder path
+  std::uint64_t source_arena_bytes = 0;      // StaticSource::bytes()
+  std::uint64_t source_record_bytes = 0;     // size() * sizeof(StaticSource::Record)
+  std::int64_t header_set_bytes = 0;         // heap growth of building the HeaderSet
+  std::int64_t generation_base_bytes = 0;    // heap growth of an empty Generation
   std::uint64_t generation_arena_bytes = 0;  // Generation::arena_bytes() after reading all
-  double first_generation_s = 0;  // enumerate + HeaderSet + Generation
-  double next_generation_s = 0;   // a later Generation (headers shared)
-  double read_all_s = 0;          // Generation::data() for every kstat
+  double first_generation_s = 0;             // enumerate + HeaderSet + Generation
+  double next_generation_s = 0;              // a later Generation (headers shared)
+  double read_all_s = 0;                     // Generation::data() for every kstat
   // full scans
   double native_copy_s = 0;  // CREATE TABLE + INSERT ... SELECT * FROM named
   std::vector<ScanPair> scans;
@@ -67,7 +70,7 @@ struct Results {
   std::uint64_t dump_bytes = 0;
   double dump_write_s = 0;
   Timing load;
-  std::string load_error;  // empty when open_file_source worked
+  std::string load_error;     // empty when open_file_source worked
   bool load_matches = false;  // the parsed source gives the same count and sum
   std::string load_result;
   double total_s = 0;

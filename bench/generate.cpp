@@ -42,9 +42,12 @@ int main(int argc, char** argv) {
     std::uint64_t v = 0;
     if ((a == "--kstats" || a == "--stats-per-kstat" || a == "--seed") && i + 1 < argc) {
       if (!parse_number(argv[++i], v)) return usage(argv[0]);
-      if (a == "--kstats") spec.kstats = v;
-      else if (a == "--stats-per-kstat") spec.stats_per_kstat = v;
-      else spec.seed = v;
+      if (a == "--kstats")
+        spec.kstats = v;
+      else if (a == "--stats-per-kstat")
+        spec.stats_per_kstat = v;
+      else
+        spec.seed = v;
     } else if (a == "-h" || a == "--help") {
       usage(argv[0]);
       return 0;
@@ -60,13 +63,13 @@ int main(int argc, char** argv) {
     std::uint64_t bytes = 0;
     kstatsql::bench::SyntheticSummary s = kstatsql::bench::write_kstat_text(spec, out, &bytes);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("%s: %llu kstats (%llu io), %llu statistics (%llu strings, %llu above 2^63-1), "
-                "%llu modules, %.1f MB in %.2f s\n",
-                out.c_str(), static_cast<unsigned long long>(s.kstats),
-                static_cast<unsigned long long>(s.io_kstats),
-                static_cast<unsigned long long>(s.statistics),
-                static_cast<unsigned long long>(s.strings), static_cast<unsigned long long>(s.huge),
-                static_cast<unsigned long long>(s.distinct_modules), bytes / 1e6, secs);
+    std::printf(
+        "%s: %llu kstats (%llu io), %llu statistics (%llu strings, %llu above 2^63-1), "
+        "%llu modules, %.1f MB in %.2f s\n",
+        out.c_str(), static_cast<unsigned long long>(s.kstats),
+        static_cast<unsigned long long>(s.io_kstats), static_cast<unsigned long long>(s.statistics),
+        static_cast<unsigned long long>(s.strings), static_cast<unsigned long long>(s.huge),
+        static_cast<unsigned long long>(s.distinct_modules), bytes / 1e6, secs);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kstatsql_generate: %s\n", e.what());

@@ -13,11 +13,14 @@
 #include <span>
 #include <string_view>
 
+#include "bench/synthetic_names.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::bench {
 
 using engine::ValueType;
+
+using namespace names;
 
 namespace {
 
@@ -38,124 +41,7 @@ class Rng {
 };
 
 constexpr std::int64_t kUptimeNs = 9013271863046;  // snaptime base: ~2.5 hours after boot
-constexpr std::uint64_t kUnlimited = ~0ull;       // an unlimited zone cap: 2^64-1
-
-using Names = std::span<const char* const>;
-
-const char* const kCpuSys[] = {
-    "bawrite", "bread", "bwrite", "canch", "cpu_load_intr", "cpu_nsec_dtrace", "cpu_nsec_idle",
-    "cpu_nsec_intr", "cpu_nsec_kernel", "cpu_nsec_user", "cpu_ticks_idle", "cpu_ticks_kernel",
-    "cpu_ticks_user", "cpu_ticks_wait", "cpumigrate", "dtrace_probes", "idlethread", "intr",
-    "intrblk", "intrthread", "intrunpin", "inv_swtch", "iowait", "lread", "lwrite", "mdmint",
-    "modload", "modunload", "msg", "mutex_adenters", "namei", "nthreads", "outch", "phread",
-    "phwrite", "procovf", "pswitch", "rawch", "rcvint", "readch", "rw_rdfails", "rw_wrfails",
-    "sema", "syscall", "sysexec", "sysfork", "sysread", "sysvfork", "syswrite", "trap",
-    "ufsdirblk", "ufsiget", "ufsinopage", "ufsipage", "wait_ticks_io", "writech", "xcalls",
-    "xmtint"};
-const char* const kCpuVm[] = {
-    "anonfree", "anonpgin", "anonpgout", "as_fault", "cow_fault", "dfree", "execfree", "execpgin",
-    "execpgout", "fsfree", "fspgin", "fspgout", "hat_fault", "kernel_asflt", "maj_fault", "pgfrec",
-    "pgin", "pgout", "pgpgin", "pgpgout", "pgrec", "pgrrun", "pgswapin", "pgswapout",
-    "prot_fault", "rev", "scan", "softlock", "swapin", "swapout", "zfod"};
-const char* const kSystemPages[] = {
-    "availrmem", "desfree", "desscan", "econtig", "fastscan", "freemem", "kernelbase", "lotsfree",
-    "minfree", "nalloc", "nalloc_calls", "nfree", "nfree_calls", "nscan", "pagesfree",
-    "pageslocked", "pagestotal", "physmem", "pp_kernel", "slowscan"};
-const char* const kDnlc[] = {
-    "dir_add_abort", "dir_add_max", "dir_add_no_memory", "dir_cached_current",
-    "dir_cached_total", "dir_entries_cached_current", "dir_fini_purge", "dir_hits",
-    "dir_misses", "dir_reclaim_any", "dir_reclaim_last", "dir_remove_entry_fail",
-    "dir_remove_space_fail", "dir_start_no_memory", "dir_update_fail", "double_enters",
-    "enters", "hits", "misses", "negative_cache_hits", "pick_free", "pick_heuristic",
-    "pick_last", "purge_all", "purge_fs1", "purge_total_entries", "purge_vfs", "purge_vp"};
-const char* const kArc[] = {
-    "anon_evictable_data", "anon_evictable_metadata", "anon_size", "arc_meta_limit",
-    "arc_meta_max", "arc_meta_min", "arc_meta_used", "arc_no_grow", "arc_prune",
-    "arc_tempreserve", "c", "c_max", "c_min", "compressed_size", "data_size", "deleted",
-    "demand_data_hits", "demand_data_misses", "demand_metadata_hits", "demand_metadata_misses",
-    "evict_l2_cached", "evict_l2_eligible", "evict_l2_ineligible", "evict_l2_skip",
-    "evict_not_enough", "evict_skip", "hash_chain_max", "hash_chains", "hash_collisions",
-    "hash_elements", "hash_elements_max", "hdr_size", "hits", "l2_abort_lowmem", "l2_asize",
-    "l2_cksum_bad", "l2_evict_l1cached", "l2_evict_lock_retry", "l2_evict_reading", "l2_feeds",
-    "l2_free_on_write", "l2_hdr_size", "l2_hits", "l2_io_error", "l2_misses", "l2_read_bytes",
-    "l2_rw_clash", "l2_size", "l2_write_bytes", "l2_writes_done", "l2_writes_error",
-    "l2_writes_lock_retry", "l2_writes_sent", "memory_throttle_count", "metadata_size",
-    "mfu_evictable_data", "mfu_evictable_metadata", "mfu_ghost_evictable_data",
-    "mfu_ghost_evictable_metadata", "mfu_ghost_hits", "mfu_ghost_size", "mfu_hits", "mfu_size",
-    "misses", "mru_evictable_data", "mru_evictable_metadata", "mru_ghost_evictable_data",
-    "mru_ghost_evictable_metadata", "mru_ghost_hits", "mru_ghost_size", "mru_hits", "mru_size",
-    "mutex_miss", "other_size", "overhead_size", "p", "prefetch_data_hits",
-    "prefetch_data_misses", "prefetch_metadata_hits", "prefetch_metadata_misses", "size",
-    "uncompressed_size"};
-const char* const kAbd[] = {
-    "linear_cnt", "linear_data_size", "scatter_chunk_waste", "scatter_cnt", "scatter_data_size",
-    "scatter_order_0", "scatter_order_1", "scatter_order_2", "scatter_order_3",
-    "scatter_order_4", "scatter_order_5", "scatter_order_6", "scatter_order_7",
-    "scatter_order_8", "scatter_order_9", "scatter_order_10", "scatter_page_alloc_retry",
-    "scatter_page_multi_chunk", "struct_size"};
-const char* const kZfetch[] = {"colinear_hits", "colinear_misses", "hits", "misses",
-                               "reclaim_failures", "reclaim_successes", "stride_hits",
-                               "stride_misses", "streams_noresets", "streams_resets"};
-const char* const kKmem[] = {
-    "align", "alloc", "alloc_fail", "buf_avail", "buf_avail_rescale", "buf_constructed",
-    "buf_inuse", "buf_max", "buf_size", "buf_total", "chunk_size", "cpu_cache_size", "defrag",
-    "depot_alloc", "depot_contention", "depot_free", "empty_magazines", "free",
-    "full_magazines", "hash_lookup_depth", "hash_rescale", "hash_size", "magazine_size",
-    "move_callbacks", "move_dont_know", "move_dont_need", "move_hunt_found", "move_later",
-    "move_no", "move_reclaimable", "move_slabs_freed", "move_yes", "reap", "scan",
-    "slab_alloc", "slab_create", "slab_destroy", "slab_free", "slab_size", "vmem_source",
-    "memory_bytes", "depot_bytes", "bufctl_bytes", "slab_bytes", "total_bytes",
-    "buf_reserved", "magazine_bytes"};
-const char* const kVop[] = {
-    "naccess", "naddmap", "nclose", "ncmp", "ncreate", "ndelmap", "ndispose", "ndump",
-    "ndumpctl", "nfid", "nfrlock", "nfsync", "ngetattr", "ngetpage", "ngetsecattr",
-    "ninactive", "nioctl", "nlink", "nlookup", "nmap", "nmkdir", "nopen", "npageio",
-    "npathconf", "npoll", "nputpage", "nread", "nreaddir", "nreadlink", "nrealvp", "nremove",
-    "nrename", "nreqzcbuf", "nretzcbuf", "nrmdir", "nrwlock", "nrwunlock", "nseek",
-    "nsetattr", "nsetfl", "nsetsecattr", "nshrlock", "nspace", "nsymlink", "nvnevent",
-    "nwrite", "read_bytes", "readdir_bytes", "write_bytes", "nfreeze", "nremovexattr"};
-const char* const kLink[] = {
-    "brdcstrcv", "brdcstxmt", "collisions", "ierrors", "ifspeed", "ipackets", "ipackets64",
-    "link_duplex", "link_state", "link_up", "multircv", "multixmt", "norcvbuf", "noxmtbuf",
-    "obytes", "obytes64", "oerrors", "opackets", "opackets64", "rbytes", "rbytes64",
-    "unknowns"};
-const char* const kRing[] = {"rbytes", "ipackets", "intrs", "intrbytes", "polls", "pollbytes"};
-const char* const kZoneMisc[] = {
-    "avenrun_15min", "avenrun_1min", "avenrun_5min", "boot_time", "crtime_ns", "forkfail_cap",
-    "forkfail_misc", "forkfail_noproc", "forkfail_nomem", "init_pid", "mapfail",
-    "nested_interp", "nsec_sys", "nsec_user", "nsec_waitrq", "nproc_max", "nlwp", "ncpus",
-    "ncpus_online"};
-const char* const kMemCap[] = {"anon_alloc_fail", "anonpgin", "execpgin", "fspgin", "nover",
-                               "pagedout", "pgpgin", "physcap", "rss", "swap", "swapcap",
-                               "pgpgout", "pagedout_rss"};
-const char* const kCpuCaps[] = {"above_base_sec", "above_sec", "baseline", "below_sec",
-                                "burst_limit_sec", "bursting_sec", "effective", "maxusage",
-                                "nwait", "usage", "value"};
-const char* const kNvme[] = {
-    "abort_failed", "abort_queued", "abort_successful", "abort_unsuccessful", "async_event",
-    "bad_cmd_type", "command_timeout", "compl_error", "dma_bind_err", "host_timeout",
-    "inv_cmd_err", "inv_field_err", "inv_nsfmt_err", "inv_ns_err", "inv_prp_err",
-    "inv_sgl_err", "no_cqe_err", "num_cmds", "overflow_err", "qdepth", "reset_count",
-    "submit_error", "unknown_sct", "vendor_err", "wrong_logpage"};
-const char* const kFillPrefix[] = {"rx", "tx", "cmd", "intr", "dma", "queue", "port", "err",
-                                   "io", "req"};
-const char* const kFillSuffix[] = {"_count", "_bytes", "_errors", "_drops", "_timeouts",
-                                   "_retries", "_pending", "_max", "_busy", "_resets"};
-struct Driver {
-  const char* module;
-  const char* klass;
-};
-const Driver kDrivers[] = {
-    {"ahci", "controller"}, {"mpt_sas", "controller"}, {"mr_sas", "controller"},
-    {"pcieb", "misc"},      {"npe", "misc"},           {"vioif", "net"},
-    {"igb", "net"},         {"bge", "net"},            {"e1000g", "net"},
-    {"i40e", "net"},        {"ehci", "usb"},           {"xhci", "usb"},
-    {"ata", "controller"},  {"kcf", "crypto"},         {"ip", "net"},
-    {"tcp", "mib2"},        {"udp", "mib2"},           {"sockfs", "misc"},
-    {"nfs", "misc"},        {"rpcmod", "rpc"},         {"ipf", "net"},
-    {"iscsi", "iscsi_sess"}, {"stmf", "misc"},         {"emlxs", "misc"},
-    {"qlc", "misc"},        {"fcp", "misc"},           {"scsi_vhci", "misc"},
-    {"mpt", "controller"}};
+constexpr std::uint64_t kUnlimited = ~0ull;        // an unlimited zone cap: 2^64-1
 
 bool contains(std::string_view s, std::string_view part) {
   return s.find(part) != std::string_view::npos;
@@ -181,8 +67,8 @@ class Model {
     datasets(scaled(8), scaled(16000));
     filler();
     std::sort(modules_.begin(), modules_.end());
-    sum_.distinct_modules =
-        static_cast<std::uint64_t>(std::unique(modules_.begin(), modules_.end()) - modules_.begin());
+    sum_.distinct_modules = static_cast<std::uint64_t>(
+        std::unique(modules_.begin(), modules_.end()) - modules_.begin());
     return sum_;
   }
 
@@ -249,9 +135,9 @@ class Model {
       const std::string& n = k_.stats[i].name;
       if ((i > 0 && n == k_.stats[i - 1].name) || n == "class" || n == "crtime" ||
           n == "snaptime") {
-        throw Error(Errc::internal, "synthetic machine: statistic '" + n + "' of " +
-                                        k_.module + ":" + std::to_string(k_.instance) + ":" +
-                                        k_.name + " is repeated or reserved");
+        throw Error(Errc::internal, "synthetic machine: statistic '" + n + "' of " + k_.module +
+                                        ":" + std::to_string(k_.instance) + ":" + k_.name +
+                                        " is repeated or reserved");
       }
       account(k_.stats[i]);
     }
@@ -322,10 +208,9 @@ class Model {
       u("hash_level_" + l + "_bytes", bytes());
     }
     for (const char* n : {"cache_count", "cache_size_bytes", "cache_size_bytes_max",
-                          "cache_target_bytes", "hash_chains", "hash_collisions",
-                          "hash_elements", "hash_elements_max", "hash_hits", "hash_misses",
-                          "hash_insert_race", "hash_table_count", "metadata_cache_count",
-                          "metadata_cache_overflow"}) {
+                          "cache_target_bytes", "hash_chains", "hash_collisions", "hash_elements",
+                          "hash_elements_max", "hash_hits", "hash_misses", "hash_insert_race",
+                          "hash_table_count", "metadata_cache_count", "metadata_cache_overflow"}) {
       u(n, value_for(n));
     }
     end();
@@ -363,9 +248,9 @@ class Model {
       u("current_cstate", rng_.below(3), ValueType::uint32);
       u("family", 6, ValueType::uint32);
       str("fpu_type", "i387 compatible");
-      str("implementation",
-          "x86 (chipid 0x" + std::to_string(c / 40) + " GenuineIntel 50657 family 6 model 85 "
-          "step 7 clock 2500 MHz)");
+      str("implementation", "x86 (chipid 0x" + std::to_string(c / 40) +
+                                " GenuineIntel 50657 family 6 model 85 "
+                                "step 7 clock 2500 MHz)");
       u("max_ncpu_per_chip", 40, ValueType::int32);
       u("model", 85, ValueType::uint32);
       u("ncore_per_chip", 20, ValueType::int32);
@@ -384,9 +269,9 @@ class Model {
   }
 
   void kmem_caches(std::size_t n) {
-    static const char* const kBase[] = {"kmem_alloc", "zio_buf", "zio_data_buf", "streams_dblk",
-                                        "anon_cache", "seg_cache", "thread_cache",
-                                        "vn_cache", "dnode_t", "arc_buf_hdr_t_full"};
+    static const char* const kBase[] = {
+        "kmem_alloc", "zio_buf",      "zio_data_buf", "streams_dblk", "anon_cache",
+        "seg_cache",  "thread_cache", "vn_cache",     "dnode_t",      "arc_buf_hdr_t_full"};
     for (std::size_t c = 0; c < n; ++c) {
       std::string name = std::string(kBase[c % 10]) + "_" + std::to_string(512 * (c / 10 + 1));
       begin("unix", 0, name, "kmem_cache");
@@ -458,9 +343,9 @@ void Model::disks(std::size_t n) {
       continue;
     }
     begin("sderr", inst, disk + ",err", "device_error");
-    for (const char* e : {"Device Not Ready", "Hard Errors", "Illegal Request", "Media Error",
-                          "No Device", "Predictive Failure Analysis", "Recoverable",
-                          "Soft Errors", "Transport Errors"}) {
+    for (const char* e :
+         {"Device Not Ready", "Hard Errors", "Illegal Request", "Media Error", "No Device",
+          "Predictive Failure Analysis", "Recoverable", "Soft Errors", "Transport Errors"}) {
       u(e, rng_.below(8) == 0 ? rng_.below(20) : 0, ValueType::uint32);
     }
     str("Product", "ST4000NM0023");
@@ -495,11 +380,12 @@ void Model::nics(std::size_t phys, std::size_t vnics) {
     for (const char* cap : {"1000fdx", "100fdx", "10gfdx", "autoneg", "asmpause", "pause"}) {
       for (const char* pre : {"cap_", "adv_cap_", "lp_cap_"}) u(std::string(pre) + cap, 1);
     }
-    for (const char* n : {"align_errors", "carrier_errors", "defer_xmts", "ex_collisions",
-                          "fcs_errors", "first_collisions", "jabber_errors", "late_collisions",
-                          "macrcv_errors", "macxmt_errors", "multi_collisions", "sqe_errors",
-                          "toolong_errors", "tx_late_collisions", "xcvr_addr", "xcvr_id",
-                          "xcvr_inuse", "link_asmpause", "link_autoneg", "link_pause"}) {
+    for (const char* n :
+         {"align_errors",   "carrier_errors",     "defer_xmts",       "ex_collisions",
+          "fcs_errors",     "first_collisions",   "jabber_errors",    "late_collisions",
+          "macrcv_errors",  "macxmt_errors",      "multi_collisions", "sqe_errors",
+          "toolong_errors", "tx_late_collisions", "xcvr_addr",        "xcvr_id",
+          "xcvr_inuse",     "link_asmpause",      "link_autoneg",     "link_pause"}) {
       u(n, count());
     }
     end();
@@ -552,8 +438,7 @@ void Model::datasets(std::size_t pools, std::size_t n) {
     begin("zfs", 0, hex, "dataset");
     std::size_t p = d % pools;
     str("dataset_name", (p == 0 ? std::string("rpool") : "tank" + std::to_string(p)) +
-                            "/zones/zone" + std::to_string(d % 997) + "/data" +
-                            std::to_string(d));
+                            "/zones/zone" + std::to_string(d % 997) + "/data" + std::to_string(d));
     for (const char* s : {"nread", "nunlinked", "nunlinks", "nwritten", "reads", "writes"}) {
       u(s, value_for(s));
     }
@@ -600,10 +485,12 @@ void Model::filler() {
     std::size_t start = (f * 7) % pool.size();
     for (std::uint64_t j = 0; j < c; ++j) {
       const std::string& name = pool[(start + j) % pool.size()];
-      if (name == "driver_version") str(name, "v" + std::to_string(1 + f % 9) + ".2." +
-                                                  std::to_string(f % 31));
-      else if (name == "fw_revision") str(name, "FW-" + std::to_string(1000 + f % 77));
-      else u(name, value_for(name));
+      if (name == "driver_version")
+        str(name, "v" + std::to_string(1 + f % 9) + ".2." + std::to_string(f % 31));
+      else if (name == "fw_revision")
+        str(name, "FW-" + std::to_string(1000 + f % 77));
+      else
+        u(name, value_for(name));
     }
     end();
   }

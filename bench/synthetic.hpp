@@ -66,12 +66,12 @@ struct SyntheticSummary {
   std::uint64_t kstats = 0;
   std::uint64_t statistics = 0;
   std::uint64_t io_kstats = 0;
-  std::uint64_t integers = 0;        // values that are SQL INTEGER (<= INT64_MAX)
-  std::uint64_t huge = 0;            // uint64 values above INT64_MAX (SQL TEXT)
-  std::uint64_t strings = 0;         // string / char values
-  std::int64_t integer_sum = 0;      // exact sum of the INTEGER values
-  double huge_sum = 0;               // sum of the huge values as doubles
-  std::uint64_t nproc = 0;           // unix:0:system_misc:nproc
+  std::uint64_t integers = 0;    // values that are SQL INTEGER (<= INT64_MAX)
+  std::uint64_t huge = 0;        // uint64 values above INT64_MAX (SQL TEXT)
+  std::uint64_t strings = 0;     // string / char values
+  std::int64_t integer_sum = 0;  // exact sum of the INTEGER values
+  double huge_sum = 0;           // sum of the huge values as doubles
+  std::uint64_t nproc = 0;       // unix:0:system_misc:nproc
   std::uint64_t distinct_modules = 0;
 };
 

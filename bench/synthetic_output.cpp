@@ -66,7 +66,7 @@ void append_value(std::string& out, const SynthStat& s) {
 struct Block {
   std::size_t module_at, module_len, name_at, name_len;  // into `keys`
   std::int64_t instance;
-  std::size_t text_at, text_len;                          // into `text`
+  std::size_t text_at, text_len;  // into `text`
 };
 
 }  // namespace
@@ -83,10 +83,16 @@ std::shared_ptr<engine::StaticSource> build_static_source(const SyntheticSpec& s
     for (const SynthStat& s : k.stats) {
       switch (s.type) {
         case ValueType::char_:
-        case ValueType::string: b.add_string(s.name, s.type, s.text); break;
+        case ValueType::string:
+          b.add_string(s.name, s.type, s.text);
+          break;
         case ValueType::int32:
-        case ValueType::int64: b.add_int(s.name, s.type, static_cast<std::int64_t>(s.bits)); break;
-        default: b.add_uint(s.name, s.type, s.bits); break;
+        case ValueType::int64:
+          b.add_int(s.name, s.type, static_cast<std::int64_t>(s.bits));
+          break;
+        default:
+          b.add_uint(s.name, s.type, s.bits);
+          break;
       }
     }
   });
@@ -124,8 +130,10 @@ SyntheticSummary write_kstat_text(const SyntheticSpec& spec, const std::string& 
     };
     auto emit_pseudo = [&](std::size_t which) {
       value.clear();
-      if (which == 0) value = k.klass;
-      else append_hrtime(value, which == 1 ? k.crtime : k.snaptime);
+      if (which == 0)
+        value = k.klass;
+      else
+        append_hrtime(value, which == 1 ? k.crtime : k.snaptime);
       emit(kPseudo[which], value);
     };
     for (const SynthStat& s : k.stats) {
@@ -138,7 +146,9 @@ SyntheticSummary write_kstat_text(const SyntheticSpec& spec, const std::string& 
     blk.text_len = text.size() - blk.text_at;
     blocks.push_back(blk);
   });
-  auto view = [&](std::size_t at, std::size_t len) { return std::string_view(keys).substr(at, len); };
+  auto view = [&](std::size_t at, std::size_t len) {
+    return std::string_view(keys).substr(at, len);
+  };
   std::sort(blocks.begin(), blocks.end(), [&](const Block& a, const Block& b) {
     if (int c = compare_nocase(view(a.module_at, a.module_len), view(b.module_at, b.module_len))) {
       return c < 0;

@@ -109,6 +109,7 @@ struct KstatHeader {
   std::string_view module;
   std::string_view name;
   std::string_view klass;
+  std::string_view host;     // the recording's host for multi-host sources, else empty
   std::int64_t instance = 0;
   std::int64_t id = 0;       // ks_kid / ks_id, or a synthetic id
   std::int64_t crtime = 0;   // ns

@@ -213,6 +213,9 @@ void StatList::add_i64(std::string_view name, std::int64_t v, Unit unit) {
 void StatList::add_i32(std::string_view name, std::int64_t v) {
   push(name, ValueType::int32, Unit::none).v.i = v;
 }
+void StatList::add_f64(std::string_view name, double v) {
+  push(name, ValueType::double_, Unit::none).v.d = v;
+}
 void StatList::add_str(std::string_view name, std::string_view v, ValueType type) {
   NamedStat& s = push(name, type, Unit::none);
   std::string_view copy = arena_.copy(v);

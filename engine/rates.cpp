@@ -14,7 +14,9 @@ Baseline baseline(const Generation& cur, std::uint32_t i, const KstatData& now,
       auto pj = static_cast<std::uint32_t>(j);
       const KstatHeader& ph = prev->header(pj);
       bool recreated = ph.crtime != h.crtime || ph.id != h.id;
-      if (!recreated && prev->has_data(pj)) {
+      // A live previous generation only knows what it read then; a recorded
+      // one can still be read now.
+      if (!recreated && (prev->has_data(pj) || prev->replayable())) {
         const KstatData& d = prev->data(pj);
         if (d.ok() && d.snaptime <= now.snaptime) {
           b.before = &d;

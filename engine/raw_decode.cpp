@@ -1,9 +1,9 @@
 #include "engine/raw_decode.hpp"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "engine/source.hpp"
 
@@ -11,12 +11,14 @@ namespace kstatsql::engine {
 
 namespace {
 
+// clang-format off
 // A field printed under its member's own name.
 #define KSTATSQL_RAW_FIELD(S, m, T) \
   RawField { #m, static_cast<std::uint32_t>(offsetof(S, m)), sizeof(S::m), ValueType::T }
 // A field of a struct nested at offset `base` in the kstat's struct.
 #define KSTATSQL_RAW_NESTED(base, S, m, T) \
   RawField { #m, static_cast<std::uint32_t>((base) + offsetof(S, m)), sizeof(S::m), ValueType::T }
+// clang-format on
 
 constexpr RawField kSysinfo[] = {
     KSTATSQL_RAW_FIELD(Sysinfo, updates, uint32), KSTATSQL_RAW_FIELD(Sysinfo, runque, uint32),
@@ -31,21 +33,25 @@ constexpr RawField kVminfo[] = {
 };
 
 constexpr RawField kVar[] = {
-    KSTATSQL_RAW_FIELD(Var, v_buf, int32),      KSTATSQL_RAW_FIELD(Var, v_call, int32),
-    KSTATSQL_RAW_FIELD(Var, v_proc, int32),     KSTATSQL_RAW_FIELD(Var, v_maxupttl, int32),
+    KSTATSQL_RAW_FIELD(Var, v_buf, int32),       KSTATSQL_RAW_FIELD(Var, v_call, int32),
+    KSTATSQL_RAW_FIELD(Var, v_proc, int32),      KSTATSQL_RAW_FIELD(Var, v_maxupttl, int32),
     KSTATSQL_RAW_FIELD(Var, v_nglobpris, int32), KSTATSQL_RAW_FIELD(Var, v_maxsyspri, int32),
-    KSTATSQL_RAW_FIELD(Var, v_clist, int32),    KSTATSQL_RAW_FIELD(Var, v_maxup, int32),
-    KSTATSQL_RAW_FIELD(Var, v_hbuf, int32),     KSTATSQL_RAW_FIELD(Var, v_hmask, int32),
-    KSTATSQL_RAW_FIELD(Var, v_pbuf, int32),     KSTATSQL_RAW_FIELD(Var, v_sptmap, int32),
-    KSTATSQL_RAW_FIELD(Var, v_maxpmem, int32),  KSTATSQL_RAW_FIELD(Var, v_autoup, int32),
+    KSTATSQL_RAW_FIELD(Var, v_clist, int32),     KSTATSQL_RAW_FIELD(Var, v_maxup, int32),
+    KSTATSQL_RAW_FIELD(Var, v_hbuf, int32),      KSTATSQL_RAW_FIELD(Var, v_hmask, int32),
+    KSTATSQL_RAW_FIELD(Var, v_pbuf, int32),      KSTATSQL_RAW_FIELD(Var, v_sptmap, int32),
+    KSTATSQL_RAW_FIELD(Var, v_maxpmem, int32),   KSTATSQL_RAW_FIELD(Var, v_autoup, int32),
     KSTATSQL_RAW_FIELD(Var, v_bufhwm, int32),
 };
 
 constexpr RawField kNcstats[] = {
-    KSTATSQL_RAW_FIELD(Ncstats, hits, int32),       KSTATSQL_RAW_FIELD(Ncstats, misses, int32),
-    KSTATSQL_RAW_FIELD(Ncstats, enters, int32),     KSTATSQL_RAW_FIELD(Ncstats, dbl_enters, int32),
-    KSTATSQL_RAW_FIELD(Ncstats, long_enter, int32), KSTATSQL_RAW_FIELD(Ncstats, long_look, int32),
-    KSTATSQL_RAW_FIELD(Ncstats, move_to_front, int32), KSTATSQL_RAW_FIELD(Ncstats, purges, int32),
+    KSTATSQL_RAW_FIELD(Ncstats, hits, int32),
+    KSTATSQL_RAW_FIELD(Ncstats, misses, int32),
+    KSTATSQL_RAW_FIELD(Ncstats, enters, int32),
+    KSTATSQL_RAW_FIELD(Ncstats, dbl_enters, int32),
+    KSTATSQL_RAW_FIELD(Ncstats, long_enter, int32),
+    KSTATSQL_RAW_FIELD(Ncstats, long_look, int32),
+    KSTATSQL_RAW_FIELD(Ncstats, move_to_front, int32),
+    KSTATSQL_RAW_FIELD(Ncstats, purges, int32),
 };
 
 // kstat(8) flattens mik_timers[0..2] (lookups, reads, writes); [3] is unused.
@@ -90,6 +96,7 @@ constexpr std::uint32_t kVm = offsetof(CpuStat, cpu_vminfo);
 
 // cpu[] and wait[] get kstat(8)'s names; the #ifdef STATISTICS fields
 // (rw_enters, win_*) are not printed.
+// clang-format off
 constexpr RawField kCpuStat[] = {
     {"idle", kSi + 0, 4, ValueType::uint32}, {"user", kSi + 4, 4, ValueType::uint32},
     {"kernel", kSi + 8, 4, ValueType::uint32}, {"wait", kSi + 12, 4, ValueType::uint32},
@@ -120,6 +127,7 @@ constexpr RawField kCpuStat[] = {
     KSTATSQL_VM(anonpgout), KSTATSQL_VM(anonfree), KSTATSQL_VM(fspgin), KSTATSQL_VM(fspgout),
     KSTATSQL_VM(fsfree),
 };
+// clang-format on
 static_assert(std::size(kCpuStat) == 7 + 46 + 3 + 31);
 
 #undef KSTATSQL_SI
@@ -136,7 +144,9 @@ constexpr RawLayout kLayouts[] = {
     {"nfs:mntinfo", "struct mntinfo_kstat", sizeof(MntinfoKstat), kMntinfo},
 };
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Matches `part` with its digits removed against `key` from position `k`;
 // advances k past what matched.
@@ -198,9 +208,12 @@ constexpr std::size_t significant_bytes() {
 
 }  // namespace
 
-std::span<const RawLayout> raw_layouts() noexcept { return kLayouts; }
+std::span<const RawLayout> raw_layouts() noexcept {
+  return kLayouts;
+}
 
-bool raw_key_matches(std::string_view module, std::string_view name, std::string_view key) noexcept {
+bool raw_key_matches(std::string_view module, std::string_view name,
+                     std::string_view key) noexcept {
   std::size_t k = 0;
   if (!match_stripped(module, key, k)) return false;
   if (k >= key.size() || key[k] != ':') return false;
@@ -230,14 +243,15 @@ RawDecode decode_raw(const KstatHeader& h, std::span<const std::byte> bytes, Are
       continue;
     }
     NamedStat* p = arena.make_array<NamedStat>(l.fields.size());
-    for (std::size_t i = 0; i < l.fields.size(); ++i) p[i] = decode_field(l.fields[i], bytes.data());
+    for (std::size_t i = 0; i < l.fields.size(); ++i)
+      p[i] = decode_field(l.fields[i], bytes.data());
     out.named = {p, l.fields.size()};
     return RawDecode::decoded;
   }
   if (!keyed) return RawDecode::no_decoder;
-  std::string msg = fmt::format("{}:{}:{}: raw data size {} matches no known {} layout ({})",
-                                h.module, h.instance, h.name, bytes.size(), keyed->struct_name,
-                                sizes);
+  std::string msg =
+      fmt::format("{}:{}:{}: raw data size {} matches no known {} layout ({})", h.module,
+                  h.instance, h.name, bytes.size(), keyed->struct_name, sizes);
   set_read_error(out, arena, EINVAL, msg);
   out.raw = bytes;
   out.data_size = bytes.size();
@@ -265,8 +279,8 @@ std::span<const std::byte> encode_raw(const T& s, Arena& arena) {
   return {p, sizeof(T)};
 }
 
-#define KSTATSQL_RAW_ENCODERS(T)                                     \
-  template std::vector<std::byte> encode_raw<T>(const T&);           \
+#define KSTATSQL_RAW_ENCODERS(T)                           \
+  template std::vector<std::byte> encode_raw<T>(const T&); \
   template std::span<const std::byte> encode_raw<T>(const T&, Arena&);
 KSTATSQL_RAW_ENCODERS(Sysinfo)
 KSTATSQL_RAW_ENCODERS(Vminfo)

@@ -50,9 +50,9 @@ struct Vminfo {
 
 // struct var (sys/var.h), 60 bytes.
 struct Var {
-  std::int32_t v_buf = 0, v_call = 0, v_proc = 0, v_maxupttl = 0, v_nglobpris = 0,
-               v_maxsyspri = 0, v_clist = 0, v_maxup = 0, v_hbuf = 0, v_hmask = 0, v_pbuf = 0,
-               v_sptmap = 0, v_maxpmem = 0, v_autoup = 0, v_bufhwm = 0;
+  std::int32_t v_buf = 0, v_call = 0, v_proc = 0, v_maxupttl = 0, v_nglobpris = 0, v_maxsyspri = 0,
+               v_clist = 0, v_maxup = 0, v_hbuf = 0, v_hmask = 0, v_pbuf = 0, v_sptmap = 0,
+               v_maxpmem = 0, v_autoup = 0, v_bufhwm = 0;
 };
 
 // struct ncstats (sys/dnlc.h), 32 bytes.
@@ -89,15 +89,14 @@ struct MntinfoKstat {
 struct CpuSysinfo {
   std::uint32_t cpu[4] = {};   // idle, user, kernel, wait
   std::uint32_t wait[3] = {};  // io, swap, pio
-  std::uint32_t bread = 0, bwrite = 0, lread = 0, lwrite = 0, phread = 0, phwrite = 0,
-                pswitch = 0, trap = 0, intr = 0, syscall = 0, sysread = 0, syswrite = 0,
-                sysfork = 0, sysvfork = 0, sysexec = 0, readch = 0, writech = 0, rcvint = 0,
-                xmtint = 0, mdmint = 0, rawch = 0, canch = 0, outch = 0, msg = 0, sema = 0,
-                namei = 0, ufsiget = 0, ufsdirblk = 0, ufsipage = 0, ufsinopage = 0,
-                inodeovf = 0, fileovf = 0, procovf = 0, intrthread = 0, intrblk = 0,
-                idlethread = 0, inv_swtch = 0, nthreads = 0, cpumigrate = 0, xcalls = 0,
-                mutex_adenters = 0, rw_rdfails = 0, rw_wrfails = 0, modload = 0,
-                modunload = 0, bawrite = 0;
+  std::uint32_t bread = 0, bwrite = 0, lread = 0, lwrite = 0, phread = 0, phwrite = 0, pswitch = 0,
+                trap = 0, intr = 0, syscall = 0, sysread = 0, syswrite = 0, sysfork = 0,
+                sysvfork = 0, sysexec = 0, readch = 0, writech = 0, rcvint = 0, xmtint = 0,
+                mdmint = 0, rawch = 0, canch = 0, outch = 0, msg = 0, sema = 0, namei = 0,
+                ufsiget = 0, ufsdirblk = 0, ufsipage = 0, ufsinopage = 0, inodeovf = 0, fileovf = 0,
+                procovf = 0, intrthread = 0, intrblk = 0, idlethread = 0, inv_swtch = 0,
+                nthreads = 0, cpumigrate = 0, xcalls = 0, mutex_adenters = 0, rw_rdfails = 0,
+                rw_wrfails = 0, modload = 0, modunload = 0, bawrite = 0;
   // #ifdef STATISTICS fields: kept for the layout, not printed by kstat(8).
   std::uint32_t rw_enters = 0, win_uo_cnt = 0, win_uu_cnt = 0, win_so_cnt = 0, win_su_cnt = 0,
                 win_suo_cnt = 0;
@@ -114,8 +113,8 @@ struct CpuVminfo {
                 pgswapin = 0, swapout = 0, pgswapout = 0, zfod = 0, dfree = 0, scan = 0, rev = 0,
                 hat_fault = 0, as_fault = 0, maj_fault = 0, cow_fault = 0, prot_fault = 0,
                 softlock = 0, kernel_asflt = 0, pgrrun = 0, execpgin = 0, execpgout = 0,
-                execfree = 0, anonpgin = 0, anonpgout = 0, anonfree = 0, fspgin = 0,
-                fspgout = 0, fsfree = 0;
+                execfree = 0, anonpgin = 0, anonpgout = 0, anonfree = 0, fspgin = 0, fspgout = 0,
+                fsfree = 0;
 };
 
 // cpu_stat_t (sys/sysinfo.h), 380 bytes.
@@ -131,12 +130,17 @@ static_assert(sizeof(Sysinfo) == 24 && sizeof(Vminfo) == 48 && sizeof(Var) == 60
 static_assert(sizeof(Ncstats) == 32);
 static_assert(sizeof(MntinfoKstat) == 492 && alignof(MntinfoKstat) == 4);
 static_assert(offsetof(MntinfoKstat, mik_vers) == 128 && offsetof(MntinfoKstat, mik_flags) == 132);
-static_assert(offsetof(MntinfoKstat, mik_secmod) == 136 && offsetof(MntinfoKstat, mik_curread) == 140);
-static_assert(offsetof(MntinfoKstat, mik_curwrite) == 144 && offsetof(MntinfoKstat, mik_timeo) == 148);
-static_assert(offsetof(MntinfoKstat, mik_retrans) == 152 && offsetof(MntinfoKstat, mik_acregmin) == 156);
-static_assert(offsetof(MntinfoKstat, mik_acdirmax) == 168 && offsetof(MntinfoKstat, mik_timers) == 172);
+static_assert(offsetof(MntinfoKstat, mik_secmod) == 136 &&
+              offsetof(MntinfoKstat, mik_curread) == 140);
+static_assert(offsetof(MntinfoKstat, mik_curwrite) == 144 &&
+              offsetof(MntinfoKstat, mik_timeo) == 148);
+static_assert(offsetof(MntinfoKstat, mik_retrans) == 152 &&
+              offsetof(MntinfoKstat, mik_acregmin) == 156);
+static_assert(offsetof(MntinfoKstat, mik_acdirmax) == 168 &&
+              offsetof(MntinfoKstat, mik_timers) == 172);
 static_assert(sizeof(MntinfoKstat::Timer) == 12);
-static_assert(offsetof(MntinfoKstat, mik_noresponse) == 220 && offsetof(MntinfoKstat, mik_remap) == 228);
+static_assert(offsetof(MntinfoKstat, mik_noresponse) == 220 &&
+              offsetof(MntinfoKstat, mik_remap) == 228);
 static_assert(offsetof(MntinfoKstat, mik_curserver) == 232);
 static_assert(sizeof(CpuSysinfo) == 236 && sizeof(CpuSyswait) == 12 && sizeof(CpuVminfo) == 124);
 static_assert(sizeof(CpuStat) == 380 && offsetof(CpuStat, cpu_sysinfo) == 8);
@@ -153,9 +157,9 @@ struct RawField {
 
 // One known layout of one raw struct.
 struct RawLayout {
-  std::string_view key;          // kstat(8)'s lookup key, e.g. "unix:vminfo"
-  std::string_view struct_name;  // for messages: "vminfo_t", "struct var"
-  std::uint32_t size;            // the only ks_data_size this layout accepts
+  std::string_view key;              // kstat(8)'s lookup key, e.g. "unix:vminfo"
+  std::string_view struct_name;      // for messages: "vminfo_t", "struct var"
+  std::uint32_t size;                // the only ks_data_size this layout accepts
   std::span<const RawField> fields;  // in kstat(8)'s print order
 };
 
@@ -193,9 +197,9 @@ RawDecode finish_raw(const KstatHeader& h, Arena& arena, KstatData& out);
 // Encoders: the struct's bytes exactly as the C struct would hold them
 // (padding zeroed), for sources that synthesise raw kstats and for tests.
 template <typename T>
-concept RawStruct = std::is_same_v<T, Sysinfo> || std::is_same_v<T, Vminfo> ||
-                    std::is_same_v<T, Var> || std::is_same_v<T, Ncstats> ||
-                    std::is_same_v<T, MntinfoKstat> || std::is_same_v<T, CpuStat>;
+concept RawStruct =
+    std::is_same_v<T, Sysinfo> || std::is_same_v<T, Vminfo> || std::is_same_v<T, Var> ||
+    std::is_same_v<T, Ncstats> || std::is_same_v<T, MntinfoKstat> || std::is_same_v<T, CpuStat>;
 
 template <RawStruct T>
 std::vector<std::byte> encode_raw(const T& s);

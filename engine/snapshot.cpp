@@ -102,8 +102,9 @@ void HeaderSet::match(const Filter& f, std::vector<std::uint32_t>& out) const {
 
 Generation::Generation(std::shared_ptr<SourceHandle> src, std::shared_ptr<const HeaderSet> headers,
                        std::uint64_t number, std::shared_ptr<Counters> counters,
-                       std::weak_ptr<const Generation> previous)
+                       std::weak_ptr<const Generation> previous, std::int64_t recorded)
     : previous_(std::move(previous)),
+      recorded_(recorded),
       src_(std::move(src)),
       headers_(std::move(headers)),
       number_(number),
@@ -171,8 +172,46 @@ void Session::ensure_source_locked() {
   src_ = std::move(h);
 }
 
+std::shared_ptr<const HeaderSet> Session::recorded_headers_locked(std::size_t g) {
+  if (recorded_headers_.size() <= g) recorded_headers_.resize(g + 1);
+  if (!recorded_headers_[g]) {
+    std::lock_guard<std::mutex> source_lock(src_->mu);
+    Arena arena(64 * 1024);
+    std::vector<KstatHeader> list;
+    src_->source->enumerate_recorded(g, arena, list);
+    counters_->enumerated.fetch_add(list.size(), std::memory_order_relaxed);
+    recorded_headers_[g] = std::make_shared<const HeaderSet>(std::move(arena), std::move(list));
+  }
+  return recorded_headers_[g];
+}
+
 void Session::new_generation_locked() {
   ensure_source_locked();
+  std::size_t nrec = src_->source->recorded_count();
+  if (nrec > 0) {
+    // Replaying a recording: the selected generation, with the one recorded
+    // before it as its previous (so rates are those of the recording).
+    std::size_t g = recorded_sel_ < 0 ? nrec - 1 : static_cast<std::size_t>(recorded_sel_);
+    if (g >= nrec) g = nrec - 1;
+    std::shared_ptr<const Generation> prev;
+    if (g > 0) {
+      prev = std::make_shared<const Generation>(src_, recorded_headers_locked(g - 1), next_number_++,
+                                                counters_, std::weak_ptr<const Generation>(),
+                                                static_cast<std::int64_t>(g - 1));
+    }
+    if (open_ > 0) {
+      if (current_) retired_.push_back(std::move(current_));
+      if (recorded_prev_) retired_.push_back(std::move(recorded_prev_));
+    }
+    headers_ = recorded_headers_locked(g);
+    previous_ = prev;
+    recorded_prev_ = prev;
+    current_ = std::make_shared<const Generation>(src_, headers_, next_number_++, counters_, prev,
+                                                  static_cast<std::int64_t>(g));
+    counters_->generation.store(current_->number(), std::memory_order_relaxed);
+    stale_ = false;
+    return;
+  }
   {
     std::lock_guard<std::mutex> source_lock(src_->mu);
     src_->source->begin_generation();
@@ -224,6 +263,9 @@ void Session::set_source(const std::string& spec) {
   }
   src_ = std::move(h);
   spec_ = spec;
+  recorded_sel_ = -1;
+  recorded_headers_.clear();
+  recorded_prev_.reset();
   headers_.reset();
   current_.reset();
   previous_.reset();
@@ -278,6 +320,35 @@ std::shared_ptr<const Generation> Session::current() {
 std::shared_ptr<const Generation> Session::previous() const {
   std::lock_guard<std::mutex> lock(mu_);
   return previous_;
+}
+
+void Session::select_recorded(std::int64_t g) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ensure_source_locked();
+  std::size_t n = src_->source->recorded_count();
+  if (n == 0) {
+    throw Error(Errc::constraint, src_->source->description() +
+                                      " is not a recording: it has no generations to choose from");
+  }
+  if (g < 0) g += static_cast<std::int64_t>(n);  // -1 = last
+  if (g < 0 || g >= static_cast<std::int64_t>(n)) {
+    throw Error(Errc::constraint, "generation out of range: " + src_->source->description() +
+                                      " holds generations 0.." + std::to_string(n - 1));
+  }
+  recorded_sel_ = g;
+  stale_ = true;
+}
+
+std::size_t Session::recorded_count() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ensure_source_locked();
+  return src_->source->recorded_count();
+}
+
+std::int64_t Session::recorded_selected() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (current_ && current_->recorded_index() >= 0) return current_->recorded_index();
+  return recorded_sel_;
 }
 
 int Session::open_cursors() const {

@@ -71,7 +71,7 @@ class Generation {
  public:
   Generation(std::shared_ptr<SourceHandle> src, std::shared_ptr<const HeaderSet> headers,
              std::uint64_t number, std::shared_ptr<Counters> counters,
-             std::weak_ptr<const Generation> previous = {});
+             std::weak_ptr<const Generation> previous = {}, std::int64_t recorded = -1);
   Generation(const Generation&) = delete;
   Generation& operator=(const Generation&) = delete;
 
@@ -102,8 +102,15 @@ class Generation {
   // it is still alive. Cursors take a strong reference at open.
   std::shared_ptr<const Generation> previous() const { return previous_.lock(); }
 
+  // The recorded generation this one replays (index in the file), or -1 for
+  // a live sample. A recorded generation's data does not depend on when it is
+  // read, so rates may read its previous generation's data lazily.
+  std::int64_t recorded_index() const noexcept { return recorded_; }
+  bool replayable() const noexcept { return recorded_ >= 0; }
+
  private:
   std::weak_ptr<const Generation> previous_;
+  std::int64_t recorded_;
   std::shared_ptr<SourceHandle> src_;
   std::shared_ptr<const HeaderSet> headers_;
   std::uint64_t number_;
@@ -136,6 +143,13 @@ class Session {
 
   // Forces the next cursor (or the current pin) onto a fresh generation.
   void refresh();
+  // Recorded sources: which recorded generation statements see (default: the
+  // last). Takes effect at the next statement. Throws Errc::constraint when
+  // out of range or when the source is not recorded.
+  void select_recorded(std::int64_t g);
+  std::size_t recorded_count();
+  std::int64_t recorded_selected() const;
+
   // Pin: every statement uses the current generation until unpin().
   void pin();
   void unpin();
@@ -163,6 +177,10 @@ class Session {
   int open_ = 0;
   bool pinned_ = false;
   bool stale_ = true;  // refresh() requested, or no generation yet
+  std::int64_t recorded_sel_ = -1;  // -1: the last recorded generation
+  std::vector<std::shared_ptr<const HeaderSet>> recorded_headers_;
+  std::shared_ptr<const Generation> recorded_prev_;  // keeps the previous recorded generation
+  std::shared_ptr<const HeaderSet> recorded_headers_locked(std::size_t g);
 };
 
 std::int64_t monotonic_ns() noexcept;

@@ -46,6 +46,23 @@ class Source {
   // A per-kstat failure is recorded in out.err/out.error (copied into the
   // arena), never thrown. Throws only when the whole source is unusable.
   virtual void read(const KstatHeader& header, Arena& arena, KstatData& out) = 0;
+
+  // --- Recorded sources (.kss files) hold several generations. ---
+  // Number of recorded generations; 0 for live-like sources, where every
+  // generation is a new sample taken at read time.
+  virtual std::size_t recorded_count() const { return 0; }
+  // Headers of recorded generation g (0-based, g < recorded_count()). The
+  // cookies must identify g, so read() can serve any recorded generation in
+  // any order; data of a recorded generation never changes.
+  virtual void enumerate_recorded(std::size_t g, Arena& arena, std::vector<KstatHeader>& out) {
+    (void)g;
+    enumerate(arena, out);
+  }
+  // Wall-clock time (ns since the epoch) at which generation g was recorded.
+  virtual std::int64_t recorded_time(std::size_t g) const {
+    (void)g;
+    return 0;
+  }
 };
 
 // Opens a source from a spec:

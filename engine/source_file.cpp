@@ -14,6 +14,7 @@
 #include <cstring>
 #include <limits>
 
+#include "engine/source_kss.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::engine {
@@ -53,6 +54,7 @@ std::string read_whole_file(const std::string& path) {
 }  // namespace
 
 std::shared_ptr<Source> open_file_source(const std::string& path) {
+  if (is_kss_file(path)) return open_kss_source(path);  // mapped, never read whole
   std::string data = read_whole_file(path);
   bool blank = std::all_of(data.begin(), data.end(),
                            [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });

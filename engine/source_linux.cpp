@@ -8,7 +8,9 @@
 // CPUs and disks), lists /sys/class/net and walks /proc/spl/kstat (an SPL
 // file's type and kid are in its first line, so a bounded prefix of each file
 // is read; files that fit are kept for read()). read() parses only the kstat
-// asked for. Each /proc file is read at most once per generation: texts are
+// asked for. unix:0:sysinfo/vminfo/var and linux:0:pressure_* are in
+// linux_unix.cpp, the NFS kstats in linux_nfs.cpp (linux_source.hpp lists who
+// does what). Each /proc file is read at most once per generation: texts are
 // cached until begin_generation()/enumerate() drops them. changed() is always
 // true: procfs has no chain id, and enumeration is cheap enough to redo.
 #include <sys/types.h>
@@ -23,10 +25,12 @@
 #include <fmt/format.h>
 
 #include "engine/linux_procfs.hpp"
-#include "engine/source.hpp"
+#include "engine/linux_source.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::engine {
+
+namespace linuxsrc {
 
 namespace {
 
@@ -34,25 +38,8 @@ using procfs::fields;
 using procfs::parse_u64;
 using procfs::StatList;
 
-enum class Kind : std::uint64_t { cpu = 1, system_misc, system_pages, stat, meminfo, vmstat, disk, net, spl };
-
-constexpr std::size_t kSplPrefix = 16 * 1024;      // bytes of an SPL file read by enumerate()
-constexpr std::int64_t kSyntheticIdBase = 1LL << 32;  // above any SPL kid
-constexpr std::uint8_t kFlagNoHeaders = 0x80;        // SPL KSTAT_FLAG_NO_HEADERS
-
-struct CachedFile {
-  int err = 0;
-  bool complete = true;  // false: only a prefix was read (SPL files)
-  std::string text;
-  std::int64_t snaptime = 0;
-};
-
-// Identity of one /proc/diskstats device, decided at enumeration.
-struct DiskId {
-  std::string module;
-  std::int64_t instance = 0;
-  bool partition = false;
-};
+constexpr std::size_t kSplPrefix = 16 * 1024;  // bytes of an SPL file read by enumerate()
+constexpr std::uint8_t kFlagNoHeaders = 0x80;  // SPL KSTAT_FLAG_NO_HEADERS
 
 std::uint64_t ticks_to_ns(std::uint64_t ticks, std::uint64_t hz) {
   return ticks / hz * 1000000000ULL + ticks % hz * 1000000000ULL / hz;
@@ -65,66 +52,27 @@ std::string name_stem(std::string_view dev) {
   return std::string(i == 0 ? dev : dev.substr(0, i));
 }
 
-class LinuxSource final : public Source {
- public:
-  LinuxSource(std::string proc_root, std::string sys_root)
-      : proc_(std::move(proc_root)), sys_(std::move(sys_root)) {
-    long hz = ::sysconf(_SC_CLK_TCK);
-    long page = ::sysconf(_SC_PAGESIZE);
-    hz_ = hz > 0 ? static_cast<std::uint64_t>(hz) : 100;
-    page_size_ = page > 0 ? static_cast<std::uint64_t>(page) : 4096;
-  }
+}  // namespace
 
-  std::string description() const override {
-    if (proc_ == "/proc" && sys_ == "/sys") return "live Linux (/proc, /sys)";
-    return fmt::format("Linux tree ({}, {})", proc_, sys_);
-  }
-  bool changed() override { return true; }
-  void begin_generation() override { cache_.clear(); }
-  void enumerate(Arena& arena, std::vector<KstatHeader>& out) override;
-  void read(const KstatHeader& h, Arena& arena, KstatData& out) override;
+LinuxSource::LinuxSource(std::string proc_root, std::string sys_root, std::function<std::int64_t()> clock)
+    : proc_(std::move(proc_root)), sys_(std::move(sys_root)), clock_(std::move(clock)) {
+  long hz = ::sysconf(_SC_CLK_TCK);
+  long page = ::sysconf(_SC_PAGESIZE);
+  hz_ = hz > 0 ? static_cast<std::uint64_t>(hz) : 100;
+  page_size_ = page > 0 ? static_cast<std::uint64_t>(page) : 4096;
+}
 
- private:
-  const CachedFile& file(const std::string& path);
-  void add(Arena& arena, std::vector<KstatHeader>& out, std::string_view module, std::int64_t instance,
-           std::string_view name, std::string_view klass, KstatType type, Kind kind,
-           std::optional<std::int64_t> kid = std::nullopt);
-  void enumerate_disks(Arena& arena, std::vector<KstatHeader>& out);
-  void enumerate_net(Arena& arena, std::vector<KstatHeader>& out);
-  void enumerate_spl(Arena& arena, std::vector<KstatHeader>& out, const std::string& dir,
-                     const std::string& module, int depth);
-
-  // Each reader fills `out` or returns an error message (errno in `err`).
-  std::string read_cpu(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-  std::string read_system_misc(Arena& arena, KstatData& out, int& err);
-  std::string read_system_pages(Arena& arena, KstatData& out, int& err);
-  std::string read_stat(Arena& arena, KstatData& out, int& err);
-  std::string read_meminfo(Arena& arena, KstatData& out, int& err);
-  std::string read_vmstat(Arena& arena, KstatData& out, int& err);
-  std::string read_disk(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-  std::string read_net(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-  std::string read_spl(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-
-  // Text of `path` for this generation, or an error message (errno in err).
-  const std::string* text(const std::string& path, std::string& msg, int& err, std::int64_t* snaptime);
-  std::uint64_t count_processes() const;
-
-  std::string proc_, sys_;
-  std::uint64_t hz_ = 100;
-  std::uint64_t page_size_ = 4096;
-  std::unordered_map<std::string, CachedFile> cache_;
-  std::unordered_map<std::string, std::int64_t> ids_;       // identity → synthetic id
-  std::unordered_map<std::string, std::int64_t> next_ids_;  // being built by enumerate()
-  std::int64_t next_id_ = kSyntheticIdBase;
-  std::unordered_map<std::string, DiskId> disks_;  // by device name, from the last enumerate()
-};
+std::string LinuxSource::description() const {
+  if (proc_ == "/proc" && sys_ == "/sys") return "live Linux (/proc, /sys)";
+  return fmt::format("Linux tree ({}, {})", proc_, sys_);
+}
 
 const CachedFile& LinuxSource::file(const std::string& path) {
   auto it = cache_.find(path);
   if (it != cache_.end() && it->second.complete) return it->second;
   CachedFile f;
   f.err = procfs::read_file(path, f.text);
-  f.snaptime = procfs::monotonic_ns();
+  f.snaptime = clock_();
   return cache_.insert_or_assign(path, std::move(f)).first->second;
 }
 
@@ -183,6 +131,8 @@ void LinuxSource::enumerate(Arena& arena, std::vector<KstatHeader>& out) {
     add(arena, out, "linux", 0, "vmstat", "misc", KstatType::named, Kind::vmstat);
   enumerate_disks(arena, out);
   enumerate_net(arena, out);
+  enumerate_unix(arena, out);
+  enumerate_nfs(arena, out);
   enumerate_spl(arena, out, proc_ + "/spl/kstat", "", 0);
   ids_.swap(next_ids_);
 }
@@ -258,7 +208,7 @@ void LinuxSource::enumerate_spl(Arena& arena, std::vector<KstatHeader>& out, con
     if (module.empty()) continue;  // SPL puts every kstat under a module directory
     CachedFile f;
     f.err = procfs::read_prefix(path, kSplPrefix, f.text, f.complete);
-    f.snaptime = procfs::monotonic_ns();
+    f.snaptime = clock_();
     std::string_view first = std::string_view(f.text).substr(0, f.text.find('\n'));
     procfs::SplHeader sh;
     bool has_header = f.err == 0 && procfs::parse_spl_header(first, sh);
@@ -292,6 +242,12 @@ void LinuxSource::read(const KstatHeader& h, Arena& arena, KstatData& out) {
     case Kind::disk: msg = read_disk(h, arena, out, err); break;
     case Kind::net: msg = read_net(h, arena, out, err); break;
     case Kind::spl: msg = read_spl(h, arena, out, err); break;
+    case Kind::sysinfo: msg = read_sysinfo(h, arena, out, err); break;
+    case Kind::vminfo: msg = read_vminfo(h, arena, out, err); break;
+    case Kind::var: msg = read_var(h, arena, out, err); break;
+    case Kind::pressure: msg = read_pressure(h, arena, out, err); break;
+    case Kind::nfs_mntinfo:
+    case Kind::nfs_io: msg = read_nfs(h, arena, out, err); break;
     default:
       msg = fmt::format("{}:{}:{}: not a kstat of this source", h.module, h.instance, h.name);
       err = ENOENT;
@@ -358,12 +314,6 @@ std::string LinuxSource::read_cpu(const KstatHeader& h, Arena& arena, KstatData&
   return {};
 }
 
-// "Key:   123 kB" lines of /proc/meminfo; kB values converted to bytes.
-struct MeminfoEntry {
-  std::string_view key;
-  std::uint64_t value;
-  bool bytes;
-};
 std::string parse_meminfo(std::string_view t, const std::string& path, std::vector<MeminfoEntry>& out) {
   std::string msg;
   procfs::for_each_line(t, [&](std::string_view line, std::size_t no) {
@@ -519,7 +469,7 @@ std::string LinuxSource::read_system_misc(Arena& arena, KstatData& out, int& err
   s.add_u32("boot_time", *btime);
   s.add_u32("nsec_per_tick", 1000000000ULL / hz_);
   out.named = s.finish();
-  out.snaptime = procfs::monotonic_ns();
+  out.snaptime = clock_();
   return {};
 }
 
@@ -601,10 +551,16 @@ std::string LinuxSource::read_spl(const KstatHeader& h, Arena& arena, KstatData&
   return {};
 }
 
-}  // namespace
+}  // namespace linuxsrc
+
+std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys_root,
+                                          std::function<std::int64_t()> clock) {
+  return std::make_shared<linuxsrc::LinuxSource>(std::move(proc_root), std::move(sys_root),
+                                                 std::move(clock));
+}
 
 std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys_root) {
-  return std::make_shared<LinuxSource>(std::move(proc_root), std::move(sys_root));
+  return make_linux_source(std::move(proc_root), std::move(sys_root), [] { return procfs::monotonic_ns(); });
 }
 
 // illumos and OpenBSD builds define their own live source.

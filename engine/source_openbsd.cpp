@@ -16,13 +16,15 @@
 //    length is checked against ks_datalen.
 //  * Class: OpenBSD has none; klass is "" (the type column already says
 //    kv/raw). The fourth identity part is kept in KstatHeader::unit.
-#include <fcntl.h>
-#include <sys/kstat.h>
+// <sys/kstat.h> expects uint64_t and struct timespec to be declared already.
 #include <sys/types.h>
-#include <unistd.h>
+#include <sys/time.h>
 #if defined(KSTATSQL_SYSTEM_OpenBSD)
 #include <sys/ioctl.h>
 #endif
+#include <sys/kstat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>

@@ -129,10 +129,13 @@ const Column kColumns[] = {
 
 }  // namespace
 
-const TableSpec CpuStatTable::spec = {"cpu_stat", "cpu_stat:N:cpu_statN (cpu_stat_t): per-CPU counters",
+const TableSpec CpuStatTable::spec = {"cpu_stat",
+                                      "per-CPU counters (cpu_stat:N:cpu_statN, cpu_stat_t)",
                                       kColumns, static_cast<int>(std::size(kColumns)), 0.05};
 
-void CpuStatTable::first(Cursor& c) { structs::settle_key(c, kKey); }
+void CpuStatTable::first(Cursor& c) {
+  structs::settle_key(c, kKey);
+}
 
 void CpuStatTable::next(Cursor& c) {
   ++c.k;

@@ -6,6 +6,7 @@ SQLITE_EXTENSION_INIT1
 #include <cstdlib>
 
 #include "kstatsql/kstatsql.h"
+#include "vtab/kss_functions.hpp"
 #include "vtab/tables.hpp"
 
 namespace kstatsql::vtab {
@@ -22,8 +23,10 @@ int register_all(sqlite3* db, std::shared_ptr<engine::Session> session) {
   if (rc == SQLITE_OK) rc = register_table<NcstatsTable>(db, session);
   if (rc == SQLITE_OK) rc = register_table<IntrTable>(db, session);
   if (rc == SQLITE_OK) rc = register_table<TimerTable>(db, session);
+  if (rc == SQLITE_OK) rc = register_kstat_select(db, session);
   if (rc == SQLITE_OK) rc = register_columns_table(db);
   if (rc == SQLITE_OK) rc = register_functions(db, session);
+  if (rc == SQLITE_OK) rc = register_kss_functions(db, session);
   return rc;
 }
 

@@ -28,25 +28,31 @@ const Column kColumns[] = {
     {"module", "TEXT", "kstat module (driver)", static_cast<int>(engine::KeyCol::module), false},
     {"instance", "INTEGER", "kstat instance", static_cast<int>(engine::KeyCol::instance), false},
     {"name", "TEXT", "kstat name", static_cast<int>(engine::KeyCol::name), false},
-    {"class", "TEXT", "kstat class (controller, ...)", static_cast<int>(engine::KeyCol::klass), false},
+    {"class", "TEXT", "kstat class (controller, ...)", static_cast<int>(engine::KeyCol::klass),
+     false},
     {"hard", "INTEGER", "hardware interrupts", -1, true},
     {"soft", "INTEGER", "soft interrupts", -1, true},
     {"watchdog", "INTEGER", "watchdog interrupts", -1, true},
     {"spurious", "INTEGER", "spurious interrupts", -1, true},
-    {"multiple_service", "INTEGER", "interrupts that serviced several requests (MULTSVC)", -1, true},
+    {"multiple_service", "INTEGER", "interrupts that serviced several requests (MULTSVC)", -1,
+     true},
     {"snaptime", "INTEGER", "time of the read, ns", -1, true},
     {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
 };
 static_assert(std::size(engine::kIntrNames) == 5);
 
-bool is_intr(const engine::KstatHeader& h) { return h.type == engine::KstatType::intr; }
+bool is_intr(const engine::KstatHeader& h) {
+  return h.type == engine::KstatType::intr;
+}
 
 }  // namespace
 
 const TableSpec IntrTable::spec = {"intr", "one row per interrupt kstat (kstat_intr_t)", kColumns,
                                    static_cast<int>(std::size(kColumns)), 0.01};
 
-void IntrTable::first(Cursor& c) { structs::settle(c, is_intr); }
+void IntrTable::first(Cursor& c) {
+  structs::settle(c, is_intr);
+}
 
 void IntrTable::next(Cursor& c) {
   ++c.k;

@@ -10,6 +10,11 @@
 ** rcnt (operations waiting / running now), snaptime, crtime (ns).
 ** On Linux: see docs/linux-mapping.md for how /proc/diskstats fills these.
 **
+** Hidden columns give iostat -x over the interval since the previous
+** generation (the first sample covers the time since crtime, like iostat's
+** first line): elapsed, r_s, w_s, kr_s, kw_s, wait, actv, svc_t, pct_w, pct_b.
+**   SELECT name, r_s, w_s, kr_s, kw_s, svc_t, pct_b FROM io WHERE class = 'disk';
+**
 ** HOW IT WORKS: only kstats whose type is io are visited; each is read once
 ** per generation. A kstat whose read failed has no row (see kstat.error).
 */
@@ -21,7 +26,8 @@ namespace {
 
 enum class Col : int {
   module, instance, name, klass, nread, nwritten, reads, writes, wtime, wlentime, wlastupdate,
-  rtime, rlentime, rlastupdate, wcnt, rcnt, snaptime, crtime
+  rtime, rlentime, rlastupdate, wcnt, rcnt, snaptime, crtime,
+  elapsed, r_s, w_s, kr_s, kw_s, wait, actv, svc_t, pct_w, pct_b
 };
 
 const Column kColumns[] = {
@@ -43,7 +49,46 @@ const Column kColumns[] = {
     {"rcnt", "INTEGER", "operations running now", -1, true},
     {"snaptime", "INTEGER", "time of the read, ns", -1, true},
     {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
+    {"elapsed", "REAL HIDDEN", "seconds since the previous generation's read (or since crtime on a first sample)", -1, true},
+    {"r_s", "REAL HIDDEN", "iostat -x r/s: reads per second", -1, true},
+    {"w_s", "REAL HIDDEN", "iostat -x w/s: writes per second", -1, true},
+    {"kr_s", "REAL HIDDEN", "iostat -x kr/s: KiB read per second", -1, true},
+    {"kw_s", "REAL HIDDEN", "iostat -x kw/s: KiB written per second", -1, true},
+    {"wait", "REAL HIDDEN", "iostat -x wait: average wait queue length", -1, true},
+    {"actv", "REAL HIDDEN", "iostat -x actv: average run queue length", -1, true},
+    {"svc_t", "REAL HIDDEN", "iostat -x svc_t: average service time, ms ((wait+actv)/(r/s+w/s))", -1, true},
+    {"pct_w", "REAL HIDDEN", "iostat -x %w: percent of time the wait queue was non-empty", -1, true},
+    {"pct_b", "REAL HIDDEN", "iostat -x %b: percent of time the device was busy", -1, true},
 };
+
+// iostat -x's columns for the current row (kstat-facts.md §3.6): the interval
+// is Δsnaptime (since crtime on a first sample; 1 s when zero), reads/writes
+// deltas are 32-bit wrap-safe, the rest 64-bit.
+double iostat_column(Cursor& c, Col col) {
+  const engine::IoStats& now = *c.data->io;
+  const engine::Baseline& b = c.baseline();
+  engine::IoStats zero;
+  const engine::IoStats& old = b.before && b.before->io ? *b.before->io : zero;
+  double t_ns = b.elapsed_ns > 0 ? static_cast<double>(b.elapsed_ns) : 1e9;
+  double etime = t_ns / 1e9;
+  double r_s = engine::u32_delta(now.reads, old.reads) / etime;
+  double w_s = engine::u32_delta(now.writes, old.writes) / etime;
+  double wait = static_cast<double>(now.wlentime - old.wlentime) / t_ns;
+  double actv = static_cast<double>(now.rlentime - old.rlentime) / t_ns;
+  switch (col) {
+    case Col::elapsed: return etime;
+    case Col::r_s: return r_s;
+    case Col::w_s: return w_s;
+    case Col::kr_s: return static_cast<double>(now.nread - old.nread) / etime / 1024.0;
+    case Col::kw_s: return static_cast<double>(now.nwritten - old.nwritten) / etime / 1024.0;
+    case Col::wait: return wait;
+    case Col::actv: return actv;
+    case Col::svc_t: return r_s + w_s > 0 ? (wait + actv) * 1000.0 / (r_s + w_s) : 0.0;
+    case Col::pct_w: return 100.0 * static_cast<double>(now.wtime - old.wtime) / t_ns;
+    case Col::pct_b: return 100.0 * static_cast<double>(now.rtime - old.rtime) / t_ns;
+    default: return 0.0;
+  }
+}
 
 void settle(Cursor& c) {
   for (; c.k < c.kstats.size(); ++c.k) {
@@ -87,6 +132,10 @@ void IoTable::column(Cursor& c, sqlite3_context* ctx, int col) {
     case Col::rcnt: sqlite3_result_int64(ctx, io.rcnt); return;
     case Col::snaptime: sqlite3_result_int64(ctx, c.data->snaptime); return;
     case Col::crtime: sqlite3_result_int64(ctx, c.header().crtime); return;
+    case Col::elapsed: case Col::r_s: case Col::w_s: case Col::kr_s: case Col::kw_s:
+    case Col::wait: case Col::actv: case Col::svc_t: case Col::pct_w: case Col::pct_b:
+      sqlite3_result_double(ctx, iostat_column(c, static_cast<Col>(col)));
+      return;
     default: result_identity(ctx, c.header(), col);
   }
 }

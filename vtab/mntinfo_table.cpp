@@ -36,7 +36,8 @@ constexpr int kFirstStat = 5;  // mik_proto; mountpoint is not in the struct
 
 const Column kColumns[] = {
     {"module", "TEXT", "kstat module (nfs)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "minor number of the mount's device", static_cast<int>(engine::KeyCol::instance), false},
+    {"instance", "INTEGER", "minor number of the mount's device",
+     static_cast<int>(engine::KeyCol::instance), false},
     {"name", "TEXT", "kstat name (mntinfo)", static_cast<int>(engine::KeyCol::name), false},
     {"class", "TEXT", "kstat class (misc)", static_cast<int>(engine::KeyCol::klass), false},
     {"mountpoint", "TEXT", "mount point when the source knows it (Linux), else NULL", -1, true},
@@ -71,11 +72,13 @@ const Column kColumns[] = {
 
 }  // namespace
 
-const TableSpec MntinfoTable::spec = {
-    "mntinfo", "nfs:N:mntinfo (struct mntinfo_kstat): one row per NFS mount", kColumns,
-    static_cast<int>(std::size(kColumns)), 0.01};
+const TableSpec MntinfoTable::spec = {"mntinfo",
+                                      "one row per NFS mount (nfs:N:mntinfo, struct mntinfo_kstat)",
+                                      kColumns, static_cast<int>(std::size(kColumns)), 0.01};
 
-void MntinfoTable::first(Cursor& c) { structs::settle_key(c, kKey); }
+void MntinfoTable::first(Cursor& c) {
+  structs::settle_key(c, kKey);
+}
 
 void MntinfoTable::next(Cursor& c) {
   ++c.k;

@@ -6,16 +6,24 @@
 
 namespace kstatsql::vtab {
 
+const Column kHostColumn = {
+    "host", "TEXT HIDDEN",
+    "host the kstat was recorded on, when several recordings are queried together; else NULL", -1,
+    false};
+
 namespace detail {
 
 std::string declare_sql(const TableSpec& spec) {
   std::string sql = "CREATE TABLE x(";
   for (int i = 0; i < spec.ncolumns; ++i) {
-    if (i) sql += ", ";
     sql += spec.columns[i].name;
     sql += ' ';
     sql += spec.columns[i].sql_type;
+    sql += ", ";
   }
+  sql += kHostColumn.name;
+  sql += ' ';
+  sql += kHostColumn.sql_type;
   sql += ')';
   return sql;
 }

@@ -47,6 +47,10 @@ struct TableSpec {
   double rows_per_kstat;  // planner estimate
 };
 
+// Every kstat table also has this hidden last column (index ncolumns): the
+// host a multi-host source tagged the kstat with (NULL for a single source).
+extern const Column kHostColumn;
+
 // All tables registered by kstatsql, for kstat_columns and the docs.
 const std::vector<const TableSpec*>& all_tables();
 

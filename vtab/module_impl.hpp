@@ -80,7 +80,12 @@ struct Slots {
   static int xColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) noexcept {
     auto* c = static_cast<Cursor*>(cur);
     return guard(&cur->pVtab->zErrMsg, [&] {
-      Impl::column(*c, ctx, col);
+      if (col == Impl::spec.ncolumns) {
+        std::string_view host = c->header().host;
+        if (host.empty()) sqlite3_result_null(ctx); else result_text(ctx, host);
+      } else {
+        Impl::column(*c, ctx, col);
+      }
       return SQLITE_OK;
     });
   }

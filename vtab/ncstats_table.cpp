@@ -27,7 +27,8 @@ constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
     {"module", "TEXT", "kstat module (unix)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance), false},
+    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance),
+     false},
     {"name", "TEXT", "kstat name (ncstats)", static_cast<int>(engine::KeyCol::name), false},
     {"class", "TEXT", "kstat class", static_cast<int>(engine::KeyCol::klass), false},
     {"hits", "INTEGER", "lookups answered by the cache", -1, true},
@@ -44,10 +45,13 @@ const Column kColumns[] = {
 
 }  // namespace
 
-const TableSpec NcstatsTable::spec = {"ncstats", "unix:0:ncstats (struct ncstats): name cache counters",
+const TableSpec NcstatsTable::spec = {"ncstats",
+                                      "name cache counters (unix:0:ncstats, struct ncstats)",
                                       kColumns, static_cast<int>(std::size(kColumns)), 0.001};
 
-void NcstatsTable::first(Cursor& c) { structs::settle_key(c, kKey); }
+void NcstatsTable::first(Cursor& c) {
+  structs::settle_key(c, kKey);
+}
 
 void NcstatsTable::next(Cursor& c) {
   ++c.k;

@@ -69,7 +69,7 @@ int xFilter(sqlite3_vtab_cursor* cur, int, const char*, int, sqlite3_value**) no
 int xNext(sqlite3_vtab_cursor* cur) noexcept {
   auto* c = static_cast<ColumnsCursor*>(cur);
   const auto& tables = all_tables();
-  if (++c->c >= static_cast<std::size_t>(tables[c->t]->ncolumns)) {
+  if (++c->c > static_cast<std::size_t>(tables[c->t]->ncolumns)) {  // + the host column
     ++c->t;
     c->c = 0;
   }
@@ -83,7 +83,7 @@ int xEof(sqlite3_vtab_cursor* cur) noexcept {
 int xColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) noexcept {
   auto* c = static_cast<ColumnsCursor*>(cur);
   const TableSpec& t = *all_tables()[c->t];
-  const Column& k = t.columns[c->c];
+  const Column& k = c->c < static_cast<std::size_t>(t.ncolumns) ? t.columns[c->c] : kHostColumn;
   switch (col) {
     case 0: sqlite3_result_text(ctx, t.name, -1, SQLITE_STATIC); break;
     case 1: sqlite3_result_text(ctx, k.name, -1, SQLITE_STATIC); break;

@@ -2,9 +2,10 @@
 // (sysinfo, vminfo, var, ncstats, mntinfo, cpu_stat) and over intr kstats.
 //
 // CONTRACT for a table built with these helpers:
-//   * columns 0..3 are the identity (module, instance, name, class), the last
-//     two are snaptime and crtime, everything between is a data column whose
-//     SQL name IS the statistic name kstat(8) prints (e.g. "freemem");
+//   * columns 0..3 are the identity (module, instance, name, class); columns
+//     named snaptime and crtime are the kstat's times; every other column is
+//     a data column whose SQL name IS the statistic name kstat(8) prints
+//     (e.g. "freemem");
 //   * rows are the kstats, among those the pushed-down key constraints matched,
 //     that the table accepts by header alone (e.g. lookup key "unix:vminfo")
 //     and whose read succeeded; a failed read (or a raw struct of the wrong
@@ -52,12 +53,15 @@ inline void column(const Cursor& c, const TableSpec& spec, sqlite3_context* ctx,
                    int first_stat, char (&buf)[24]) {
   if (col < 4) {
     result_identity(ctx, c.header(), col);
-  } else if (col == spec.ncolumns - 2) {
+    return;
+  }
+  std::string_view name = spec.columns[col].name;
+  if (name == "snaptime") {
     sqlite3_result_int64(ctx, c.data->snaptime);
-  } else if (col == spec.ncolumns - 1) {
+  } else if (name == "crtime") {
     sqlite3_result_int64(ctx, c.header().crtime);
   } else {
-    std::ptrdiff_t i = engine::find_stat(c.data->named, spec.columns[col].name, col - first_stat);
+    std::ptrdiff_t i = engine::find_stat(c.data->named, name, col - first_stat);
     if (i < 0) {
       sqlite3_result_null(ctx);
     } else {

@@ -30,7 +30,8 @@ constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
     {"module", "TEXT", "kstat module (unix)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance), false},
+    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance),
+     false},
     {"name", "TEXT", "kstat name (sysinfo)", static_cast<int>(engine::KeyCol::name), false},
     {"class", "TEXT", "kstat class (misc)", static_cast<int>(engine::KeyCol::klass), false},
     {"updates", "INTEGER", "seconds counted: +1 each second", -1, true},
@@ -45,10 +46,13 @@ const Column kColumns[] = {
 
 }  // namespace
 
-const TableSpec SysinfoTable::spec = {"sysinfo", "unix:0:sysinfo (sysinfo_t): run and swap queue sums",
+const TableSpec SysinfoTable::spec = {"sysinfo",
+                                      "run and swap queue sums (unix:0:sysinfo, sysinfo_t)",
                                       kColumns, static_cast<int>(std::size(kColumns)), 0.001};
 
-void SysinfoTable::first(Cursor& c) { structs::settle_key(c, kKey); }
+void SysinfoTable::first(Cursor& c) {
+  structs::settle_key(c, kKey);
+}
 
 void SysinfoTable::next(Cursor& c) {
   ++c.k;

@@ -62,6 +62,8 @@ struct TimerTable {
 
 // kstat_columns: the schema of every kstatsql table, as rows.
 int register_columns_table(sqlite3* db);
+// kstat_select('spec', …): kstat(8) selectors as a table-valued function.
+int register_kstat_select(sqlite3* db, std::shared_ptr<engine::Session> session);
 // kstat_source(), kstat_reads(), kstat_refresh(), kstat_pin(), kstat_unpin(), kstatsql_version().
 int register_functions(sqlite3* db, std::shared_ptr<engine::Session> session);
 

@@ -26,8 +26,20 @@ namespace kstatsql::vtab {
 namespace {
 
 enum class Col : int {
-  module, instance, name, klass, timer_index, timer_name, num_events, elapsed_time, min_time,
-  max_time, start_time, stop_time, snaptime, crtime
+  module,
+  instance,
+  name,
+  klass,
+  timer_index,
+  timer_name,
+  num_events,
+  elapsed_time,
+  min_time,
+  max_time,
+  start_time,
+  stop_time,
+  snaptime,
+  crtime
 };
 
 const Column kColumns[] = {
@@ -69,7 +81,9 @@ void settle(Cursor& c) {
 const TableSpec TimerTable::spec = {"timer", "one row per timer record (kstat_timer_t)", kColumns,
                                     static_cast<int>(std::size(kColumns)), 0.01};
 
-void TimerTable::first(Cursor& c) { settle(c); }
+void TimerTable::first(Cursor& c) {
+  settle(c);
+}
 
 void TimerTable::next(Cursor& c) {
   ++c.s;
@@ -79,8 +93,12 @@ void TimerTable::next(Cursor& c) {
 void TimerTable::column(Cursor& c, sqlite3_context* ctx, int col) {
   const engine::TimerStat& t = c.data->timers[c.s];
   switch (static_cast<Col>(col)) {
-    case Col::timer_index: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(c.s)); return;
-    case Col::timer_name: result_text(ctx, t.name_view()); return;
+    case Col::timer_index:
+      sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(c.s));
+      return;
+    case Col::timer_name:
+      result_text(ctx, t.name_view());
+      return;
     case Col::num_events: {
       engine::NamedStat st;  // through result_value: exact TEXT above 2^63-1
       st.type = engine::ValueType::uint64;
@@ -88,14 +106,29 @@ void TimerTable::column(Cursor& c, sqlite3_context* ctx, int col) {
       result_value(ctx, st, c.numbuf);
       return;
     }
-    case Col::elapsed_time: sqlite3_result_int64(ctx, t.elapsed_time); return;
-    case Col::min_time: sqlite3_result_int64(ctx, t.min_time); return;
-    case Col::max_time: sqlite3_result_int64(ctx, t.max_time); return;
-    case Col::start_time: sqlite3_result_int64(ctx, t.start_time); return;
-    case Col::stop_time: sqlite3_result_int64(ctx, t.stop_time); return;
-    case Col::snaptime: sqlite3_result_int64(ctx, c.data->snaptime); return;
-    case Col::crtime: sqlite3_result_int64(ctx, c.header().crtime); return;
-    default: result_identity(ctx, c.header(), col);
+    case Col::elapsed_time:
+      sqlite3_result_int64(ctx, t.elapsed_time);
+      return;
+    case Col::min_time:
+      sqlite3_result_int64(ctx, t.min_time);
+      return;
+    case Col::max_time:
+      sqlite3_result_int64(ctx, t.max_time);
+      return;
+    case Col::start_time:
+      sqlite3_result_int64(ctx, t.start_time);
+      return;
+    case Col::stop_time:
+      sqlite3_result_int64(ctx, t.stop_time);
+      return;
+    case Col::snaptime:
+      sqlite3_result_int64(ctx, c.data->snaptime);
+      return;
+    case Col::crtime:
+      sqlite3_result_int64(ctx, c.header().crtime);
+      return;
+    default:
+      result_identity(ctx, c.header(), col);
   }
 }
 

@@ -27,7 +27,8 @@ constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
     {"module", "TEXT", "kstat module (unix)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance), false},
+    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance),
+     false},
     {"name", "TEXT", "kstat name (var)", static_cast<int>(engine::KeyCol::name), false},
     {"class", "TEXT", "kstat class (misc)", static_cast<int>(engine::KeyCol::klass), false},
     {"v_buf", "INTEGER", "number of I/O buffers", -1, true},
@@ -43,7 +44,8 @@ const Column kColumns[] = {
     {"v_pbuf", "INTEGER", "number of physical I/O buffers", -1, true},
     {"v_sptmap", "INTEGER", "size of the system virtual space allocation map", -1, true},
     {"v_maxpmem", "INTEGER", "maximum physical memory to use, pages (0: all)", -1, true},
-    {"v_autoup", "INTEGER", "minimum age in seconds of dirty data before fsflush writes it", -1, true},
+    {"v_autoup", "INTEGER", "minimum age in seconds of dirty data before fsflush writes it", -1,
+     true},
     {"v_bufhwm", "INTEGER", "high-water mark of buffer cache memory, KB", -1, true},
     {"snaptime", "INTEGER", "time of the read, ns", -1, true},
     {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
@@ -51,10 +53,12 @@ const Column kColumns[] = {
 
 }  // namespace
 
-const TableSpec VarTable::spec = {"var", "unix:0:var (struct var): configured kernel limits",
+const TableSpec VarTable::spec = {"var", "configured kernel limits (unix:0:var, struct var)",
                                   kColumns, static_cast<int>(std::size(kColumns)), 0.001};
 
-void VarTable::first(Cursor& c) { structs::settle_key(c, kKey); }
+void VarTable::first(Cursor& c) {
+  structs::settle_key(c, kKey);
+}
 
 void VarTable::next(Cursor& c) {
   ++c.k;

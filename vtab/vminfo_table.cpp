@@ -30,7 +30,8 @@ constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
     {"module", "TEXT", "kstat module (unix)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance), false},
+    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance),
+     false},
     {"name", "TEXT", "kstat name (vminfo)", static_cast<int>(engine::KeyCol::name), false},
     {"class", "TEXT", "kstat class (vm)", static_cast<int>(engine::KeyCol::klass), false},
     {"freemem", "INTEGER", "running sum of free memory, pages, added each second", -1, true},
@@ -45,10 +46,13 @@ const Column kColumns[] = {
 
 }  // namespace
 
-const TableSpec VminfoTable::spec = {"vminfo", "unix:0:vminfo (vminfo_t): free memory and swap sums",
+const TableSpec VminfoTable::spec = {"vminfo",
+                                     "free memory and swap sums (unix:0:vminfo, vminfo_t)",
                                      kColumns, static_cast<int>(std::size(kColumns)), 0.001};
 
-void VminfoTable::first(Cursor& c) { structs::settle_key(c, kKey); }
+void VminfoTable::first(Cursor& c) {
+  structs::settle_key(c, kKey);
+}
 
 void VminfoTable::next(Cursor& c) {
   ++c.k;

@@ -43,7 +43,7 @@ int hammer(int n, Open open, Query query, Mutate mutate, std::atomic<long>& stat
           if (!query(*db)) ++failures;
           ++statements;
         }
-      } catch (const std::exception& e) {
+      } catch (const std::exception&) {
         ++failures;
       }
     });

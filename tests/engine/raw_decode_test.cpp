@@ -1,14 +1,14 @@
 // Raw kstat decoders: byte-exact decoding of hand-built structs at the offsets
 // of kstat-facts.md §2, kstat(8)'s names and types, size rules, encoders.
-#include <catch2/catch.hpp>
+#include "engine/raw_decode.hpp"
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstring>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "engine/raw_decode.hpp"
 #include "engine/source.hpp"
 #include "engine/static_source.hpp"
 
@@ -103,7 +103,8 @@ TEST_CASE("a size that matches no layout is an error on the kstat, never a misre
   eng::KstatData c;
   auto hc = header("cpu_stat", 3, "cpu_stat3");
   REQUIRE(eng::decode_raw(hc, big.span(), arena, c) == eng::RawDecode::size_mismatch);
-  CHECK(c.error == "cpu_stat:3:cpu_stat3: raw data size 381 matches no known cpu_stat_t layout (380)");
+  CHECK(c.error ==
+        "cpu_stat:3:cpu_stat3: raw data size 381 matches no known cpu_stat_t layout (380)");
 }
 
 TEST_CASE("sysinfo_t, struct var and struct ncstats keep kstat(8)'s names and types",
@@ -123,7 +124,8 @@ TEST_CASE("sysinfo_t, struct var and struct ncstats keep kstat(8)'s names and ty
     for (int i = 0; i < 15; ++i) b.put<std::int32_t>(4 * i, 100 + i);
     b.put<std::int32_t>(56, -7);
     eng::KstatData d;
-    REQUIRE(eng::decode_raw(header("unix", 0, "var"), b.span(), arena, d) == eng::RawDecode::decoded);
+    REQUIRE(eng::decode_raw(header("unix", 0, "var"), b.span(), arena, d) ==
+            eng::RawDecode::decoded);
     CHECK(signature(d.named) ==
           names_of("v_buf v_call v_proc v_maxupttl v_nglobpris v_maxsyspri v_clist v_maxup v_hbuf "
                    "v_hmask v_pbuf v_sptmap v_maxpmem v_autoup v_bufhwm",
@@ -149,7 +151,7 @@ TEST_CASE("cpu_stat_t: every field kstat(8) prints, from its three sub-structs",
   b.put<std::uint32_t>(0, 0xDEADBEEF);  // __cpu_stat_lock: never printed
   b.put<std::uint32_t>(4, 0xDEADBEEF);
   for (int i = 0; i < 59; ++i) b.put<std::uint32_t>(8 + 4 * i, 1000u + i);  // cpu_sysinfo
-  b.put<std::int32_t>(244, -1);  // cpu_syswait
+  b.put<std::int32_t>(244, -1);                                             // cpu_syswait
   b.put<std::int32_t>(248, -2);
   b.put<std::int32_t>(252, -3);
   for (int i = 0; i < 31; ++i) b.put<std::uint32_t>(256 + 4 * i, 5000u + i);  // cpu_vminfo
@@ -158,19 +160,21 @@ TEST_CASE("cpu_stat_t: every field kstat(8) prints, from its three sub-structs",
   REQUIRE(eng::decode_raw(header("cpu_stat", 12, "cpu_stat12"), b.span(), arena, d) ==
           eng::RawDecode::decoded);
   std::string expected =
-      names_of("idle user kernel wait wait_io wait_swap wait_pio bread bwrite lread lwrite phread "
-               "phwrite pswitch trap intr syscall sysread syswrite sysfork sysvfork sysexec readch "
-               "writech rcvint xmtint mdmint rawch canch outch msg sema namei ufsiget ufsdirblk "
-               "ufsipage ufsinopage inodeovf fileovf procovf intrthread intrblk idlethread "
-               "inv_swtch nthreads cpumigrate xcalls mutex_adenters rw_rdfails rw_wrfails modload "
-               "modunload bawrite",
-               "uint32") +
+      names_of(
+          "idle user kernel wait wait_io wait_swap wait_pio bread bwrite lread lwrite phread "
+          "phwrite pswitch trap intr syscall sysread syswrite sysfork sysvfork sysexec readch "
+          "writech rcvint xmtint mdmint rawch canch outch msg sema namei ufsiget ufsdirblk "
+          "ufsipage ufsinopage inodeovf fileovf procovf intrthread intrblk idlethread "
+          "inv_swtch nthreads cpumigrate xcalls mutex_adenters rw_rdfails rw_wrfails modload "
+          "modunload bawrite",
+          "uint32") +
       " " + names_of("iowait swap physio", "int32") + " " +
-      names_of("pgrec pgfrec pgin pgpgin pgout pgpgout swapin pgswapin swapout pgswapout zfod "
-               "dfree scan rev hat_fault as_fault maj_fault cow_fault prot_fault softlock "
-               "kernel_asflt pgrrun execpgin execpgout execfree anonpgin anonpgout anonfree fspgin "
-               "fspgout fsfree",
-               "uint32");
+      names_of(
+          "pgrec pgfrec pgin pgpgin pgout pgpgout swapin pgswapin swapout pgswapout zfod "
+          "dfree scan rev hat_fault as_fault maj_fault cow_fault prot_fault softlock "
+          "kernel_asflt pgrrun execpgin execpgout execfree anonpgin anonpgout anonfree fspgin "
+          "fspgout fsfree",
+          "uint32");
   CHECK(signature(d.named) == expected);
   CHECK(d.named.size() == 87);
   CHECK(stat(d, "idle").v.u == 1000);     // cpu[0] at 8
@@ -191,12 +195,12 @@ TEST_CASE("mntinfo_kstat: strings to the NUL, timers flattened, mik_ prefix kept
           "[engine][raw]") {
   Bytes b(492);
   b.put_str(0, "tcp6");
-  b.put<std::uint32_t>(128, 4);           // mik_vers
-  b.put<std::uint32_t>(132, 0x2000);      // mik_flags: MI_ACL
-  b.put<std::uint32_t>(140, 1048576);     // mik_curread
-  b.put<std::int32_t>(148, 600);          // mik_timeo
-  b.put<std::int32_t>(152, -1);           // mik_retrans, signed
-  b.put<std::uint32_t>(168, 60);          // mik_acdirmax
+  b.put<std::uint32_t>(128, 4);        // mik_vers
+  b.put<std::uint32_t>(132, 0x2000);   // mik_flags: MI_ACL
+  b.put<std::uint32_t>(140, 1048576);  // mik_curread
+  b.put<std::int32_t>(148, 600);       // mik_timeo
+  b.put<std::int32_t>(152, -1);        // mik_retrans, signed
+  b.put<std::uint32_t>(168, 60);       // mik_acdirmax
   for (int t = 0; t < 4; ++t) {
     for (int m = 0; m < 3; ++m) b.put<std::uint32_t>(172 + 12 * t + 4 * m, 10u * (t + 1) + m);
   }
@@ -248,7 +252,8 @@ TEST_CASE("the lookup key drops digits from module and name and must match exact
   CHECK(eng::raw_key_matches("cpu_stat", "cpu_stat17", "cpu_stat:cpu_stat"));
   CHECK(eng::raw_key_matches("unix", "vminfo", "unix:vminfo"));
   CHECK(eng::raw_key_matches("unix2", "vm1info", "unix:vminfo"));
-  CHECK_FALSE(eng::raw_key_matches("unix", "vm", "unix:vminfo"));  // kstat(8)'s prefix quirk: not kept
+  CHECK_FALSE(
+      eng::raw_key_matches("unix", "vm", "unix:vminfo"));  // kstat(8)'s prefix quirk: not kept
   CHECK_FALSE(eng::raw_key_matches("unix", "vminfox", "unix:vminfo"));
   CHECK_FALSE(eng::raw_key_matches("unixx", "vminfo", "unix:vminfo"));
   CHECK_FALSE(eng::raw_key_matches("cpu", "stat", "cpu_stat:cpu_stat"));

@@ -64,7 +64,7 @@ TEST_CASE("kstat_columns describes every table", "[vtab]") {
                "AND type NOT LIKE '%HIDDEN'") ==
         "module,instance,name,class,statistic,type,value,unit,snaptime,crtime");
   CHECK(db.one("SELECT group_concat(column_name, ',') FROM kstat_columns WHERE table_name='named' "
-               "AND type LIKE '%HIDDEN'") == "delta,rate,elapsed");
+               "AND type LIKE '%HIDDEN'") == "delta,rate,elapsed,host");
   // Every declared column really exists in the table.
   for (const auto& row : db.rows("SELECT table_name, column_name FROM kstat_columns")) {
     INFO(row[0] << "." << row[1]);
@@ -80,4 +80,17 @@ TEST_CASE("kstat_source switches sources and reports bad ones", "[vtab]") {
   CHECK(db.one("SELECT count(*) FROM kstat") == "8");
   CHECK_THAT(db.error_of("SELECT kstat_reads('bogus')"), Catch::Contains("expected 'read'"));
   CHECK(db.one("SELECT kstatsql_version()") == KSTATSQL_TEST_VERSION);
+}
+
+TEST_CASE("kstat_select takes kstat(8) selectors and pushes literals down", "[vtab]") {
+  Db db(small_machine());
+  CHECK(db.rows("SELECT module, instance, name, statistic, value FROM kstat_select('unix:0:system_misc:n*')") ==
+        Rows{{"unix", "0", "system_misc", "ncpus", "2"}, {"unix", "0", "system_misc", "nproc", "123"},
+             {"unix", "0", "system_misc", "negative", "-42"}});
+  CHECK(db.one("SELECT kstat_reads()") == "1");
+  // Several selectors are ORed; instance globs match the decimal text; /ERE/ is unanchored.
+  CHECK(db.rows("SELECT name, statistic FROM kstat_select('sd:1::nread', 'cpu:[1]:sys:/user/')") ==
+        Rows{{"sys", "cpu_nsec_user"}, {"sd1", "nread"}});
+  CHECK_THAT(db.error_of("SELECT * FROM kstat_select()"), Catch::Contains("missing selector"));
+  CHECK_THAT(db.error_of("SELECT * FROM kstat_select('a:b:c:d:e')"), Catch::Contains("too many fields"));
 }

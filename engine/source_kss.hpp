@@ -1,0 +1,121 @@
+// engine/source_kss.hpp — reading .kss files, and multi-host sources.
+//
+// KssSource maps a .kss file (PROT_READ, MAP_PRIVATE) and serves its recorded
+// generations with no parse step:
+//  * open: the file header and every block header are checked (magic, version,
+//    endianness, bounds, header CRC, trailer) — O(blocks), one page each. A
+//    last block that is cut short or lacks its trailer is a torn tail: it is
+//    skipped, and warnings()/description() say so. Any other damage is an
+//    Error(parse) "FILE: offset N: what".
+//  * enumerate_recorded(g): checks g's records and meta pool (meta_crc) once,
+//    then lists headers whose strings point into the mapping. No kstat data
+//    page is touched.
+//  * read(): checks the kstat's extent CRC on its first read, then hands out
+//    views into the mapping (strings, raw bytes, io and intr records); only
+//    the NamedStat / TimerStat arrays are built in the generation's arena
+//    (offset -> pointer). A failed check throws Error(parse) naming the file,
+//    the generation and the offset.
+//  * The mapping lives as long as the source; a Generation holds the source
+//    through its SourceHandle, so every view outlives its users.
+// Cookies: (generation << 32) | record index.
+//
+// MultiSource combines several sources (one per host): see open_multi_source.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/kss_format.hpp"
+#include "engine/source.hpp"
+
+namespace kstatsql::engine {
+
+// One recorded generation, as kstat_generations lists it.
+struct RecordedInfo {
+  std::size_t index = 0;
+  std::int64_t wall_ns = 0;
+  std::uint64_t kstats = 0;
+  std::uint64_t bytes = 0;      // block size in the file (0 when not from a .kss)
+  std::string host;
+};
+
+class KssSource final : public Source {
+ public:
+  // Opens and validates `path`. Throws Error(io) / Error(parse) / Error(unsupported).
+  explicit KssSource(std::string path);
+  ~KssSource() override;
+  KssSource(const KssSource&) = delete;
+  KssSource& operator=(const KssSource&) = delete;
+
+  std::string description() const override;
+  bool changed() override { return !enumerated_; }
+  void enumerate(Arena& arena, std::vector<KstatHeader>& out) override;
+  void read(const KstatHeader& header, Arena& arena, KstatData& out) override;
+  std::size_t recorded_count() const override { return blocks_.size(); }
+  void enumerate_recorded(std::size_t g, Arena& arena, std::vector<KstatHeader>& out) override;
+  std::int64_t recorded_time(std::size_t g) const override { return blocks_.at(g).wall_ns; }
+
+  // Immutable after construction: safe to call without the source mutex.
+  const std::string& path() const noexcept { return path_; }
+  const std::string& host() const noexcept { return host_; }
+  const std::string& sysname() const noexcept { return sysname_; }
+  const std::string& warnings() const noexcept { return warnings_; }
+  std::int64_t torn_offset() const noexcept { return torn_at_; }  // -1: none
+  std::uint64_t valid_end() const noexcept { return valid_end_; } // end of the last whole block
+  std::vector<RecordedInfo> info() const;
+  // The mapping, for tests and benchmarks (zero-copy and residency checks).
+  const std::byte* map_data() const noexcept { return map_; }
+  std::size_t map_size() const noexcept { return size_; }
+
+ private:
+  struct Block {
+    std::uint64_t off, length;
+    std::int64_t wall_ns, mono_ns;
+    std::uint32_t kstats, meta_end;
+  };
+  [[noreturn]] void fail(std::uint64_t offset, const std::string& what) const;
+  void validate_file_header();
+  void scan_blocks();
+  void check_meta(std::size_t g);
+  void check_extent(std::size_t g, std::uint32_t i, const kss::KstatRecord& r);
+  std::string_view meta_str(std::size_t g, kss::Str s, std::uint64_t rec_off) const;
+
+  std::string path_;
+  const std::byte* map_ = nullptr;
+  std::size_t size_ = 0;
+  std::string host_, sysname_, warnings_;
+  std::int64_t torn_at_ = -1;
+  std::uint64_t valid_end_ = 0;
+  std::vector<Block> blocks_;
+  std::vector<bool> meta_ok_;                     // per generation
+  std::vector<std::vector<bool>> extent_ok_;      // per generation, per kstat (lazy)
+  bool enumerated_ = false;
+};
+
+// True when the file at `path` starts with the .kss magic (false when it
+// cannot be opened: the caller's own open reports that).
+bool is_kss_file(const std::string& path);
+std::shared_ptr<Source> open_kss_source(const std::string& path);
+
+// A source over several sources, one per host. Each child's headers are
+// tagged with its host (KstatHeader::host, when the child left it empty):
+// a .kss file's recorded host name, a file's base name, "procfs:DIR"'s base
+// name, the local node name for "live".
+// Recorded generations are aligned BY INDEX: generation g holds generation g
+// of every recorded child that has one (a shorter recording contributes
+// nothing past its end) plus the current data of every non-recorded child
+// (text/JSON dumps, live); recorded_count() is the largest child count (0 when
+// no child is recorded: then the source is live-like) and recorded_time(g) the
+// time of the first child that recorded g.
+// `specs` as for open_source(); at least two. Throws Error naming the spec.
+std::shared_ptr<Source> open_multi_source(const std::vector<std::string>& specs);
+
+// Per-generation details of a recorded source (KssSource or MultiSource; for
+// other recorded sources: index and time only). Thread-safe for these two
+// (reads only what was fixed at open).
+std::vector<RecordedInfo> recorded_info(const Source& source);
+// Warnings of a source (torn tails), "" when none.
+std::string source_warnings(const Source& source);
+
+}  // namespace kstatsql::engine

@@ -1,0 +1,421 @@
+// shell/kstat_mode.cpp — kstat(8)-compatible mode (shell/kstat_mode.hpp).
+#include "shell/kstat_mode.hpp"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+
+#include "engine/dump_writer.hpp"
+#include "kstatsql/error.hpp"
+
+namespace kstatsql::shell {
+
+const char kKstatUsage[] =
+    "Usage:\n"
+    "kstat [ -Cjlpq ] [ -T d|u ] [ -c class ]\n"
+    "      [ -m module ] [ -i instance ] [ -n name ] [ -s statistic ]\n"
+    "      [ interval [ count ] ]\n"
+    "kstat [ -Cjlpq ] [ -T d|u ] [ -c class ]\n"
+    "      [ module[:instance[:name[:statistic]]] ... ]\n"
+    "      [ interval [ count ] ]\n";
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void* volatile g_interrupt_db = nullptr;
+
+void on_sigint(int) {
+  g_stop = 1;
+  if (void* db = g_interrupt_db) sqlite3_interrupt(static_cast<sqlite3*>(db));
+}
+
+KstatArgs usage_error(std::string message) {
+  KstatArgs r;
+  r.status = 2;
+  r.message = std::move(message) + kKstatUsage;
+  return r;
+}
+
+// kstat(8) numeric operand: strtoul consumes the whole argument.
+enum class Num { no, yes, too_large };
+Num as_number(const std::string& s, unsigned long& v) {
+  errno = 0;
+  char* end = nullptr;
+  v = std::strtoul(s.c_str(), &end, 10);
+  if (v == ULONG_MAX && errno == ERANGE) return Num::too_large;
+  if (errno != 0 || *end != '\0') return Num::no;
+  if (v > static_cast<unsigned long>(INT_MAX)) return Num::too_large;
+  return Num::yes;
+}
+
+char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+int casecmp(std::string_view a, std::string_view b) noexcept {
+  std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    char x = lower(a[i]), y = lower(b[i]);
+    if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y) ? -1 : 1;
+  }
+  return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
+}
+
+// printf("%-W.Ps") by bytes, as kstat(8) prints (not by display width).
+void pad_bytes(std::string& out, std::string_view s, std::size_t width, std::size_t max = SIZE_MAX) {
+  s = s.substr(0, std::min(s.size(), max));
+  out += s;
+  if (s.size() < width) out.append(width - s.size(), ' ');
+}
+
+// A value as kstat(8)'s ks_value_print (and dump_writer's text output) shows it.
+void append_text_value(std::string& out, const engine::NamedStat& s) {
+  using engine::Repr;
+  using engine::ValueType;
+  switch (engine::repr_of(s.type)) {
+    case Repr::i64:
+      out += s.type == ValueType::hrtime ? engine::format_hrtime(s.v.i) : fmt::format("{}", s.v.i);
+      return;
+    case Repr::u64:
+      out += s.type == ValueType::boolean ? (s.v.u ? "true" : "false") : fmt::format("{}", s.v.u);
+      return;
+    case Repr::f64:
+      out += fmt::format("{}", s.v.d);
+      return;
+    case Repr::str: {
+      std::string_view v = s.str();
+      out += v.substr(0, v.find('\0'));
+      return;
+    }
+    case Repr::blob:
+      for (char ch : s.str()) out += fmt::format("{:02x}", static_cast<unsigned char>(ch));
+      return;
+    case Repr::null:
+      return;
+  }
+}
+
+// kstat(8)'s default layout for one kstat and one selector; returns the
+// number of statistics printed.
+std::size_t human_kstat(const engine::KstatHeader& h, const engine::KstatData& d,
+                        const engine::Selector& sel, std::string& out) {
+  struct Row {
+    std::string_view name;
+    const engine::NamedStat* stat;
+    std::int64_t hrtime;
+  };
+  std::vector<Row> rows;
+  for (const engine::NamedStat& s : d.named) {
+    if (sel.matches_statistic(s.name_view())) rows.push_back({s.name_view(), &s, 0});
+  }
+  if (sel.matches_statistic("crtime")) rows.push_back({"crtime", nullptr, h.crtime});
+  if (d.ok() && sel.matches_statistic("snaptime")) rows.push_back({"snaptime", nullptr, d.snaptime});
+  if (rows.empty()) return 0;
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Row& a, const Row& b) { return casecmp(a.name, b.name) < 0; });
+  out += "module: ";
+  pad_bytes(out, h.module, 30, 30);
+  out += "  instance: ";
+  pad_bytes(out, std::to_string(h.instance), 6);
+  out += "\nname:   ";
+  pad_bytes(out, h.name, 30, 30);
+  out += "  class:    ";
+  pad_bytes(out, h.klass, 0, 30);
+  out += '\n';
+  for (const Row& r : rows) {
+    out += '\t';
+    pad_bytes(out, r.name, 30);
+    out += "  ";
+    if (r.stat) {
+      append_text_value(out, *r.stat);
+    } else {
+      out += engine::format_hrtime(r.hrtime);
+    }
+    out += '\n';
+  }
+  out += '\n';
+  return rows.size();
+}
+
+// Pushdown of the selectors' literal parts onto the generation's indexes.
+engine::Filter pushdown(const engine::SelectorSet& set) {
+  engine::Filter f;
+  if (auto mods = set.literal_modules()) {
+    engine::Predicate p;
+    p.col = engine::KeyCol::module;
+    for (std::string_view m : *mods) p.text.emplace_back(m);
+    f.preds.push_back(std::move(p));
+  }
+  if (auto names = set.literal_names()) {
+    engine::Predicate p;
+    p.col = engine::KeyCol::name;
+    for (std::string_view n : *names) p.text.emplace_back(n);
+    f.preds.push_back(std::move(p));
+  }
+  engine::Predicate inst;
+  inst.col = engine::KeyCol::instance;
+  for (const engine::Selector& s : set.selectors()) {
+    auto i = s.literal_instance();
+    if (!i || s.mode() != engine::SelectorMode::illumos) return f;
+    inst.ints.push_back(*i);
+  }
+  if (!inst.ints.empty()) f.preds.push_back(std::move(inst));
+  return f;
+}
+
+std::string timestamp(char fmt) {
+  std::time_t t = std::time(nullptr);
+  if (fmt == 'u') return fmt::format("{}\n", static_cast<long>(t));
+  char buf[128];
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  std::size_t n = std::strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Z %Y", &tm);
+  return n ? std::string(buf, n) + "\n" : std::string();
+}
+
+}  // namespace
+
+KstatArgs parse_kstat_args(std::span<const std::string> args) {
+  KstatArgs r;
+  KstatOptions& o = r.options;
+  std::string m, i, n, s;
+  bool named = false, errflg = false;
+  std::string msg;
+  std::size_t k = 0;
+  for (; k < args.size(); ++k) {
+    const std::string& a = args[k];
+    if (a == "--") {
+      ++k;
+      break;
+    }
+    if (a.size() < 2 || a[0] != '-') break;
+    for (std::size_t j = 1; j < a.size(); ++j) {
+      char c = a[j];
+      if (std::string_view("Tmnisc").find(c) != std::string_view::npos) {
+        std::string val;
+        if (j + 1 < a.size()) {
+          val = a.substr(j + 1);
+        } else if (k + 1 < args.size()) {
+          val = args[++k];
+        } else {
+          return usage_error(fmt::format("kstat: option requires an argument -- {}\n", c));
+        }
+        if (c == 'T') {
+          if (val[0] == 'u' || val[0] == 'd') {
+            o.timestamp = val[0];
+          } else {
+            errflg = true;
+          }
+        } else if (c == 'c') {
+          try {
+            o.klass = engine::Pattern::compile(val);
+          } catch (const Error& e) {
+            return usage_error(fmt::format("kstat: {}\n", e.what()));
+          }
+        } else {
+          named = true;
+          (c == 'm' ? m : c == 'i' ? i : c == 'n' ? n : s) = val;
+        }
+        break;  // the rest of the word was the value
+      }
+      switch (c) {
+        case 'h':
+        case '?':
+          r.status = 0;
+          r.message = kKstatUsage;
+          return r;
+        case 'C': o.parseable = o.colon = true; break;
+        case 'q': o.quiet = true; break;
+        case 'j': o.json = true; break;
+        case 'l': o.parseable = o.list = true; break;
+        case 'p': o.parseable = true; break;
+        default:
+          msg += fmt::format("kstat: illegal option -- {}\n", c);
+          errflg = true;
+      }
+    }
+  }
+  if (o.quiet && (o.json || o.parseable)) {
+    msg += "-q and -lpj are mutually exclusive\n";
+    errflg = true;
+  }
+  if (errflg) return usage_error(msg);
+  std::vector<std::string> specs;
+  int nums = 0;
+  for (; k < args.size(); ++k) {
+    unsigned long v = 0;
+    Num kind = as_number(args[k], v);
+    if (kind == Num::too_large) {
+      return usage_error(nums == 0 ? "Interval is too large\n" : nums == 1 ? "Count is too large\n" : "");
+    }
+    if (kind == Num::no) {
+      specs.push_back(args[k]);
+      continue;
+    }
+    if (v < 1) {
+      return usage_error(nums == 0 ? "Interval must be an integer >= 1\n"
+                         : nums == 1 ? "Count must be an integer >= 1\n" : "");
+    }
+    if (nums == 0) {
+      o.interval_ns = static_cast<std::int64_t>(v) * 1000000000;
+      o.count = -1;
+    } else if (nums == 1) {
+      o.count = static_cast<long>(v);
+    } else {
+      return usage_error("");
+    }
+    ++nums;
+  }
+  try {
+    if (!specs.empty()) {
+      if (named) {
+        return usage_error(
+            "[module[:instance[:name[:statistic]]]] and -m -i -n -s are mutually exclusive\n");
+      }
+      o.selectors = engine::SelectorSet::parse(specs);
+    } else {
+      o.selectors.add(engine::Selector::from_patterns(m, i, n, s));
+    }
+  } catch (const Error& e) {
+    return usage_error(fmt::format("kstat: {}\n", e.what()));
+  }
+  return r;
+}
+
+std::size_t kstat_iteration(const engine::Generation& gen, const KstatOptions& o, std::string& out) {
+  std::vector<std::uint32_t> candidates;
+  gen.match(pushdown(o.selectors), candidates);
+  // Read every kstat some selector will print, once.
+  std::vector<std::uint32_t> keep;
+  for (std::uint32_t i : candidates) {
+    const engine::KstatHeader& h = gen.header(i);
+    if (h.name.substr(0, 6) == "kstat_" || !o.klass.matches(h.klass)) continue;
+    if (o.selectors.matches(h)) keep.push_back(i);
+  }
+  for (std::uint32_t i : keep) (void)gen.data(i);
+
+  std::size_t matched = 0;
+  std::string scratch;
+  std::string& sink = o.quiet ? scratch : out;
+  std::string json_items;
+  engine::DumpOptions dopt;
+  dopt.format = o.json ? engine::DumpOptions::Format::json : engine::DumpOptions::Format::text;
+  dopt.separator = o.colon ? ':' : '\t';
+  dopt.names_only = o.list;
+  dopt.class_pseudo = o.parseable;  // kstat(8) adds `class` only with -p/-l/-C (not -q, not human)
+  std::vector<engine::DumpEntry> entries;
+  for (const engine::Selector& sel : o.selectors.selectors()) {
+    engine::SelectorSet one;
+    one.add(sel);
+    dopt.statistics = &one;
+    entries.clear();
+    for (std::uint32_t i : keep) {
+      if (sel.matches(gen.header(i))) entries.push_back({&gen.header(i), &gen.data(i)});
+    }
+    if (o.json) {
+      std::string part;
+      matched += engine::write_dump(entries, dopt, part);
+      // write_dump made "[...]\n"; splice the objects into one array.
+      std::string_view body(part);
+      body = body.substr(1, body.size() - 3);
+      if (!body.empty()) {
+        if (!json_items.empty()) json_items += ", ";
+        json_items += body;
+      }
+    } else if (o.parseable || o.quiet) {
+      matched += engine::write_dump(entries, dopt, sink);
+    } else {
+      for (const engine::DumpEntry& e : entries) {
+        const engine::KstatHeader& h = *e.header;
+        if (h.type == engine::KstatType::raw && e.data->ok() && e.data->named.empty()) continue;
+        matched += human_kstat(h, *e.data, sel, sink);
+      }
+    }
+  }
+  if (o.json && !o.quiet) {
+    out += '[';
+    out += json_items;
+    out += "]\n";
+  }
+  return matched;
+}
+
+int run_kstat(const KstatOptions& o, engine::Session& session, std::FILE* out, std::FILE* err) {
+  bool matched = false;
+  const std::int64_t start = engine::monotonic_ns();
+  for (long k = 0; o.count < 0 || k < o.count; ++k) {
+    std::string text;
+    if (o.timestamp) text = timestamp(o.timestamp);
+    try {
+      std::shared_ptr<const engine::Generation> gen = session.open_cursor();
+      struct Close {
+        engine::Session& s;
+        ~Close() { s.close_cursor(); }
+      } close{session};
+      matched |= kstat_iteration(*gen, o, text) > 0;
+    } catch (const std::exception& e) {
+      std::fprintf(err, "kstat: %s\n", e.what());
+      return 3;
+    }
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fflush(out);
+    bool more = o.count < 0 || k + 1 < o.count;
+    if (!o.interval_ns || !more || stop_requested()) break;
+    std::int64_t due = next_deadline(start, o.interval_ns, k + 1, engine::monotonic_ns());
+    if (!sleep_until(due)) break;
+    std::fputc('\n', out);
+  }
+  return matched ? 0 : 1;
+}
+
+int kstat_main(std::span<const std::string> args, const std::string& source_spec) {
+  KstatArgs parsed = parse_kstat_args(args);
+  if (parsed.status >= 0) {
+    std::fputs(parsed.message.c_str(), stderr);
+    return parsed.status;
+  }
+  engine::Session session(source_spec);
+  install_stop_handler();
+  return run_kstat(parsed.options, session, stdout, stderr);
+}
+
+void install_stop_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: sleeps and reads return EINTR
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+bool stop_requested() noexcept { return g_stop != 0; }
+void clear_stop() noexcept { g_stop = 0; }
+void set_interrupt_db(void* db) noexcept { g_interrupt_db = db; }
+
+bool sleep_until(std::int64_t deadline_ns) {
+  timespec ts{};
+  ts.tv_sec = static_cast<time_t>(deadline_ns / 1000000000);
+  ts.tv_nsec = static_cast<long>(deadline_ns % 1000000000);
+  for (;;) {
+    if (stop_requested()) return false;
+    int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
+    if (rc == 0) return !stop_requested();
+    if (rc != EINTR) return !stop_requested();
+  }
+}
+
+std::int64_t next_deadline(std::int64_t start_ns, std::int64_t interval_ns, long k,
+                           std::int64_t now_ns) {
+  std::int64_t due = start_ns + interval_ns * k;
+  if (interval_ns > 0 && due < now_ns) {
+    std::int64_t missed = (now_ns - due + interval_ns - 1) / interval_ns;
+    due += missed * interval_ns;
+  }
+  return due;
+}
+
+}  // namespace kstatsql::shell

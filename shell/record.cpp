@@ -1,0 +1,205 @@
+// shell/record.cpp — `kstatsql record`: sample a source into a .kss file.
+//
+//   kstatsql record -o FILE [--interval S] [--count N] [--select SPEC]...
+//                   [--source SPEC]... [--append | --force] [--no-sync] [-q] [SPEC...]
+//
+// Takes a generation every S seconds (default: one generation; with
+// --interval and no --count, until interrupted), each holding every kstat or
+// those matching the kstat(8) selectors (--select or operands), and appends it
+// to FILE (engine/kss_writer.hpp: one fsync'ed block per generation). Sleeps
+// are drift-corrected against CLOCK_MONOTONIC (a late sample does not shift
+// the later ones; missed ticks are skipped, not bunched). SIGINT/SIGTERM stop
+// after the generation being written. A progress line is drawn when stderr is
+// a terminal; a summary is printed at the end.
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "engine/kss_writer.hpp"
+#include "engine/source_kss.hpp"
+#include "kstatsql/error.hpp"
+#include "shell/commands.hpp"
+
+namespace kstatsql::shell {
+
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+
+void on_signal(int) { g_stop = 1; }
+
+constexpr const char* kRecordUsage =
+    "usage: kstatsql record -o FILE [--interval S] [--count N] [--select SPEC]...\n"
+    "                       [--source SPEC]... [--append | --force] [--no-sync] [-q] [SPEC...]\n";
+
+int usage_error(const std::string& msg) {
+  std::fprintf(stderr, "kstatsql record: %s\n%s", msg.c_str(), kRecordUsage);
+  return 2;
+}
+
+std::string human_bytes(double b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (b >= 1024 && u < 4) {
+    b /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", b, units[u]);
+  return buf;
+}
+
+struct Args {
+  std::string out, source;
+  double interval = 0;
+  long long count = -1;  // -1: not given
+  std::vector<std::string> selects;
+  engine::KssWriter::Mode mode = engine::KssWriter::Mode::create;
+  bool sync = true, quiet = false;
+};
+
+// Returns -1 when parsing succeeded, else the exit status.
+int parse_args(int argc, char** argv, Args& a) {
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    auto value = [&](const char* opt) -> std::string {
+      if (i + 1 >= argc) throw Error(Errc::parse, std::string(opt) + " needs a value");
+      return argv[++i];
+    };
+    if (s == "-o" || s == "--output") a.out = value("-o");
+    else if (s == "--interval" || s == "-i") {
+      std::string v = value("--interval");
+      char* end = nullptr;
+      a.interval = std::strtod(v.c_str(), &end);
+      if (*end || !(a.interval > 0) || !std::isfinite(a.interval)) {
+        throw Error(Errc::parse, "--interval must be a number of seconds > 0, not '" + v + "'");
+      }
+    } else if (s == "--count" || s == "-c") {
+      std::string v = value("--count");
+      char* end = nullptr;
+      a.count = std::strtoll(v.c_str(), &end, 10);
+      if (*end || a.count < 1) throw Error(Errc::parse, "--count must be an integer >= 1, not '" + v + "'");
+    } else if (s == "--select" || s == "-s") a.selects.push_back(value("--select"));
+    else if (s == "--source") a.source += (a.source.empty() ? "" : ",") + value("--source");
+    else if (s == "--append") a.mode = engine::KssWriter::Mode::append;
+    else if (s == "--force") a.mode = engine::KssWriter::Mode::truncate;
+    else if (s == "--no-sync") a.sync = false;
+    else if (s == "-q" || s == "--quiet") a.quiet = true;
+    else if (s == "-h" || s == "--help") {
+      std::fputs(kRecordUsage, stdout);
+      return 0;
+    } else if (s.size() > 1 && s[0] == '-') throw Error(Errc::parse, "unknown option " + s);
+    else a.selects.push_back(s);
+  }
+  if (a.out.empty()) throw Error(Errc::parse, "-o FILE is required");
+  if (a.count < 0) a.count = a.interval > 0 ? 0 : 1;  // 0: until interrupted
+  if (a.count > 1 && a.interval <= 0) a.interval = 1;
+  if (a.source.empty()) a.source = "live";
+  return -1;
+}
+
+void sleep_until(const timespec& t) {
+  while (!g_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, nullptr) == EINTR) {
+  }
+}
+
+}  // namespace
+
+int run_record(int argc, char** argv) {
+  Args a;
+  try {
+    int rc = parse_args(argc, argv, a);
+    if (rc >= 0) return rc;
+  } catch (const Error& e) {
+    return usage_error(e.what());
+  }
+  engine::SelectorSet select;
+  try {
+    select = engine::SelectorSet::parse(std::span<const std::string>(a.selects));
+  } catch (const Error& e) {
+    std::fprintf(stderr, "kstatsql record: %s\n", e.what());
+    return 2;
+  }
+  struct sigaction sa {}, old_int {}, old_term {};
+  sa.sa_handler = on_signal;  // no SA_RESTART: the sleep wakes up at once
+  sigemptyset(&sa.sa_mask);
+  g_stop = 0;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  const bool tty = !a.quiet && isatty(2);
+  std::uint64_t written = 0, kstats = 0;
+  long long done = 0;
+  int status = 0;
+  std::string out_path = a.out;
+  try {
+    engine::Session session(a.source);
+    std::string desc = session.source_description();  // opens the source now
+    engine::KssWriter writer(a.out, a.mode);
+    writer.set_sync(a.sync);
+    if (writer.cut_torn_tail() >= 0) {
+      std::fprintf(stderr, "kstatsql record: %s: cut a torn tail at offset %lld before appending\n",
+                   a.out.c_str(), static_cast<long long>(writer.cut_torn_tail()));
+    }
+    if (!a.quiet) std::fprintf(stderr, "recording %s to %s\n", desc.c_str(), a.out.c_str());
+    timespec start{};
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    const double start_s = static_cast<double>(start.tv_sec) + start.tv_nsec / 1e9;
+    for (long long k = 0; !g_stop && (a.count == 0 || k < a.count); ++k) {
+      if (k > 0) {
+        // Drift-corrected: tick k is at start + k*interval; skip ticks already missed.
+        timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double now_s = static_cast<double>(now.tv_sec) + now.tv_nsec / 1e9;
+        double tick = start_s + static_cast<double>(k) * a.interval;
+        if (now_s > tick) tick = start_s + std::ceil((now_s - start_s) / a.interval) * a.interval;
+        timespec t{};
+        t.tv_sec = static_cast<time_t>(tick);
+        t.tv_nsec = static_cast<long>((tick - static_cast<double>(t.tv_sec)) * 1e9);
+        sleep_until(t);
+        if (g_stop) break;
+      }
+      auto gen = session.open_cursor();  // a fresh generation
+      struct Close {
+        engine::Session& s;
+        ~Close() { s.close_cursor(); }
+      } close{session};
+      written += writer.append(*gen, &select);
+      kstats += writer.last_kstats();
+      ++done;
+      if (tty) {
+        std::fprintf(stderr, "\r%lld generation%s, %llu kstats in the last, %s in %s   ", done,
+                     done == 1 ? "" : "s", static_cast<unsigned long long>(writer.last_kstats()),
+                     human_bytes(static_cast<double>(writer.size())).c_str(), a.out.c_str());
+        std::fflush(stderr);
+      }
+    }
+    if (tty) std::fputc('\n', stderr);
+    if (!a.quiet) {
+      std::fprintf(stderr, "recorded %lld generation%s (%llu kstats, %s written%s) to %s; the file holds %llu\n",
+                   done, done == 1 ? "" : "s", static_cast<unsigned long long>(kstats),
+                   human_bytes(static_cast<double>(written)).c_str(), g_stop ? ", interrupted" : "",
+                   a.out.c_str(), static_cast<unsigned long long>(writer.generations()));
+    }
+  } catch (const Error& e) {
+    if (tty && done) std::fputc('\n', stderr);
+    std::fprintf(stderr, "kstatsql record: %s\n", e.what());
+    if (done) std::fprintf(stderr, "kstatsql record: %lld generation%s kept in %s\n", done,
+                           done == 1 ? " was" : "s were", out_path.c_str());
+    status = 3;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kstatsql record: %s\n", e.what());
+    status = 3;
+  }
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  return status;
+}
+
+}  // namespace kstatsql::shell

@@ -1,0 +1,397 @@
+// shell/repl.cpp — statement execution and input loops (shell/repl.hpp).
+#include "shell/repl.hpp"
+
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "kstatsql/error.hpp"
+#include "kstatsql/kstatsql.h"
+#include "shell/kstat_mode.hpp"
+#include "vtab/tables.hpp"
+
+namespace kstatsql::shell {
+
+namespace {
+
+// True when `s` holds only whitespace and SQL comments (sqlite3's _all_whitespace).
+bool all_whitespace(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') continue;
+    if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
+      std::size_t nl = s.find('\n', i);
+      if (nl == std::string_view::npos) return true;
+      i = nl;
+      continue;
+    }
+    if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
+      std::size_t end = s.find("*/", i + 2);
+      if (end == std::string_view::npos) return false;
+      i = end + 1;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+bool complete(std::string_view sql) {
+  std::string z(sql);
+  return sqlite3_complete(z.c_str()) != 0;
+}
+
+// Splits text into single statements: cut after every ';' that completes one.
+std::vector<std::pair<std::size_t, std::size_t>> split_statements(std::string_view text) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  std::size_t start = 0;
+  for (std::size_t pos = text.find(';'); pos != std::string_view::npos; pos = text.find(';', pos + 1)) {
+    if (complete(text.substr(start, pos + 1 - start))) {
+      out.emplace_back(start, pos + 1 - start);
+      start = pos + 1;
+    }
+  }
+  if (!all_whitespace(text.substr(start))) out.emplace_back(start, text.size() - start);
+  return out;
+}
+
+double seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; }
+
+std::string where(std::string_view origin, int line) {
+  return origin.empty() ? fmt::format("near line {}", line) : fmt::format("in {} near line {}", origin, line);
+}
+
+}  // namespace
+
+Shell::Shell(ShellOptions options, std::shared_ptr<engine::Session> session, std::FILE* out,
+             std::FILE* err)
+    : o_(std::move(options)), session_(std::move(session)), stdout_(out), out_(out), err_(err) {
+  if (sqlite3_open(":memory:", &db_) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw Error(Errc::internal, "cannot open an SQLite connection: " + msg);
+  }
+  if (vtab::register_all(db_, session_) != SQLITE_OK) {
+    std::string msg = sqlite3_errmsg(db_);
+    sqlite3_close(db_);
+    throw Error(Errc::internal, "cannot register kstatsql's tables: " + msg);
+  }
+}
+
+Shell::~Shell() {
+  reader_.reset();
+  set_interrupt_db(nullptr);
+  if (out_owned_) std::fclose(out_);
+  sqlite3_close(db_);
+}
+
+void Shell::write(std::string_view text) {
+  if (!text.empty()) std::fwrite(text.data(), 1, text.size(), out_);
+}
+
+void Shell::error(const std::string& message) {
+  std::fflush(out_);
+  std::fprintf(err_, "%s\n", message.c_str());
+  std::fflush(err_);
+}
+
+void Shell::after_output() {
+  std::fflush(out_);
+  if (once_) {
+    if (out_owned_) std::fclose(out_);
+    out_ = stdout_;
+    out_owned_ = false;
+    once_ = false;
+  }
+}
+
+bool Shell::statement_pending() const { return !all_whitespace(pending_); }
+
+bool Shell::feed_line(std::string_view line, int lineno, std::string_view origin) {
+  if (!statement_pending()) {
+    pending_.clear();  // blank lines and comments before a statement
+    std::size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos && line[first] == '.') {
+      bool ok = dot_command(line.substr(first));
+      return ok && !quit_;
+    }
+    if (all_whitespace(line)) return true;
+    pending_line_ = lineno;
+  }
+  pending_ += line;
+  pending_ += '\n';
+  if (!complete(pending_)) return true;
+  std::string text = std::move(pending_);
+  pending_.clear();
+  return execute(text, pending_line_, origin);
+}
+
+bool Shell::flush_pending(std::string_view origin) {
+  if (!statement_pending()) {
+    pending_.clear();
+    return true;
+  }
+  std::string text = std::move(pending_);
+  pending_.clear();
+  return execute(text, pending_line_, origin);
+}
+
+bool Shell::run_script(std::string_view text, std::string_view origin) {
+  int lineno = 0;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t nl = text.find('\n', start);
+    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    ++lineno;
+    if (!(nl == std::string_view::npos && line.empty())) {
+      if (!feed_line(line, lineno, origin)) return false;
+    }
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  return flush_pending(origin);
+}
+
+bool Shell::execute(std::string_view sql, int lineno, std::string_view origin) {
+  int line = lineno;
+  std::size_t done = 0;
+  for (auto [off, len] : split_statements(sql)) {
+    for (std::size_t i = done; i < off; ++i) line += sql[i] == '\n';
+    done = off;
+    // The statement starts at its first non-blank character.
+    std::string_view stmt = sql.substr(off, len);
+    std::size_t lead = stmt.find_first_not_of(" \t\r\n");
+    if (lead == std::string_view::npos) continue;
+    for (std::size_t i = 0; i < lead; ++i) line += stmt[i] == '\n';
+    done = off + lead;
+    if (!run_statement(stmt.substr(lead), line, origin)) return false;
+    if (quit_) return false;
+  }
+  return true;
+}
+
+void Shell::report_prepare_error(std::string_view sql, int lineno, std::string_view origin) {
+  int off = sqlite3_error_offset(db_);
+  std::string msg = sqlite3_errmsg(db_);
+  int line = lineno;
+  if (off >= 0 && static_cast<std::size_t>(off) <= sql.size()) {
+    for (int i = 0; i < off; ++i) line += sql[static_cast<std::size_t>(i)] == '\n';
+  }
+  std::string text = fmt::format("Parse error {}: {}", where(origin, line), msg);
+  if (off >= 0 && static_cast<std::size_t>(off) <= sql.size()) {
+    std::size_t o = static_cast<std::size_t>(off);
+    std::size_t ls = sql.rfind('\n', o == 0 ? 0 : o - 1);
+    ls = (ls == std::string_view::npos || ls >= o) ? 0 : ls + 1;
+    if (o > 0 && sql[o - 1] == '\n') ls = o;
+    std::size_t le = sql.find('\n', o);
+    std::string src(sql.substr(ls, (le == std::string_view::npos ? sql.size() : le) - ls));
+    std::size_t col = o - ls;
+    if (col > 60) {  // keep the caret on screen: show the text around it
+      std::size_t cut = col - 40;
+      while (cut > 0 && (static_cast<unsigned char>(src[cut]) & 0xC0) == 0x80) --cut;
+      src = "..." + src.substr(cut);
+      col = col - cut + 3;
+    }
+    for (char& c : src) {
+      if (c == '\t') c = ' ';
+    }
+    std::size_t caret = display_width(std::string_view(src).substr(0, col));
+    text += fmt::format("\n  {}\n  {}^--- error here", src, std::string(caret, ' '));
+  }
+  error(text);
+}
+
+bool Shell::run_statement(std::string_view sql, int lineno, std::string_view origin) {
+  if (o_.echo) {
+    write(sql);
+    write("\n");
+  }
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK) {
+    report_prepare_error(sql, lineno, origin);
+    status_ = 1;
+    after_output();
+    return !o_.bail;
+  }
+  if (!st) return true;
+  rusage ru0{};
+  getrusage(RUSAGE_SELF, &ru0);
+  std::int64_t t0 = engine::monotonic_ns();
+  std::string buf;
+  Renderer r(o_.render, buf);
+  int ncol = sqlite3_column_count(st);
+  std::vector<std::string> names;
+  for (int i = 0; i < ncol; ++i) names.emplace_back(sqlite3_column_name(st, i));
+  try {
+    r.begin(names);
+  } catch (const std::exception& e) {
+    sqlite3_finalize(st);
+    error(fmt::format("Error {}: {}", where(origin, lineno), e.what()));
+    status_ = 1;
+    return !o_.bail;
+  }
+  int rc;
+  std::vector<Cell> cells;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    read_row(st, cells);
+    r.row(cells);
+    if (buf.size() > (1u << 16)) {
+      write(buf);
+      buf.clear();
+    }
+  }
+  r.end();
+  write(buf);
+  bool ok = rc == SQLITE_DONE;
+  if (!ok) error(fmt::format("Runtime error {}: {}", where(origin, lineno), sqlite3_errmsg(db_)));
+  sqlite3_finalize(st);
+  if (timer_) {
+    rusage ru1{};
+    getrusage(RUSAGE_SELF, &ru1);
+    write(fmt::format("Run Time: real {:.3f} user {:.6f} sys {:.6f}\n",
+                      static_cast<double>(engine::monotonic_ns() - t0) / 1e9,
+                      seconds(ru1.ru_utime) - seconds(ru0.ru_utime),
+                      seconds(ru1.ru_stime) - seconds(ru0.ru_stime)));
+  }
+  if (stats_) dot_command(".stats");
+  after_output();
+  if (!ok) status_ = 1;
+  return ok || !o_.bail;
+}
+
+bool Shell::run_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error(fmt::format("Error: cannot open \"{}\": {}", path, std::strerror(errno)));
+    status_ = 1;
+    return !o_.bail;
+  }
+  if (read_depth_ >= 25) {
+    error(fmt::format("Error: .read nested too deeply (at \"{}\")", path));
+    status_ = 1;
+    return false;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string saved = std::move(pending_);
+  int saved_line = pending_line_;
+  pending_.clear();
+  ++read_depth_;
+  bool ok = run_script(ss.str(), path);
+  --read_depth_;
+  pending_ = std::move(saved);
+  pending_line_ = saved_line;
+  return ok;
+}
+
+bool Shell::run_inputs(const std::vector<Input>& inputs) {
+  for (const Input& in : inputs) {
+    bool ok = in.kind == Input::Kind::file ? run_file(in.text) : run_script(in.text);
+    if (!ok || quit_) return false;
+    if (stop_requested() && o_.interval <= 0) return false;
+  }
+  return true;
+}
+
+int Shell::run_repeated(const std::vector<Input>& inputs) {
+  const auto interval_ns = static_cast<std::int64_t>(std::llround(o_.interval * 1e9));
+  const std::int64_t start = engine::monotonic_ns();
+  set_interrupt_db(nullptr);  // Ctrl-C ends the run after the current iteration
+  for (long k = 0;; ++k) {
+    if (k > 0 && !is_json(o_.render.mode)) {
+      write("\n");
+      std::fflush(out_);
+    }
+    session_->refresh();
+    session_->pin();
+    bool ok = run_inputs(inputs);
+    session_->unpin();
+    if (!ok || quit_ || interval_ns == 0) break;
+    if ((o_.count > 0 && k + 1 >= o_.count) || stop_requested()) break;
+    if (!sleep_until(next_deadline(start, interval_ns, k + 1, engine::monotonic_ns()))) break;
+  }
+  return exit_code_.value_or(status_);
+}
+
+void Shell::run_stdin() {
+  char* line = nullptr;
+  std::size_t cap = 0;
+  int lineno = 0;
+  ssize_t n;
+  while ((n = getline(&line, &cap, stdin)) >= 0) {
+    std::string_view l(line, static_cast<std::size_t>(n));
+    if (!l.empty() && l.back() == '\n') l.remove_suffix(1);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (!feed_line(l, ++lineno, "") || stop_requested()) {
+      std::free(line);
+      return;
+    }
+  }
+  std::free(line);
+  flush_pending("");
+}
+
+int Shell::run() {
+  set_interrupt_db(db_);
+  for (const std::string& c : o_.commands) {
+    if (!run_script(c) || quit_) return exit_code_.value_or(status_);
+  }
+  if (!o_.report.empty()) {
+    std::string path = report_path(o_.report);
+    if (access(path.c_str(), R_OK) != 0) {
+      error(fmt::format("kstatsql: no report '{}': cannot read {}: {}", o_.report, path,
+                        std::strerror(errno)));
+      return 2;
+    }
+    return run_repeated({{Input::Kind::file, path}});
+  }
+  if (!o_.inputs.empty()) {
+    if (o_.interval > 0) return run_repeated(o_.inputs);
+    run_inputs(o_.inputs);
+    return exit_code_.value_or(status_);
+  }
+  if (o_.interactive.value_or(isatty(STDIN_FILENO) != 0)) {
+    run_interactive();
+  } else {
+    run_stdin();
+  }
+  return exit_code_.value_or(status_);
+}
+
+int shell_main(ShellOptions options) {
+  std::string spec = options.source;
+  if (spec.empty()) {
+    const char* env = std::getenv("KSTATSQL_SOURCE");
+    spec = env && *env ? env : "live";
+  }
+  auto session = std::make_shared<engine::Session>(spec);
+  if (!options.source.empty()) {
+    try {
+      (void)session->source_description();  // a bad --source is reported now, not at the first query
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "kstatsql: %s\n", e.what());
+      return 1;
+    }
+  }
+  install_stop_handler();
+  try {
+    Shell shell(std::move(options), session, stdout, stderr);
+    return shell.run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kstatsql: %s\n", e.what());
+    return 3;
+  }
+}
+
+}  // namespace kstatsql::shell

@@ -1,0 +1,96 @@
+// tests/vtab/kss_sql_test.cpp — kstat_generation(), kstat_generations, kss_warnings().
+#include <catch2/catch.hpp>
+
+#include "engine/kss_writer.hpp"
+#include "engine/source_kss.hpp"
+#include "support/db.hpp"
+#include "support/kss_temp.hpp"
+#include "support/ticking_source.hpp"
+
+using namespace kstatsql;
+using kstatsql::test::Db;
+using kstatsql::test::TempDir;
+
+namespace {
+
+// Three generations of 4 ticking kstats, recorded by host "rec-host".
+std::string recording(const TempDir& dir, const std::string& name = "g.kss", const std::string& host = "rec-host") {
+  std::string path = dir.file(name);
+  engine::Session s(std::make_shared<test::TickingSource>(4), "tick");
+  engine::KssWriter w(path, engine::KssWriter::Mode::create, {host, "Linux", "", "", ""});
+  w.set_sync(false);
+  for (int g = 0; g < 3; ++g) {
+    w.append(*s.open_cursor());
+    s.close_cursor();
+  }
+  return path;
+}
+
+const char* kValue = "SELECT value FROM named WHERE module = 'tick' AND instance = 1 AND statistic = 'value'";
+
+}  // namespace
+
+TEST_CASE("kstat_generation() selects recorded generations", "[vtab][kss]") {
+  TempDir dir;
+  Db db(recording(dir));
+  CHECK(db.one("SELECT kstat_generation()") == "2");  // the last by default
+  CHECK(db.one(kValue) == "3");
+  CHECK(db.one("SELECT kstat_generation(0)") == "0");
+  CHECK(db.one(kValue) == "1");
+  CHECK(db.one("SELECT kstat_generation()") == "0");
+  CHECK(db.one("SELECT kstat_generation('next')") == "1");
+  CHECK(db.one(kValue) == "2");
+  CHECK(db.one("SELECT delta FROM named WHERE module = 'tick' AND instance = 1 AND statistic = 'value'") == "1");
+  CHECK(db.one("SELECT kstat_generation('prev')") == "0");
+  CHECK_THAT(db.error_of("SELECT kstat_generation('prev')"), Catch::Contains("first one"));
+  CHECK(db.one("SELECT kstat_generation('last')") == "2");
+  CHECK_THAT(db.error_of("SELECT kstat_generation('next')"), Catch::Contains("last one"));
+  CHECK(db.one("SELECT kstat_generation(-2)") == "1");
+  CHECK(db.one("SELECT kstat_generation('first')") == "0");
+  CHECK_THAT(db.error_of("SELECT kstat_generation(3)"), Catch::Contains("generations 0..2"));
+  CHECK_THAT(db.error_of("SELECT kstat_generation('yesterday')"), Catch::Contains("YYYY-MM-DDTHH:MM:SS"));
+  CHECK_THAT(db.error_of("SELECT kstat_generation('1970-01-01T00:00:00Z')"),
+             Catch::Contains("nothing recorded at or before"));
+  // By time: the generation recorded at (or last before) a time.
+  std::string t1 = db.one("SELECT time FROM kstat_generations WHERE generation = 1");
+  CHECK(db.one("SELECT kstat_generation('" + t1 + "')") == "1");
+  CHECK(db.one("SELECT kstat_generation('2999-01-01T00:00:00Z')") == "2");
+}
+
+TEST_CASE("kstat_generations lists the recording", "[vtab][kss]") {
+  TempDir dir;
+  Db db(recording(dir));
+  auto rows = db.rows("SELECT generation, kstats, host, bytes > 0, selected, time_ns > 0, "
+                      "length(time) FROM kstat_generations");
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0] == std::vector<std::string>{"0", "4", "rec-host", "1", "0", "1", "30"});
+  CHECK(rows[2][4] == "1");
+  CHECK(db.one("SELECT kss_warnings()") == "NULL");
+  CHECK_THAT(db.error_of("DELETE FROM kstat_generations"), Catch::Contains("may not be modified"));
+  db.rows("CREATE VIEW v AS SELECT * FROM kstat_generations");
+  CHECK_THAT(db.error_of("SELECT * FROM v"), Catch::Contains("unsafe use of virtual table"));
+}
+
+TEST_CASE("live sources have no recorded generations", "[vtab][kss]") {
+  Db db(test::small_machine());
+  CHECK(db.one("SELECT kstat_generation()") == "NULL");
+  CHECK(db.one("SELECT count(*) FROM kstat_generations") == "0");
+  CHECK_THAT(db.error_of("SELECT kstat_generation(0)"), Catch::Contains("not a recording"));
+  CHECK(db.one("SELECT kss_warnings()") == "NULL");
+}
+
+TEST_CASE("SQL over a torn recording and over several hosts", "[vtab][kss]") {
+  TempDir dir;
+  std::string a = recording(dir, "a.kss", "alpha");
+  std::string b = recording(dir, "b.kss", "beta");
+  std::string bytes = test::slurp(b);
+  test::spit(b, bytes.substr(0, bytes.size() - 30));
+  Db db(a + "," + b);
+  CHECK_THAT(db.one("SELECT kss_warnings()"), Catch::Contains("torn tail at offset"));
+  CHECK(db.one("SELECT group_concat(host || ':' || generation, ' ') FROM kstat_generations") ==
+        "alpha:0 beta:0 alpha:1 beta:1 alpha:2");
+  CHECK(db.one("SELECT count(*) FROM kstat") == "4");  // generation 2: alpha only
+  CHECK(db.one("SELECT kstat_generation(1)") == "1");
+  CHECK(db.one("SELECT count(*) FROM kstat") == "8");
+  CHECK_THAT(db.one("SELECT kstat_source()"), Catch::Contains("a.kss,"));
+}

@@ -1,0 +1,321 @@
+/*
+** Recorded generations (.kss files, multi-host sources) from SQL.
+**
+**   SELECT kstat_generation();            -- selected generation index; NULL for live sources
+**   SELECT kstat_generation(0);           -- select generation 0 (negative: from the end, -1 = last)
+**   SELECT kstat_generation('first'|'last'|'next'|'prev');
+**   SELECT kstat_generation('2024-06-01T12:00:00Z');  -- the last generation recorded at or
+**                                                     -- before that time (no Z: local time)
+**   SELECT kss_warnings();                -- 'FILE: torn tail at offset N skipped (...)' or NULL
+**   SELECT * FROM kstat_generations;      -- one row per generation (per host when multi-host)
+**
+** kstat_generation(x) returns the index it selected. The choice takes effect
+** at the NEXT statement (the running statement keeps its generation), and
+** lasts until another kstat_generation(x) or kstat_source(). Out of range, or
+** a live source, is an SQLITE_CONSTRAINT error naming the valid range.
+**
+** kstat_generations(generation, time_ns, time, kstats, host, bytes, selected):
+**   generation INTEGER  index in the recording (0 = first)
+**   time_ns    INTEGER  wall clock when it was recorded, ns since the epoch
+**   time       TEXT     the same as ISO 8601 UTC, 'YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ'
+**   kstats     INTEGER  kstats in the generation (of that host)
+**   host       TEXT     recorded host name
+**   bytes      INTEGER  size of the generation's block in the file
+**   selected   INTEGER  1 for the generation statements currently see
+** Empty for live sources. Read-only, eponymous, DIRECTONLY like every kstatsql
+** table (it reads host files).
+**
+** HOW IT WORKS: the functions go through Session::select_recorded; the table
+** lists engine::recorded_info(), which reads only what the source fixed when it
+** opened the file (block headers), so listing generations touches no data.
+*/
+#include "vtab/kss_functions.hpp"
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "engine/source_kss.hpp"
+#include "vtab/guard.hpp"
+
+namespace kstatsql::vtab {
+
+namespace {
+
+using Box = std::shared_ptr<engine::Session>;
+
+engine::Session& session_of(sqlite3_context* ctx) { return **static_cast<Box*>(sqlite3_user_data(ctx)); }
+
+// The selected generation, resolved (-1 = last); -1 when not recorded.
+std::int64_t selected(engine::Session& s) {
+  std::int64_t n = static_cast<std::int64_t>(s.recorded_count());
+  if (n == 0) return -1;
+  std::int64_t g = s.recorded_selected();
+  return g < 0 || g >= n ? n - 1 : g;
+}
+
+std::string iso_utc(std::int64_t ns) {
+  std::int64_t sec = ns / 1000000000;
+  std::int64_t frac = ns % 1000000000;
+  if (frac < 0) {
+    frac += 1000000000;
+    --sec;
+  }
+  std::time_t t = static_cast<std::time_t>(sec);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[96];
+  std::snprintf(out, sizeof out, "%s.%09lldZ", buf, static_cast<long long>(frac));
+  return out;
+}
+
+// 'YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z]' to ns since the epoch.
+std::int64_t parse_time(const std::string& text) {
+  std::tm tm{};
+  int consumed = 0;
+  char sep = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &sep,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 7 ||
+      (sep != 'T' && sep != ' ')) {
+    throw Error(Errc::constraint, "kstat_generation('" + text +
+                                      "'): expected an index, 'first', 'last', 'next', 'prev' or a time "
+                                      "'YYYY-MM-DDTHH:MM:SS[Z]'");
+  }
+  std::string rest = text.substr(static_cast<std::size_t>(consumed));
+  std::int64_t frac = 0;
+  if (!rest.empty() && rest[0] == '.') {
+    std::size_t k = 1;
+    std::int64_t scale = 100000000;
+    for (; k < rest.size() && rest[k] >= '0' && rest[k] <= '9'; ++k, scale /= 10) frac += (rest[k] - '0') * scale;
+    rest = rest.substr(k);
+  }
+  bool utc = rest == "Z" || rest == "z";
+  if (!utc && !rest.empty()) throw Error(Errc::constraint, "kstat_generation('" + text + "'): bad time zone");
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  tm.tm_isdst = -1;
+  std::time_t t = utc ? timegm(&tm) : std::mktime(&tm);
+  constexpr std::int64_t kMaxSec = INT64_MAX / 1000000000 - 1;  // ns since 1970 end in 2262
+  if (t > kMaxSec) return INT64_MAX;
+  if (t < -kMaxSec) return INT64_MIN;
+  return static_cast<std::int64_t>(t) * 1000000000 + frac;
+}
+
+std::int64_t by_time(engine::Session& s, const std::string& text) {
+  std::int64_t ns = parse_time(text);
+  auto gen = s.current();
+  const engine::Source& src = *gen->source().source;
+  std::int64_t found = -1;
+  for (std::size_t g = 0; g < src.recorded_count(); ++g) {
+    if (src.recorded_time(g) <= ns) found = static_cast<std::int64_t>(g);
+  }
+  if (found < 0) {
+    throw Error(Errc::constraint, "kstat_generation('" + text + "'): nothing recorded at or before it; the first generation is from " +
+                                      iso_utc(src.recorded_time(0)));
+  }
+  return found;
+}
+
+void fn_generation(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcept {
+  guard_fn(ctx, [&] {
+    engine::Session& s = session_of(ctx);
+    if (argc == 0) {
+      std::int64_t g = selected(s);
+      if (g < 0) {
+        sqlite3_result_null(ctx);
+      } else {
+        sqlite3_result_int64(ctx, g);
+      }
+      return;
+    }
+    const std::int64_t n = static_cast<std::int64_t>(s.recorded_count());
+    std::int64_t want;
+    int type = sqlite3_value_numeric_type(argv[0]);
+    if (type == SQLITE_INTEGER) {
+      want = sqlite3_value_int64(argv[0]);
+    } else if (type == SQLITE_TEXT) {
+      std::string t = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+      std::int64_t cur = selected(s);
+      if (t == "first") want = 0;
+      else if (t == "last") want = -1;
+      else if (t == "next") want = cur + 1;
+      else if (t == "prev") want = cur - 1;
+      else if (n == 0) want = 0;  // let select_recorded say the source is not recorded
+      else want = by_time(s, t);
+      if ((t == "next" && n > 0 && want >= n) || (t == "prev" && n > 0 && want < 0)) {
+        throw Error(Errc::constraint, "kstat_generation('" + t + "'): generation " + std::to_string(cur) +
+                                          " is the " + (t == "next" ? "last" : "first") + " one");
+      }
+    } else {
+      throw Error(Errc::constraint, "kstat_generation(): expected an integer index or a text keyword or time");
+    }
+    s.select_recorded(want);
+    // Outside a statement that reads kstats, start the chosen generation now,
+    // so kstat_generation() and 'next'/'prev' see it at once (Session reports
+    // the current generation's index over a pending selection).
+    if (s.open_cursors() == 0) {
+      s.open_cursor();
+      s.close_cursor();
+    }
+    sqlite3_result_int64(ctx, want < 0 ? want + n : want);
+  });
+}
+
+void fn_warnings(sqlite3_context* ctx, int, sqlite3_value**) noexcept {
+  guard_fn(ctx, [&] {
+    engine::Session& s = session_of(ctx);
+    if (s.recorded_count() == 0) {  // only recorded sources can have torn tails
+      sqlite3_result_null(ctx);
+      return;
+    }
+    std::string w = engine::source_warnings(*s.current()->source().source);
+    if (w.empty()) {
+      sqlite3_result_null(ctx);
+    } else {
+      sqlite3_result_text(ctx, w.c_str(), static_cast<int>(w.size()), SQLITE_TRANSIENT);
+    }
+  });
+}
+
+// ---- kstat_generations ------------------------------------------------------
+
+struct GenTable : sqlite3_vtab {
+  Box session;
+};
+
+struct GenCursor : sqlite3_vtab_cursor {
+  std::vector<engine::RecordedInfo> rows;
+  std::vector<std::string> times;
+  std::int64_t selected = -1;
+  std::size_t i = 0;
+};
+
+int xConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) noexcept {
+  return guard(err, [&] {
+    int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(generation INTEGER, time_ns INTEGER, time TEXT, "
+                                      "kstats INTEGER, host TEXT, bytes INTEGER, selected INTEGER)");
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+    auto* t = new GenTable();
+    t->session = *static_cast<Box*>(aux);
+    *out = t;
+    return SQLITE_OK;
+  });
+}
+
+int xDisconnect(sqlite3_vtab* vt) noexcept {
+  delete static_cast<GenTable*>(vt);
+  return SQLITE_OK;
+}
+
+int xBestIndex(sqlite3_vtab*, sqlite3_index_info* info) noexcept {
+  info->estimatedCost = 10;
+  info->estimatedRows = 10;
+  return SQLITE_OK;
+}
+
+int xOpen(sqlite3_vtab*, sqlite3_vtab_cursor** out) noexcept {
+  auto* c = new (std::nothrow) GenCursor();
+  if (!c) return SQLITE_NOMEM;
+  *out = c;
+  return SQLITE_OK;
+}
+
+int xClose(sqlite3_vtab_cursor* cur) noexcept {
+  delete static_cast<GenCursor*>(cur);
+  return SQLITE_OK;
+}
+
+int xFilter(sqlite3_vtab_cursor* cur, int, const char*, int, sqlite3_value**) noexcept {
+  auto* c = static_cast<GenCursor*>(cur);
+  auto* t = static_cast<GenTable*>(cur->pVtab);
+  return guard(&t->zErrMsg, [&] {
+    c->rows.clear();
+    c->times.clear();
+    c->i = 0;
+    engine::Session& s = *t->session;
+    c->selected = selected(s);
+    if (c->selected >= 0) c->rows = engine::recorded_info(*s.current()->source().source);
+    for (const auto& r : c->rows) c->times.push_back(iso_utc(r.wall_ns));
+    return SQLITE_OK;
+  });
+}
+
+int xNext(sqlite3_vtab_cursor* cur) noexcept {
+  ++static_cast<GenCursor*>(cur)->i;
+  return SQLITE_OK;
+}
+
+int xEof(sqlite3_vtab_cursor* cur) noexcept {
+  auto* c = static_cast<GenCursor*>(cur);
+  return c->i >= c->rows.size();
+}
+
+int xColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) noexcept {
+  auto* c = static_cast<GenCursor*>(cur);
+  const engine::RecordedInfo& r = c->rows[c->i];
+  switch (col) {
+    case 0: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.index)); break;
+    case 1: sqlite3_result_int64(ctx, r.wall_ns); break;
+    case 2: sqlite3_result_text(ctx, c->times[c->i].c_str(), -1, SQLITE_TRANSIENT); break;
+    case 3: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.kstats)); break;
+    case 4:
+      if (r.host.empty()) sqlite3_result_null(ctx);
+      else sqlite3_result_text(ctx, r.host.c_str(), -1, SQLITE_TRANSIENT);
+      break;
+    case 5: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.bytes)); break;
+    default: sqlite3_result_int(ctx, static_cast<std::int64_t>(r.index) == c->selected); break;
+  }
+  return SQLITE_OK;
+}
+
+int xRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) noexcept {
+  *rowid = static_cast<sqlite3_int64>(static_cast<GenCursor*>(cur)->i);
+  return SQLITE_OK;
+}
+
+sqlite3_module make_module() noexcept {
+  sqlite3_module m{};
+  m.xConnect = xConnect;  // no xCreate: eponymous-only
+  m.xBestIndex = xBestIndex;
+  m.xDisconnect = xDisconnect;
+  m.xDestroy = xDisconnect;
+  m.xOpen = xOpen;
+  m.xClose = xClose;
+  m.xFilter = xFilter;
+  m.xNext = xNext;
+  m.xEof = xEof;
+  m.xColumn = xColumn;
+  m.xRowid = xRowid;
+  return m;
+}
+
+const sqlite3_module kModule = make_module();
+
+void destroy_box(void* p) noexcept { delete static_cast<Box*>(p); }
+
+}  // namespace
+
+int register_kss_functions(sqlite3* db, std::shared_ptr<engine::Session> session) {
+  struct Fn {
+    const char* name;
+    int nargs;
+    void (*fn)(sqlite3_context*, int, sqlite3_value**);
+  };
+  static const Fn kFns[] = {
+      {"kstat_generation", 0, fn_generation},
+      {"kstat_generation", 1, fn_generation},
+      {"kss_warnings", 0, fn_warnings},
+  };
+  for (const Fn& f : kFns) {
+    int rc = sqlite3_create_function_v2(db, f.name, f.nargs, SQLITE_UTF8 | SQLITE_DIRECTONLY, new Box(session),
+                                        f.fn, nullptr, nullptr, destroy_box);
+    if (rc != SQLITE_OK) return rc;
+  }
+  return sqlite3_create_module_v2(db, "kstat_generations", &kModule, new Box(session), destroy_box);
+}
+
+}  // namespace kstatsql::vtab
