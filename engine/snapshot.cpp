@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <new>
 #include <strings.h>
 
 #include "kstatsql/error.hpp"
@@ -111,7 +112,22 @@ Generation::Generation(std::shared_ptr<SourceHandle> src, std::shared_ptr<const 
       counters_(std::move(counters)),
       started_ns_(realtime_ns()),
       arena_(16 * 1024),
-      data_(std::make_unique<std::atomic<const KstatData*>[]>(headers_->size())) {}
+      pages_(std::make_unique<std::atomic<Slot*>[]>((headers_->size() + kPage - 1) / kPage)) {}
+
+const Generation::Slot* Generation::slot(std::uint32_t i) const noexcept {
+  Slot* page = pages_[i / kPage].load(std::memory_order_acquire);
+  return page ? &page[i % kPage] : nullptr;
+}
+
+Generation::Slot& Generation::slot_for_write(std::uint32_t i) const {
+  Slot* page = pages_[i / kPage].load(std::memory_order_acquire);
+  if (!page) {
+    page = static_cast<Slot*>(arena_.allocate(sizeof(Slot) * kPage, alignof(Slot)));
+    for (std::size_t k = 0; k < kPage; ++k) new (&page[k]) Slot(nullptr);
+    pages_[i / kPage].store(page, std::memory_order_release);
+  }
+  return page[i % kPage];
+}
 
 void Generation::match(const Filter& f, std::vector<std::uint32_t>& out) const {
   headers_->match(f, out);
@@ -119,18 +135,22 @@ void Generation::match(const Filter& f, std::vector<std::uint32_t>& out) const {
 }
 
 bool Generation::has_data(std::uint32_t i) const noexcept {
-  return data_[i].load(std::memory_order_acquire) != nullptr;
+  const Slot* s = slot(i);
+  return s && s->load(std::memory_order_acquire) != nullptr;
 }
 
 const KstatData& Generation::data(std::uint32_t i) const {
-  if (const KstatData* d = data_[i].load(std::memory_order_acquire)) return *d;
+  if (const Slot* s = slot(i)) {
+    if (const KstatData* d = s->load(std::memory_order_acquire)) return *d;
+  }
   std::lock_guard<std::mutex> source_lock(src_->mu);
   std::lock_guard<std::mutex> lock(mu_);
-  if (const KstatData* d = data_[i].load(std::memory_order_relaxed)) return *d;
+  Slot& s = slot_for_write(i);
+  if (const KstatData* d = s.load(std::memory_order_relaxed)) return *d;
   KstatData* d = arena_.make_array<KstatData>(1);
   src_->source->read((*headers_)[i], arena_, *d);
   counters_->read.fetch_add(1, std::memory_order_relaxed);
-  data_[i].store(d, std::memory_order_release);
+  s.store(d, std::memory_order_release);
   return *d;
 }
 

@@ -118,7 +118,13 @@ class Generation {
   std::int64_t started_ns_;
   mutable std::mutex mu_;  // guards arena_ and the slow path of data()
   mutable Arena arena_;
-  std::unique_ptr<std::atomic<const KstatData*>[]> data_;
+  // Read data by kstat index, in pages of kPage slots allocated on first use,
+  // so starting a generation costs O(kstats / kPage), not O(kstats).
+  static constexpr std::size_t kPage = 512;
+  using Slot = std::atomic<const KstatData*>;
+  const Slot* slot(std::uint32_t i) const noexcept;
+  Slot& slot_for_write(std::uint32_t i) const;  // REQUIRES: mu_ held
+  std::unique_ptr<std::atomic<Slot*>[]> pages_;
 };
 
 // One per SQLite connection (shared by its tables and functions).

@@ -65,8 +65,12 @@ KssSource::KssSource(std::string path) : path_(std::move(path)) {
   ::close(fd);  // the mapping keeps the file referenced
   if (m == MAP_FAILED) throw_errno(path_ + ": mmap", err);
   map_ = static_cast<const std::byte*>(m);
-  // Keyed queries jump around: no read-ahead around each fault.
+  // Keyed queries jump around: no read-ahead around each fault, and no 2 MiB
+  // mappings of large page-cache folios (one point read would map 2 MiB).
   (void)::madvise(m, size_, MADV_RANDOM);
+#ifdef MADV_NOHUGEPAGE
+  (void)::madvise(m, size_, MADV_NOHUGEPAGE);
+#endif
   try {
     validate_file_header();
     scan_blocks();

@@ -58,7 +58,15 @@ void StaticBuilder::begin(std::string_view module, std::int64_t instance, std::s
 }
 
 void StaticBuilder::set_class(std::string_view klass) { cur().rec.header.klass = intern(klass); }
-void StaticBuilder::set_type(KstatType type) { cur().rec.header.type = type; }
+// Changing the type drops typed records that no longer apply (a text dump
+// first seen as io that later shows a non-io statistic becomes named).
+void StaticBuilder::set_type(KstatType type) {
+  Pending& p = cur();
+  p.rec.header.type = type;
+  if (type != KstatType::io) p.rec.data.io = nullptr;
+  if (type != KstatType::intr) p.rec.data.intr = nullptr;
+  if (type != KstatType::timer) p.timers.clear();
+}
 void StaticBuilder::set_crtime(std::int64_t ns) { cur().rec.header.crtime = ns; }
 void StaticBuilder::set_snaptime(std::int64_t ns) { cur().rec.data.snaptime = ns; }
 void StaticBuilder::set_flags(std::uint8_t flags) { cur().rec.header.flags = flags; }

@@ -363,6 +363,7 @@ int Shell::run() {
   }
   if (o_.interactive.value_or(isatty(STDIN_FILENO) != 0)) {
     run_interactive();
+    return exit_code_.value_or(0);  // errors were shown as they happened
   } else {
     run_stdin();
   }

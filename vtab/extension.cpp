@@ -26,6 +26,7 @@ int register_all(sqlite3* db, std::shared_ptr<engine::Session> session) {
   if (rc == SQLITE_OK) rc = register_kstat_select(db, session);
   if (rc == SQLITE_OK) rc = register_columns_table(db);
   if (rc == SQLITE_OK) rc = register_functions(db, session);
+  if (rc == SQLITE_OK) rc = register_kql_function(db);
   if (rc == SQLITE_OK) rc = register_kss_functions(db, session);
   return rc;
 }

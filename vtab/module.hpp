@@ -70,6 +70,7 @@ struct Cursor : sqlite3_vtab_cursor {
   std::size_t s = 0;                  // position inside the kstat (named rows)
   const engine::KstatData* data = nullptr;
   bool need_data = false;
+  bool stat_filter = false;  // the filter constrains `statistic`
   bool eof = true;
   char numbuf[24];  // scratch for uint64 values above INT64_MAX
 

@@ -56,6 +56,7 @@ struct Slots {
     return guard(&cur->pVtab->zErrMsg, [&] {
       c->filter = decode_filter(idx_str, argc, argv);
       c->need_data = (idx_num & 1) != 0;
+      c->stat_filter = c->filter.has_statistic();
       c->gen->match(c->filter, c->kstats);
       c->k = 0;
       c->s = 0;

@@ -66,6 +66,8 @@ int register_columns_table(sqlite3* db);
 int register_kstat_select(sqlite3* db, std::shared_ptr<engine::Session> session);
 // kstat_source(), kstat_reads(), kstat_refresh(), kstat_pin(), kstat_unpin(), kstatsql_version().
 int register_functions(sqlite3* db, std::shared_ptr<engine::Session> session);
+// kql(text): the SQL a KQL query compiles to (vtab/kql_function.cpp).
+int register_kql_function(sqlite3* db);
 
 // Everything kstatsql adds to a connection, over one session.
 int register_all(sqlite3* db, std::shared_ptr<engine::Session> session);

@@ -1,0 +1,511 @@
+// grammar/kql.cpp — messages keyed by rule, AST-building actions, the caret
+// formatter and the parse_kql() entry for the KQL rules in kql.hpp.
+#include "grammar/kql.hpp"
+
+#include <charconv>
+#include <system_error>
+#include <utility>
+
+#include "kstatsql/error.hpp"
+
+namespace kstatsql::grammar {
+namespace {
+
+namespace pegtl = tao::pegtl;
+using namespace kql;
+
+// Error messages, keyed by rule (PEGTL 3.2.7 json_errors pattern). A rule
+// with a message raises on any local failure, so only rules that fail solely
+// where the query is wrong get one; must_if's static_assert checks that every
+// must point has one.
+template <typename Rule>
+inline constexpr const char* error_message = nullptr;
+
+constexpr const char* kExpectedExpr = "expected an expression";
+constexpr const char* kNever = "unexpected input";  // rules that cannot fail
+
+template <> inline constexpr auto error_message<ws> = kNever;
+template <> inline constexpr auto error_message<pegtl::success> = kNever;
+template <> inline constexpr auto error_message<quoted_body<'\''>> = kNever;
+template <> inline constexpr auto error_message<quoted_body<'"'>> = kNever;
+template <> inline constexpr auto error_message<quote_close<'\''>> =
+    "unterminated string: expected a closing '";
+template <> inline constexpr auto error_message<quote_close<'"'>> =
+    "unterminated string: expected a closing \"";
+template <> inline constexpr auto error_message<expr> = kExpectedExpr;
+template <> inline constexpr auto error_message<and_expr> = kExpectedExpr;
+template <> inline constexpr auto error_message<not_expr> = kExpectedExpr;
+template <> inline constexpr auto error_message<add_expr> = kExpectedExpr;
+template <> inline constexpr auto error_message<mul_expr> = kExpectedExpr;
+template <> inline constexpr auto error_message<unary> = kExpectedExpr;
+template <> inline constexpr auto error_message<call_arg> = kExpectedExpr;
+template <> inline constexpr auto error_message<call_args> = "expected ',' or ')' after a function argument";
+template <> inline constexpr auto error_message<call_end> = "expected ',' or ')' after a function argument";
+template <> inline constexpr auto error_message<paren_close> = "expected ')'";
+template <> inline constexpr auto error_message<source> =
+    "expected a kstat selector (module:instance:name:statistic) or a table (kstat, named, io, ...)";
+template <> inline constexpr auto error_message<filter_value> = "expected a value after the operator";
+template <> inline constexpr auto error_message<count_value> = "expected a row count";
+template <> inline constexpr auto error_message<agg_alias_name> = "expected a name after 'as'";
+template <> inline constexpr auto error_message<select_alias_name> = "expected a name after 'as'";
+template <> inline constexpr auto error_message<agg_call_next> =
+    "expected an aggregate after ',': sum, avg, min, max, count or pNN";
+template <> inline constexpr auto error_message<by_list> = "expected a column name after 'by'";
+template <> inline constexpr auto error_message<by_item> = "expected a column name after ','";
+template <> inline constexpr auto error_message<join_source> = "expected a selector or a table to join";
+template <> inline constexpr auto error_message<join_on> = "expected 'on identity' or 'on column, ...'";
+template <> inline constexpr auto error_message<join_keys> = "expected 'identity' or column names after 'on'";
+template <> inline constexpr auto error_message<join_key> = "expected a column name after ','";
+template <> inline constexpr auto error_message<sort_by> = kNever;
+template <> inline constexpr auto error_message<sort_keys> = "expected a column name to sort by";
+template <> inline constexpr auto error_message<sort_key> = "expected a column name after ','";
+template <> inline constexpr auto error_message<top_by> = "expected 'by column' after the row count";
+template <> inline constexpr auto error_message<select_items> = "expected an expression to select";
+template <> inline constexpr auto error_message<select_item> = "expected an expression after ','";
+template <> inline constexpr auto error_message<stage> =
+    "expected a stage: where, rate, delta, sum, avg, min, max, count, pNN, join, sort, top, select or limit";
+template <> inline constexpr auto error_message<query_end> = "expected '|' or the end of the query";
+
+struct Errors {
+  template <typename Rule>
+  static constexpr auto message = error_message<Rule>;
+};
+
+template <typename Rule>
+using control = pegtl::must_if<Errors>::control<Rule>;
+
+// Actions build the AST. Every rule that carries an action only succeeds
+// where the enclosing rule can no longer backtrack (or, for the pending_*
+// slots, is overwritten before use), so no action has to be undone.
+struct State {
+  KqlAst& ast;
+  KqlSource* source;                   // the source being parsed (main, or a join's)
+  std::vector<KqlExpr> exprs;          // operand stack
+  std::vector<std::string> ops;        // operators seen by *_op, used by *_rhs
+  std::vector<std::size_t> call_marks; // exprs.size() when a call's '(' was read
+  std::vector<KqlExpr> calls;          // the call nodes being built (name, offset)
+  KqlFilter pending_filter;
+  KqlName pending_alias;
+  KqlName pending_sort;
+  int pending_desc = -1;  // -1: no direction written
+
+  KqlStage& stage() { return ast.stages.back(); }
+  KqlExpr pop() {
+    KqlExpr e = std::move(exprs.back());
+    exprs.pop_back();
+    return e;
+  }
+};
+
+template <typename Input>
+std::size_t offset_of(const Input& in) {
+  return in.position().byte;
+}
+
+template <typename Input>
+KqlName name_of(const Input& in) {
+  return KqlName{in.string(), offset_of(in)};
+}
+
+// '…' or "…" without the quotes, a doubled quote made single.
+std::string unquote(std::string_view s) {
+  const char q = s.front();
+  std::string out;
+  for (std::size_t i = 1; i + 1 < s.size(); ++i) {
+    out += s[i];
+    if (s[i] == q) ++i;
+  }
+  return out;
+}
+
+KqlExpr node(KqlExpr::Kind kind, std::string text, std::size_t offset) {
+  KqlExpr e;
+  e.kind = kind;
+  e.text = std::move(text);
+  e.offset = offset;
+  return e;
+}
+
+template <typename Input>
+std::int64_t to_count(const Input& in) {
+  std::int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(in.begin(), in.end(), v);
+  if (ec != std::errc() || ptr != in.end()) throw pegtl::parse_error("row count is too large", in);
+  return v;
+}
+
+template <typename Rule>
+struct action : pegtl::nothing<Rule> {};
+
+// --- expressions -----------------------------------------------------------
+
+template <>
+struct action<column> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.exprs.push_back(node(KqlExpr::Kind::column, in.string(), offset_of(in)));
+  }
+};
+
+template <>
+struct action<number_operand> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.exprs.push_back(node(KqlExpr::Kind::number, in.string(), offset_of(in)));
+  }
+};
+
+template <>
+struct action<string_operand> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.exprs.push_back(node(KqlExpr::Kind::string, unquote(in.string_view()), offset_of(in)));
+  }
+};
+
+template <>
+struct action<call_open> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    std::string name = in.string();
+    name.erase(name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"));
+    st.calls.push_back(node(KqlExpr::Kind::call, std::move(name), offset_of(in)));
+    st.call_marks.push_back(st.exprs.size());
+  }
+};
+
+template <>
+struct action<call> {
+  static void apply0(State& st) {
+    KqlExpr c = std::move(st.calls.back());
+    st.calls.pop_back();
+    const std::size_t mark = st.call_marks.back();
+    st.call_marks.pop_back();
+    for (std::size_t i = mark; i < st.exprs.size(); ++i) c.args.push_back(std::move(st.exprs[i]));
+    st.exprs.resize(mark);
+    st.exprs.push_back(std::move(c));
+  }
+};
+
+template <KqlExpr::Kind K>
+struct wrap_one {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    KqlExpr e = node(K, "", offset_of(in));
+    e.args.push_back(st.pop());
+    st.exprs.push_back(std::move(e));
+  }
+};
+template <> struct action<paren> : wrap_one<KqlExpr::Kind::paren> {};
+template <> struct action<negate> : wrap_one<KqlExpr::Kind::negate> {};
+template <> struct action<not_op> : wrap_one<KqlExpr::Kind::not_> {};
+
+struct push_op {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.ops.push_back(in.string());
+  }
+};
+template <> struct action<mul_op> : push_op {};
+template <> struct action<add_op> : push_op {};
+template <> struct action<cmp_op> : push_op {};
+
+void make_binary(State& st, std::string op) {
+  KqlExpr rhs = st.pop();
+  KqlExpr lhs = st.pop();
+  KqlExpr e = node(KqlExpr::Kind::binary, std::move(op), lhs.offset);
+  e.args.push_back(std::move(lhs));
+  e.args.push_back(std::move(rhs));
+  st.exprs.push_back(std::move(e));
+}
+
+struct binary_from_ops {
+  static void apply0(State& st) {
+    std::string op = std::move(st.ops.back());
+    st.ops.pop_back();
+    make_binary(st, std::move(op));
+  }
+};
+template <> struct action<mul_rhs> : binary_from_ops {};
+template <> struct action<add_rhs> : binary_from_ops {};
+template <> struct action<cmp_rhs> : binary_from_ops {};
+template <> struct action<and_rhs> {
+  static void apply0(State& st) { make_binary(st, "and"); }
+};
+template <> struct action<or_rhs> {
+  static void apply0(State& st) { make_binary(st, "or"); }
+};
+
+// --- sources ---------------------------------------------------------------
+
+template <>
+struct action<selector_bare> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.source->selectors.push_back(name_of(in));
+  }
+};
+
+template <>
+struct action<selector_quoted> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.source->selectors.push_back(KqlName{unquote(in.string_view()), offset_of(in)});
+  }
+};
+
+template <>
+struct action<table_name> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.source->kind = KqlSource::Kind::table;
+    st.source->table = name_of(in);
+  }
+};
+
+template <>
+struct action<filter_column> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.pending_filter = KqlFilter{};
+    st.pending_filter.column = name_of(in);
+  }
+};
+
+template <>
+struct action<filter_op> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.pending_filter.op = in.string();
+  }
+};
+
+template <>
+struct action<filter_string> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.pending_filter.value = node(KqlExpr::Kind::string, unquote(in.string_view()), offset_of(in));
+  }
+};
+
+template <>
+struct action<filter_number> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.pending_filter.value = node(KqlExpr::Kind::number, in.string(), offset_of(in));
+  }
+};
+
+template <>
+struct action<filter_word> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.pending_filter.value = node(KqlExpr::Kind::string, in.string(), offset_of(in));
+  }
+};
+
+template <>
+struct action<filter> {
+  static void apply0(State& st) { st.source->filters.push_back(std::move(st.pending_filter)); }
+};
+
+struct source_extent {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.source->offset = offset_of(in);
+    st.source->end = offset_of(in) + in.size();
+  }
+};
+template <> struct action<source> : source_extent {};
+template <> struct action<join_source> : source_extent {};
+
+// --- stages ----------------------------------------------------------------
+
+template <>
+struct action<stage_start> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.ast.stages.emplace_back();
+    st.stage().offset = offset_of(in) + in.size();
+  }
+};
+
+template <>
+struct action<next_stage> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.stage().end = offset_of(in) + in.size();
+  }
+};
+
+template <KqlStage::Kind K>
+struct set_kind {
+  static void apply0(State& st) { st.stage().kind = K; }
+};
+template <> struct action<rate_stage> : set_kind<KqlStage::Kind::rate> {};
+template <> struct action<delta_stage> : set_kind<KqlStage::Kind::delta> {};
+template <> struct action<agg_stage> : set_kind<KqlStage::Kind::aggregate> {};
+template <> struct action<select_stage> : set_kind<KqlStage::Kind::select> {};
+template <> struct action<limit_stage> : set_kind<KqlStage::Kind::limit> {};
+template <> struct action<sort_kw> : set_kind<KqlStage::Kind::sort> {};
+template <> struct action<top_kw> : set_kind<KqlStage::Kind::top> {};
+
+template <>
+struct action<where_stage> {
+  static void apply0(State& st) {
+    st.stage().kind = KqlStage::Kind::where;
+    st.stage().expr = st.pop();
+  }
+};
+
+template <>
+struct action<count_value> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.stage().count = to_count(in);
+  }
+};
+
+template <>
+struct action<agg_fn> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    KqlAgg a;
+    a.fn = in.string();
+    a.offset = offset_of(in);
+    if (a.fn[0] == 'p') {
+      a.percentile = std::stoi(a.fn.substr(1));
+      if (a.percentile > 100) throw pegtl::parse_error("a percentile is p0 to p100", in);
+      a.fn = "p";
+    }
+    st.stage().aggs.push_back(std::move(a));
+  }
+};
+
+template <>
+struct action<agg_column> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.stage().aggs.back().column = name_of(in);
+  }
+};
+
+template <>
+struct action<agg_alias_name> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.stage().aggs.back().alias = name_of(in);
+  }
+};
+
+template <>
+struct action<by_name> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.stage().by.push_back(name_of(in));
+  }
+};
+
+template <>
+struct action<join_kw> {
+  static void apply0(State& st) {
+    st.stage().kind = KqlStage::Kind::join;
+    st.source = &st.stage().join_source;
+  }
+};
+
+template <>
+struct action<join_identity> {
+  static void apply0(State& st) { st.stage().join_identity = true; }
+};
+
+template <>
+struct action<join_key_name> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.stage().join_columns.push_back(name_of(in));
+  }
+};
+
+template <>
+struct action<sort_name> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.pending_sort = name_of(in);
+    st.pending_desc = -1;
+  }
+};
+
+template <>
+struct action<sort_dir> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.pending_desc = in.string() == "desc" ? 1 : 0;
+  }
+};
+
+// sort defaults to ascending (as SQL), top to descending (the largest N).
+template <>
+struct action<sort_key> {
+  static void apply0(State& st) {
+    const bool desc = st.pending_desc < 0 ? st.stage().kind == KqlStage::Kind::top : st.pending_desc == 1;
+    st.stage().keys.push_back(KqlSortKey{std::move(st.pending_sort), desc});
+  }
+};
+
+template <>
+struct action<select_alias_name> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.pending_alias = name_of(in);
+  }
+};
+
+template <>
+struct action<select_item> {
+  static void apply0(State& st) {
+    st.stage().items.push_back(KqlSelectItem{st.pop(), std::move(st.pending_alias)});
+    st.pending_alias = KqlName{};
+  }
+};
+
+}  // namespace
+
+std::string format_kql_caret(std::string_view what, std::string_view text, std::size_t offset) {
+  if (offset > text.size()) offset = text.size();
+  const std::size_t nl = text.substr(0, offset).rfind('\n');
+  const std::size_t begin = nl == std::string_view::npos ? 0 : nl + 1;
+  std::size_t end = text.find('\n', offset);
+  if (end == std::string_view::npos) end = text.size();
+  std::string out = "kql: ";
+  out.append(what);
+  out += "\n  ";
+  std::size_t column = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool continuation = (c & 0xC0) == 0x80;
+    out += (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c);
+    if (i < offset && !continuation) ++column;
+  }
+  out += "\n  ";
+  out.append(column, ' ');
+  out += '^';
+  return out;
+}
+
+KqlAst parse_kql(std::string_view text) {
+  KqlAst ast;
+  State st{ast, &ast.source, {}, {}, {}, {}, {}, {}, {}, -1};
+  pegtl::memory_input in(text.data(), text.size(), "kql");
+  try {
+    if (!pegtl::parse<query, action, control>(in, st)) {  // unreachable: query ends in must<>
+      throw Error(Errc::parse, format_kql_caret("cannot parse the query", text, 0));
+    }
+  } catch (const pegtl::parse_error& e) {
+    const std::size_t offset = e.positions().empty() ? 0 : e.positions().front().byte;
+    throw Error(Errc::parse, format_kql_caret(e.message(), text, offset));
+  }
+  return ast;
+}
+
+}  // namespace kstatsql::grammar

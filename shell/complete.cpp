@@ -1,0 +1,254 @@
+// shell/complete.cpp — interactive input: libedit, history, TAB completion.
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "kstatsql/kstatsql.h"
+#include "shell/kstat_mode.hpp"
+#include "shell/repl.hpp"
+
+#ifdef KSTATSQL_HAVE_LIBEDIT
+#include <editline/readline.h>
+#else
+#include <iostream>
+#endif
+
+namespace kstatsql::shell {
+
+namespace {
+
+constexpr const char* kDotCommands[] = {
+    ".bail", ".echo", ".exit", ".headers", ".help", ".mode", ".nullvalue", ".once", ".output",
+    ".print", ".quit", ".read", ".refresh", ".schema", ".separator", ".source", ".stats", ".tables",
+    ".timer"};
+constexpr const char* kModes[] = {"box",  "csv",   "column", "json", "jsonl", "kstat", "line",
+                                  "list", "markdown", "quote", "table", "tabs", "tsv"};
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  if (prefix.size() > s.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (lower(s[i]) != lower(prefix[i])) return false;
+  }
+  return true;
+}
+
+bool has_upper(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+void column_into(sqlite3* db, const char* sql, std::vector<std::string>& out) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) return;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (const unsigned char* t = sqlite3_column_text(st, 0)) out.emplace_back(reinterpret_cast<const char*>(t));
+  }
+  sqlite3_finalize(st);
+}
+
+}  // namespace
+
+CompletionData load_completion_data(sqlite3* db, bool with_modules) {
+  CompletionData d;
+  column_into(db,
+              "SELECT DISTINCT table_name FROM kstat_columns UNION SELECT 'kstat_columns' "
+              "UNION SELECT name FROM sqlite_schema "
+              "WHERE type IN ('table','view')",
+              d.tables);
+  column_into(db, "SELECT DISTINCT column_name FROM kstat_columns", d.columns);
+  column_into(db, "SELECT DISTINCT name FROM pragma_function_list", d.functions);
+  for (int i = 0; i < sqlite3_keyword_count(); ++i) {
+    const char* k = nullptr;
+    int n = 0;
+    if (sqlite3_keyword_name(i, &k, &n) == SQLITE_OK) d.keywords.emplace_back(k, static_cast<std::size_t>(n));
+  }
+  if (with_modules) {
+    column_into(db, "SELECT DISTINCT module FROM kstat ORDER BY 1", d.modules);
+    d.have_modules = true;
+  }
+  return d;
+}
+
+std::vector<std::string> complete_word(const CompletionData& d, std::string_view before,
+                                       std::string_view word) {
+  std::vector<std::string> out;
+  auto add_matching = [&](const auto& list, std::string_view prefix, std::string_view pre = "",
+                          std::string_view post = "") {
+    for (const auto& c : list) {
+      std::string_view cand(c);
+      if (starts_with_ci(cand, prefix)) out.push_back(fmt::format("{}{}{}", pre, cand, post));
+    }
+  };
+  std::size_t first = before.find_first_not_of(" \t");
+  bool dot = first != std::string_view::npos ? before[first] == '.' : (!word.empty() && word[0] == '.');
+  if (dot) {
+    if (first == std::string_view::npos) {
+      add_matching(kDotCommands, word);
+    } else {
+      std::string_view cmd = before.substr(first);
+      cmd = cmd.substr(0, cmd.find_first_of(" \t"));
+      if (cmd == ".mode") add_matching(kModes, word);
+      if (cmd == ".schema" || cmd == ".tables") add_matching(d.tables, word);
+      if (cmd == ".headers" || cmd == ".timer" || cmd == ".stats" || cmd == ".bail" || cmd == ".echo") {
+        add_matching(std::vector<std::string>{"on", "off"}, word);
+      }
+      if (cmd == ".source") add_matching(std::vector<std::string>{"live"}, word);
+    }
+  } else if (!word.empty() && word[0] == '\'') {
+    add_matching(d.modules, word.substr(1), "'", "'");
+  } else {
+    bool lower_case = !has_upper(word);
+    add_matching(d.tables, word);
+    add_matching(d.columns, word);
+    std::size_t nfun = out.size();
+    add_matching(d.functions, word);
+    for (std::size_t i = nfun; i < out.size(); ++i) out[i] += '(';
+    for (const std::string& k : d.keywords) {
+      if (!starts_with_ci(k, word)) continue;
+      std::string kw = k;
+      if (lower_case) std::transform(kw.begin(), kw.end(), kw.begin(), lower);
+      out.push_back(std::move(kw));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+#ifdef KSTATSQL_HAVE_LIBEDIT
+namespace {
+
+// libedit's completion callbacks are plain functions: they reach the shell here.
+Shell* g_shell = nullptr;
+CompletionData g_data;
+bool g_loaded = false;
+std::vector<std::string> g_matches;
+std::size_t g_next = 0;
+
+char* next_match(const char*, int state) {
+  if (state == 0) g_next = 0;
+  if (g_next >= g_matches.size()) return nullptr;
+  return strdup(g_matches[g_next++].c_str());
+}
+
+char** attempt_completion(const char* text, int start, int) {
+  std::string_view word(text);
+  std::string_view before(rl_line_buffer, static_cast<std::size_t>(std::max(start, 0)));
+  // Completion runs queries: keep .stats describing the user's last statement.
+  const engine::Counters& c = *g_shell->session().counters();
+  std::uint64_t saved[4] = {c.enumerated.load(), c.matched.load(), c.read.load(), c.generation.load()};
+  bool want_modules = !word.empty() && word[0] == '\'';
+  if (!g_loaded || (want_modules && !g_data.have_modules)) {
+    g_data = load_completion_data(g_shell->db(), want_modules || g_data.have_modules);
+    g_loaded = true;
+  }
+  auto& cm = *g_shell->session().counters();
+  cm.enumerated.store(saved[0]);
+  cm.matched.store(saved[1]);
+  cm.read.store(saved[2]);
+  cm.generation.store(saved[3]);
+  g_matches = complete_word(g_data, before, word);
+  rl_attempted_completion_over = 1;  // no filename completion unless asked for below
+  if (g_matches.empty()) {
+    std::string_view b = before.substr(before.find_first_not_of(" \t") == std::string_view::npos
+                                           ? before.size() : before.find_first_not_of(" \t"));
+    if (b.rfind(".read", 0) == 0 || b.rfind(".once", 0) == 0 || b.rfind(".output", 0) == 0 ||
+        b.rfind(".source", 0) == 0) {
+      rl_attempted_completion_over = 0;
+    }
+    return nullptr;
+  }
+  return rl_completion_matches(text, next_match);
+}
+
+}  // namespace
+
+LineReader::LineReader(Shell& shell) : shell_(shell) {
+  g_shell = &shell;
+  g_loaded = false;
+  const char* env = std::getenv("KSTATSQL_HISTORY");
+  const char* home = std::getenv("HOME");
+  if (env && *env) {
+    history_ = env;
+  } else if (home && *home) {
+    history_ = std::string(home) + "/.kstatsql_history";
+  }
+  rl_readline_name = "kstatsql";
+  static char breaks[] = " \t\n(),;=<>+-*/|";
+  rl_completer_word_break_characters = breaks;
+  rl_basic_word_break_characters = breaks;
+  rl_attempted_completion_function = attempt_completion;
+  using_history();
+  stifle_history(2000);
+  if (!history_.empty()) read_history(history_.c_str());
+}
+
+LineReader::~LineReader() {
+  if (!history_.empty()) write_history(history_.c_str());
+  rl_attempted_completion_function = nullptr;
+  g_shell = nullptr;
+}
+
+void LineReader::invalidate() { g_loaded = false; }
+
+std::optional<std::string> LineReader::read(const std::string& prompt) {
+  char* line = readline(prompt.c_str());
+  if (!line) return std::nullopt;
+  std::string s(line);
+  std::free(line);
+  if (s.find_first_not_of(" \t") != std::string::npos) {
+    HIST_ENTRY* last = history_length > 0 ? history_get(history_base + history_length - 1) : nullptr;
+    if (!last || !last->line || s != last->line) add_history(s.c_str());
+  }
+  return s;
+}
+#else
+LineReader::LineReader(Shell& shell) : shell_(shell) {}
+LineReader::~LineReader() = default;
+void LineReader::invalidate() {}
+std::optional<std::string> LineReader::read(const std::string& prompt) {
+  std::fputs(prompt.c_str(), stdout);
+  std::fflush(stdout);
+  std::string s;
+  if (!std::getline(std::cin, s)) return std::nullopt;
+  return s;
+}
+#endif
+
+void Shell::run_interactive() {
+  std::string desc;
+  try {
+    desc = session_->source_description();
+  } catch (const std::exception& e) {
+    desc = std::string("unavailable: ") + e.what();
+  }
+  write(fmt::format("kstatsql {} (SQLite {}), source: {}\nEnter \".help\" for usage hints.\n",
+                    KSTATSQL_VERSION, sqlite3_libversion(), desc));
+  std::fflush(out_);
+  reader_ = std::make_unique<LineReader>(*this);
+  int lineno = 0;
+  while (!quit_) {
+    clear_stop();
+    auto line = reader_->read(statement_pending() ? "   ...> " : "kstatsql> ");
+    if (!line && stop_requested()) {  // Ctrl-C at the prompt: drop the line, go on
+      pending_.clear();
+      write("\n");
+      std::fflush(out_);
+      continue;
+    }
+    if (!line) {
+      write("\n");
+      break;
+    }
+    feed_line(*line, ++lineno, "");
+  }
+  reader_.reset();
+}
+
+}  // namespace kstatsql::shell
