@@ -6,7 +6,8 @@
 -- (kstat-facts.md §3.6), over the interval since the previous generation. The
 -- first run of a connection has no previous generation: every delta counts
 -- from zero and the interval from crtime, so it shows averages since boot,
--- like vmstat's first line.
+-- like vmstat's first line. (On Linux the sysinfo/vminfo sums behind r b w
+-- swap free start with the connection, so there they cover only that time.)
 --
 --   kthr   r b w      Δrunque, Δwaiting, Δswpque of unix:0:sysinfo ÷ Δupdates
 --                     (running sums, added to once a second; integer division)
