@@ -367,8 +367,16 @@ std::size_t Session::recorded_count() {
 
 std::int64_t Session::recorded_selected() const {
   std::lock_guard<std::mutex> lock(mu_);
+  // A selection not yet in use (the next statement starts on it) wins.
+  if (recorded_sel_ >= 0 && (stale_ || !current_)) return recorded_sel_;
   if (current_ && current_->recorded_index() >= 0) return current_->recorded_index();
   return recorded_sel_;
+}
+
+std::shared_ptr<SourceHandle> Session::source_handle() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ensure_source_locked();
+  return src_;
 }
 
 int Session::open_cursors() const {

@@ -145,6 +145,8 @@ class Session {
   // when the spec cannot be opened (the current source is kept then).
   void set_source(const std::string& spec);
   std::string source_spec() const;
+  // The current source (opened if needed), without starting a generation.
+  std::shared_ptr<SourceHandle> source_handle();
   std::string source_description();
 
   // Forces the next cursor (or the current pin) onto a fresh generation.

@@ -50,18 +50,18 @@ template <> inline constexpr auto error_message<agg_alias_name> = "expected a na
 template <> inline constexpr auto error_message<select_alias_name> = "expected a name after 'as'";
 template <> inline constexpr auto error_message<agg_call_next> =
     "expected an aggregate after ',': sum, avg, min, max, count or pNN";
-template <> inline constexpr auto error_message<by_list> = "expected a column name after 'by'";
-template <> inline constexpr auto error_message<by_item> = "expected a column name after ','";
+template <> inline constexpr auto error_message<by_list> = kNever;
+template <> inline constexpr auto error_message<by_item> = "expected a column name to group by";
 template <> inline constexpr auto error_message<join_source> = "expected a selector or a table to join";
 template <> inline constexpr auto error_message<join_on> = "expected 'on identity' or 'on column, ...'";
 template <> inline constexpr auto error_message<join_keys> = "expected 'identity' or column names after 'on'";
-template <> inline constexpr auto error_message<join_key> = "expected a column name after ','";
+template <> inline constexpr auto error_message<join_key> = "expected a column name to join on";
 template <> inline constexpr auto error_message<sort_by> = kNever;
-template <> inline constexpr auto error_message<sort_keys> = "expected a column name to sort by";
-template <> inline constexpr auto error_message<sort_key> = "expected a column name after ','";
+template <> inline constexpr auto error_message<sort_keys> = kNever;
+template <> inline constexpr auto error_message<sort_key> = "expected a column name to sort by";
 template <> inline constexpr auto error_message<top_by> = "expected 'by column' after the row count";
-template <> inline constexpr auto error_message<select_items> = "expected an expression to select";
-template <> inline constexpr auto error_message<select_item> = "expected an expression after ','";
+template <> inline constexpr auto error_message<select_items> = kNever;  // expr raises first
+template <> inline constexpr auto error_message<select_item> = kNever;
 template <> inline constexpr auto error_message<stage> =
     "expected a stage: where, rate, delta, sum, avg, min, max, count, pNN, join, sort, top, select or limit";
 template <> inline constexpr auto error_message<query_end> = "expected '|' or the end of the query";

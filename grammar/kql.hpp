@@ -223,11 +223,13 @@ struct expr : or_expr {};
 struct blank_or_pipe : pegtl::sor<blank, pipe> {};
 struct sel_re_close : pegtl::seq<pegtl::one<'/'>, pegtl::at<pegtl::sor<pegtl::one<':'>, blank_or_pipe, pegtl::eof>>> {};
 struct sel_regex : pegtl::seq<pegtl::one<'/'>, pegtl::star<pegtl::not_at<sel_re_close>, pegtl::not_one<'\0'>>, sel_re_close> {};
-struct sel_glob : pegtl::star<pegtl::sor<sel::escaped, sel::bracket,
-                                         pegtl::not_one<':', ' ', '\t', '\n', '\r', '\f', '\v', '|', '\0'>>> {};
-struct sel_field : pegtl::sor<sel_regex, sel_glob> {};
-struct selector_bare : pegtl::seq<pegtl::not_at<pegtl::one<'\'', '"'>>, pegtl::not_at<blank_or_pipe>,
-                                  pegtl::not_at<pegtl::eof>, sel_field, pegtl::star<pegtl::one<':'>, sel_field>> {};
+struct sel_glob_char : pegtl::sor<sel::escaped, sel::bracket,
+                                  pegtl::not_one<':', ' ', '\t', '\n', '\r', '\f', '\v', '|', '\0'>> {};
+struct sel_field : pegtl::sor<sel_regex, pegtl::star<sel_glob_char>> {};
+struct sel_first : pegtl::sor<sel_regex, pegtl::plus<sel_glob_char>> {};
+struct sel_rest : pegtl::seq<pegtl::one<':'>, sel_field> {};
+struct selector_bare : pegtl::seq<pegtl::not_at<pegtl::one<'\'', '"'>>,
+                                  pegtl::sor<pegtl::seq<sel_first, pegtl::star<sel_rest>>, pegtl::plus<sel_rest>>> {};
 struct selector_quoted : string_lit {};
 struct selector : pegtl::seq<pegtl::sor<selector_quoted, selector_bare>, ws> {};
 // In a join, the selectors stop at `on`.

@@ -313,10 +313,10 @@ Shape Compiler::compile_source(const KqlSource& src, bool main) {
 void Compiler::rate_stage(const KqlStage& st, Shape& s) {
   const bool rate = st.kind == KqlStage::Kind::rate;
   const char* what = rate ? "rate" : "delta";
+  if (!s.source_rows) fail(std::string(what) + " must come before aggregates, select and join", st.offset);
   if (s.kind == Shape::Kind::other) {
     fail(std::string(what) + " needs a selector, named or io source (other tables have no previous sample)", st.offset);
   }
-  if (!s.source_rows) fail(std::string(what) + " must come before aggregates, select and join", st.offset);
   if (s.rated) fail("the values are already a rate or delta", st.offset);
   std::vector<std::string> list = rate_list(s.kind, rate);
   for (const std::string& c : s.cols) {

@@ -171,7 +171,7 @@ void fn_warnings(sqlite3_context* ctx, int, sqlite3_value**) noexcept {
       sqlite3_result_null(ctx);
       return;
     }
-    std::string w = engine::source_warnings(*s.current()->source().source);
+    std::string w = engine::source_warnings(*s.source_handle()->source);
     if (w.empty()) {
       sqlite3_result_null(ctx);
     } else {
@@ -238,7 +238,7 @@ int xFilter(sqlite3_vtab_cursor* cur, int, const char*, int, sqlite3_value**) no
     c->i = 0;
     engine::Session& s = *t->session;
     c->selected = selected(s);
-    if (c->selected >= 0) c->rows = engine::recorded_info(*s.current()->source().source);
+    if (c->selected >= 0) c->rows = engine::recorded_info(*s.source_handle()->source);
     for (const auto& r : c->rows) c->times.push_back(iso_utc(r.wall_ns));
     return SQLITE_OK;
   });
