@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -124,6 +125,8 @@ T kv_value(const kstat_kv& kv) {
   return v;
 }
 
+static_assert(sizeof(kstat_kv::kv_type) == sizeof(unsigned) && sizeof(kstat_kv::kv_unit) == sizeof(unsigned));
+
 // Decodes a kv buffer. Returns an error message for a malformed buffer.
 // An unknown kv type (a newer kernel) ends the walk like kstat(1) does: its
 // trailing length is unknowable. The entry is kept as a NULL-valued statistic
@@ -140,14 +143,18 @@ std::string decode_kv(const std::byte* data, std::size_t len, Arena& arena, Ksta
     s.name = key.data();
     s.name_len = static_cast<std::uint32_t>(key.size());
     KvKind k;
-    if (!kv_kind(static_cast<unsigned>(kv.kv_type), k)) {
+    // kv_type and kv_unit are C enums; a newer kernel may send values the
+    // enum cannot hold in C++, so they are read as plain integers.
+    unsigned type = 0, unit = 0;
+    std::memcpy(&type, data + off - sizeof kv + offsetof(kstat_kv, kv_type), sizeof type);
+    std::memcpy(&unit, data + off - sizeof kv + offsetof(kstat_kv, kv_unit), sizeof unit);
+    if (!kv_kind(type, k)) {
       s.type = ValueType::null;
       stats.push_back(s);
       break;
     }
     s.type = k.type;
-    s.unit = kv_unit(static_cast<unsigned>(kv.kv_unit), k.unit);
-    const unsigned type = static_cast<unsigned>(kv.kv_type);
+    s.unit = kv_unit(unit, k.unit);
     switch (type) {
       case kv_bool: s.v.u = kv_value<unsigned>(kv) != 0 ? 1 : 0; break;
       case kv_counter32:

@@ -45,8 +45,10 @@ std::vector<std::byte> serialise(const ObKstat& k) {
     kstat_kv kv;
     std::memset(&kv, 0, sizeof kv);
     std::memcpy(kv.kv_key, e.key.data(), std::min<std::size_t>(e.key.size(), KSTAT_KV_NAMELEN - 1));
-    kv.kv_type = static_cast<kstat_kv_type>(e.type);
-    kv.kv_unit = static_cast<kstat_kv_unit>(e.unit);
+    // Stored as integers: a test may send a type the C enum cannot hold.
+    const unsigned type = static_cast<unsigned>(e.type), unit = static_cast<unsigned>(e.unit);
+    std::memcpy(reinterpret_cast<char*>(&kv) + offsetof(kstat_kv, kv_type), &type, sizeof type);
+    std::memcpy(reinterpret_cast<char*>(&kv) + offsetof(kstat_kv, kv_unit), &unit, sizeof unit);
     bool trailing = false;
     switch (e.type) {
       case KvType::boolean: kv.kv_v.v_bool = static_cast<unsigned>(e.u); break;

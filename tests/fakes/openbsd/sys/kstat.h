@@ -120,6 +120,7 @@ static_assert(sizeof(struct kstat_kv) == 40 && alignof(struct kstat_kv) == 8);
 static_assert(offsetof(struct kstat_kv, kv_v) == 16);
 static_assert(offsetof(struct kstat_kv, kv_type) == 32);
 static_assert(offsetof(struct kstat_kv, kv_unit) == 36);
+static_assert(sizeof(enum kstat_kv_type) == 4 && sizeof(enum kstat_kv_unit) == 4);
 static_assert(KSTATIOC_VERSION == 0x40046b01UL);
 static_assert(KSTATIOC_FIND_ID == 0xc0a86b02UL && KSTATIOC_NFIND_ID == 0xc0a86b03UL);
 static_assert(KSTAT_KV_T_TEMP == 11 && KSTAT_KV_T_INT16 == 14 && KSTAT_KV_T_WATTS == 19);
