@@ -81,6 +81,7 @@ ShellArgs parse_shell_args(std::span<const std::string> args) {
   bool options_done = false;
   bool seen_sql = false;
   std::vector<std::string> report_numbers;
+  bool layout_set = false;  // -mode/-header given: reports keep the user's layout
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     bool is_opt = !options_done && a.size() > 1 && a[0] == '-';
@@ -146,8 +147,10 @@ ShellArgs parse_shell_args(std::span<const std::string> args) {
       o.interactive = true;
     } else if (name == "header" || name == "headers") {
       o.render.headers = true;
+      layout_set = true;
     } else if (name == "noheader" || name == "noheaders") {
       o.render.headers = false;
+      layout_set = true;
     } else if (name == "separator") {
       o.render.separator = value;
     } else if (name == "nullvalue") {
@@ -164,6 +167,7 @@ ShellArgs parse_shell_args(std::span<const std::string> args) {
       o.report = value;
     } else if (auto m = parse_mode(name == "mode" ? value : name)) {
       o.render.mode = *m;
+      layout_set = true;
     } else if (name == "mode") {
       return usage_error(fmt::format("unknown mode '{}'", value));
     } else {
@@ -172,6 +176,10 @@ ShellArgs parse_shell_args(std::span<const std::string> args) {
   }
   if (!o.report.empty()) {
     if (!o.inputs.empty()) return usage_error("--report runs a report file; it takes no SQL arguments");
+    if (!layout_set) {  // reports read like the tools they replace: aligned, with headers
+      o.render.mode = Mode::column;
+      o.render.headers = true;
+    }
     if (report_numbers.size() > 2) {
       return usage_error("--report NAME takes at most an interval and a count");
     }
