@@ -24,6 +24,7 @@ std::string shell_usage() {
       "  --source SPEC     'live' (default), a kstat -p / -j dump, a .kss recording,\n"
       "                    'procfs:DIR'; KSTATSQL_SOURCE sets the default\n"
       "  -c SQL            run SQL (like a positional argument)\n"
+      "  -k, --kql KQL     run a KQL pipeline (docs/kql.md), e.g. -k 'io class=disk | rate | top 5 by nread'\n"
       "  -f FILE           run the statements and dot-commands in FILE\n"
       "  -cmd COMMAND      run COMMAND (SQL or dot-command) first\n"
       "  -init FILE        same as -cmd '.read FILE'\n"
@@ -111,7 +112,7 @@ ShellArgs parse_shell_args(std::span<const std::string> args) {
       value = name.substr(eq + 1);
       name.resize(eq);
     }
-    static const char* const kWithValue[] = {"source", "c", "f", "cmd", "init", "mode", "separator",
+    static const char* const kWithValue[] = {"source", "c", "f", "k", "kql", "cmd", "init", "mode", "separator",
                                              "nullvalue", "interval", "count", "report"};
     bool wants = false;
     for (const char* w : kWithValue) wants |= name == w;
@@ -129,6 +130,9 @@ ShellArgs parse_shell_args(std::span<const std::string> args) {
       o.source = value;
     } else if (name == "c") {
       o.inputs.push_back({Input::Kind::sql, value});
+      seen_sql = true;
+    } else if (name == "k" || name == "kql") {
+      o.inputs.push_back({Input::Kind::kql, value});
       seen_sql = true;
     } else if (name == "f") {
       o.inputs.push_back({Input::Kind::file, value});

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "kstatsql/error.hpp"
+#include "kstatsql/kql.hpp"
 #include "shell/repl.hpp"
 
 namespace kstatsql::shell {
@@ -16,8 +17,10 @@ const char Shell::kHelp[] =
     ".bail on|off             stop at the first error\n"
     ".echo on|off             print each statement before running it\n"
     ".exit ?CODE?             exit with status CODE (default: 0, or 1 after an error)\n"
+    ".explain KQL             show the SQL a KQL pipeline compiles to\n"
     ".headers on|off          show column names\n"
     ".help                    this text\n"
+    ".kql on|off              read input lines as KQL pipelines (or prefix one line with `kql `)\n"
     ".mode MODE               output mode: list csv tabs(tsv) json jsonl line column\n"
     "                         table box markdown quote kstat (module:instance:name:statistic<TAB>value)\n"
     ".nullvalue TEXT          text shown for NULL\n"
@@ -207,6 +210,16 @@ bool Shell::dot_command(std::string_view line) {
       flag(o_.render.headers);
     } else if (cmd == "timer") {
       flag(timer_);
+    } else if (cmd == "kql") {
+      flag(kql_mode_);
+    } else if (cmd == "explain") {
+      // `.explain KQL…` shows the SQL a pipeline compiles to. sqlite3's own
+      // `.explain on|off|auto` (EXPLAIN layout) has no meaning here.
+      if (w.size() == 1 || arg == "on" || arg == "off" || arg == "auto") {
+        throw Error(Errc::parse, "usage: .explain KQL   (shows the SQL a KQL pipeline compiles to)");
+      }
+      std::size_t at = line.find("explain") + 7;
+      write(kql_to_sql(line.substr(at)) + "\n");
     } else if (cmd == "bail") {
       flag(o_.bail);
     } else if (cmd == "echo") {

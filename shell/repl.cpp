@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "kstatsql/error.hpp"
+#include "kstatsql/kql.hpp"
 #include "kstatsql/kstatsql.h"
 #include "shell/kstat_mode.hpp"
 #include "vtab/tables.hpp"
@@ -117,12 +118,18 @@ void Shell::after_output() {
 bool Shell::statement_pending() const { return !all_whitespace(pending_); }
 
 bool Shell::feed_line(std::string_view line, int lineno, std::string_view origin) {
+  if (!pending_kql_.empty()) return feed_kql_line(line, lineno, origin);
   if (!statement_pending()) {
     pending_.clear();  // blank lines and comments before a statement
     std::size_t first = line.find_first_not_of(" \t\r");
     if (first != std::string_view::npos && line[first] == '.') {
       bool ok = dot_command(line.substr(first));
       return ok && !quit_;
+    }
+    std::string_view rest = first == std::string_view::npos ? std::string_view() : line.substr(first);
+    if (kql_mode_ && !rest.empty()) return feed_kql_line(rest, lineno, origin);
+    if (rest.size() > 4 && (rest.substr(0, 4) == "kql " || rest.substr(0, 4) == "KQL ")) {
+      return feed_kql_line(rest.substr(4), lineno, origin);
     }
     if (all_whitespace(line)) return true;
     pending_line_ = lineno;
@@ -135,7 +142,38 @@ bool Shell::feed_line(std::string_view line, int lineno, std::string_view origin
   return execute(text, pending_line_, origin);
 }
 
+bool Shell::feed_kql_line(std::string_view line, int lineno, std::string_view origin) {
+  if (pending_kql_.empty()) pending_line_ = lineno;
+  pending_kql_ += line;
+  std::size_t last = pending_kql_.find_last_not_of(" \t\r");
+  if (last != std::string::npos && pending_kql_[last] == '|') {
+    pending_kql_ += '\n';
+    return true;  // the pipeline goes on
+  }
+  std::string text = std::move(pending_kql_);
+  pending_kql_.clear();
+  return run_kql(text, pending_line_, origin);
+}
+
+bool Shell::run_kql(std::string_view kql, int lineno, std::string_view origin) {
+  std::string sql;
+  try {
+    sql = kql_to_sql(kql);
+  } catch (const Error& e) {
+    error(origin.empty() ? std::string(e.what())
+                         : fmt::format("{}:{}: {}", origin, lineno, e.what()));
+    status_ = 1;
+    return !o_.bail;
+  }
+  return execute(sql, lineno, origin);
+}
+
 bool Shell::flush_pending(std::string_view origin) {
+  if (!pending_kql_.empty()) {
+    std::string text = std::move(pending_kql_);
+    pending_kql_.clear();
+    return run_kql(text, pending_line_, origin);
+  }
   if (!statement_pending()) {
     pending_.clear();
     return true;
@@ -297,7 +335,9 @@ bool Shell::run_file(const std::string& path) {
 
 bool Shell::run_inputs(const std::vector<Input>& inputs) {
   for (const Input& in : inputs) {
-    bool ok = in.kind == Input::Kind::file ? run_file(in.text) : run_script(in.text);
+    bool ok = in.kind == Input::Kind::file ? run_file(in.text)
+              : in.kind == Input::Kind::kql ? run_kql(in.text, 1, "")
+                                            : run_script(in.text);
     if (!ok || quit_) return false;
     if (stop_requested() && o_.interval <= 0) return false;
   }

@@ -34,7 +34,7 @@ struct sqlite3;
 namespace kstatsql::shell {
 
 struct Input {
-  enum class Kind { sql, file } kind = Kind::sql;
+  enum class Kind { sql, file, kql } kind = Kind::sql;
   std::string text;  // the SQL (or dot-command), or the file path
 };
 
@@ -133,6 +133,11 @@ class Shell {
 
  private:
   bool execute(std::string_view sql, int lineno, std::string_view origin);
+  // KQL (docs/kql.md): compiles to SQL and runs it; errors keep their caret.
+  bool run_kql(std::string_view kql, int lineno, std::string_view origin);
+  // A KQL line at the prompt: "kql …", or any line in .kql mode; a line
+  // ending in '|' continues on the next.
+  bool feed_kql_line(std::string_view line, int lineno, std::string_view origin);
   bool run_statement(std::string_view sql, int lineno, std::string_view origin);
   void report_prepare_error(std::string_view sql, int lineno, std::string_view origin);
   bool run_inputs(const std::vector<Input>& inputs);
@@ -163,6 +168,8 @@ class Shell {
   std::optional<int> exit_code_;
   std::string pending_;
   int pending_line_ = 0;
+  bool kql_mode_ = false;    // .kql on: input lines are KQL
+  std::string pending_kql_;  // a KQL pipeline continued with a trailing '|'
   int read_depth_ = 0;
   std::unique_ptr<LineReader> reader_;
 };

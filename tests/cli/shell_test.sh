@@ -77,5 +77,17 @@ if command -v python3 >/dev/null 2>&1; then
     || fail "kstat -j is not the expected JSON"
 fi
 
+# KQL: -k, a `kql ` line, .kql mode with a continued pipeline, .explain; same rows as SQL.
+want=$("$bin" --source "$dump" "SELECT statistic, value FROM named WHERE module='unix' AND name='system_misc' AND statistic GLOB 'avenrun*' ORDER BY statistic")
+got=$("$bin" --source "$dump" -k "unix:0:system_misc:avenrun* | select statistic, value | sort statistic")
+[ "$want" = "$got" ] || fail "KQL -k differs from SQL: [$got] vs [$want]"
+got=$(printf 'kql unix:0:system_misc:avenrun* | select statistic, value | sort statistic\n' | "$bin" --source "$dump")
+[ "$want" = "$got" ] || fail "KQL line differs from SQL: [$got]"
+got=$(printf '.kql on\nunix:0:system_misc:avenrun* |\n  select statistic, value |\n  sort statistic\n' | "$bin" --source "$dump")
+[ "$want" = "$got" ] || fail "KQL mode with continuation differs: [$got]"
+printf '.explain named module=unix | count\n' | "$bin" --source "$dump" | grep -q "FROM named WHERE module = 'unix'" \
+  || fail ".explain does not show the SQL"
+expect "KQL error" 1 "" -- "$bin" --source "$dump" -k "named | bogus"
+
 if [ "$fails" -ne 0 ]; then echo "shell_test: $fails failure(s)" >&2; exit 1; fi
 echo "shell_test: ok"
