@@ -235,7 +235,9 @@ void Shell::run_interactive() {
   int lineno = 0;
   while (!quit_) {
     clear_stop();
-    auto line = reader_->read(statement_pending() ? "   ...> " : "kstatsql> ");
+    auto line = reader_->read(statement_pending() || !pending_kql_.empty() ? "   ...> "
+                              : kql_mode_                                  ? "kql> "
+                                                                           : "kstatsql> ");
     if (!line && stop_requested()) {  // Ctrl-C at the prompt: drop the line, go on
       pending_.clear();
       write("\n");

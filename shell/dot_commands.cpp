@@ -211,7 +211,7 @@ bool Shell::dot_command(std::string_view line) {
     } else if (cmd == "timer") {
       flag(timer_);
     } else if (cmd == "kql") {
-      flag(kql_mode_);
+      if (w.size() == 1) kql_mode_ = true; else flag(kql_mode_);
     } else if (cmd == "explain") {
       // `.explain KQL…` shows the SQL a pipeline compiles to. sqlite3's own
       // `.explain on|off|auto` (EXPLAIN layout) has no meaning here.
