@@ -12,7 +12,7 @@ namespace kstatsql::grammar {
 // "KQL tables match kstat_columns" keeps the two in step.
 const std::vector<KqlTable>& kql_tables() {
   static const std::vector<KqlTable> kTables = {
-      {"kstat", "module instance name class type id crtime snaptime ndata data_size error", "host"},
+      {"kstat", "module instance name class type id crtime snaptime ndata data_size error", "raw host"},
       {"named", "module instance name class statistic type value unit snaptime crtime", "delta rate elapsed host"},
       {"io",
        "module instance name class nread nwritten reads writes wtime wlentime wlastupdate rtime rlentime "

@@ -15,6 +15,8 @@
 ** HOW IT WORKS: rows come from the generation's header list, which is built
 ** without reading data. The last four columns read the kstat (once per
 ** generation); a query that does not use them reads nothing.
+** The hidden column raw holds a raw kstat's bytes, decoded or not:
+**   SELECT name, hex(raw) FROM kstat WHERE type = 'raw';
 */
 #include "vtab/tables.hpp"
 
@@ -22,7 +24,7 @@ namespace kstatsql::vtab {
 
 namespace {
 
-enum class Col : int { module, instance, name, klass, type, id, crtime, snaptime, ndata, data_size, error };
+enum class Col : int { module, instance, name, klass, type, id, crtime, snaptime, ndata, data_size, error, raw };
 
 constexpr int M = static_cast<int>(engine::KeyCol::module);
 constexpr int I = static_cast<int>(engine::KeyCol::instance);
@@ -41,6 +43,7 @@ const Column kColumns[] = {
     {"ndata", "INTEGER", "number of data records (named statistics, timers, ...)", -1, true},
     {"data_size", "INTEGER", "size of the kstat's data in bytes", -1, true},
     {"error", "TEXT", "why the kstat could not be read in this generation, or NULL", -1, true},
+    {"raw", "BLOB HIDDEN", "a raw kstat's bytes as read (decoded or not); NULL for other types", -1, true},
 };
 
 }  // namespace
@@ -65,9 +68,17 @@ void KstatTable::column(Cursor& c, sqlite3_context* ctx, int col) {
     case Col::snaptime:
     case Col::ndata:
     case Col::data_size:
-    case Col::error: {
+    case Col::error:
+    case Col::raw: {
       const engine::KstatData& d = c.gen->data(c.index());
-      if (static_cast<Col>(col) == Col::error) {
+      if (static_cast<Col>(col) == Col::raw) {
+        if (d.raw.empty() && h.type != engine::KstatType::raw) {
+          sqlite3_result_null(ctx);
+        } else {
+          sqlite3_result_blob(ctx, d.raw.empty() ? "" : static_cast<const void*>(d.raw.data()),
+                              static_cast<int>(d.raw.size()), SQLITE_STATIC);
+        }
+      } else if (static_cast<Col>(col) == Col::error) {
         if (d.ok()) sqlite3_result_null(ctx); else result_text(ctx, d.error);
       } else if (!d.ok()) {
         sqlite3_result_null(ctx);

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "engine/static_source.hpp"
 #include "support/db.hpp"
 
 using kstatsql::test::Db;
@@ -93,4 +94,17 @@ TEST_CASE("kstat_select takes kstat(8) selectors and pushes literals down", "[vt
         Rows{{"sys", "cpu_nsec_user"}, {"sd1", "nread"}});
   CHECK_THAT(db.error_of("SELECT * FROM kstat_select()"), Catch::Contains("missing selector"));
   CHECK_THAT(db.error_of("SELECT * FROM kstat_select('a:b:c:d:e')"), Catch::Contains("too many fields"));
+}
+
+TEST_CASE("raw kstats without a decoder stay visible with their bytes", "[vtab]") {
+  kstatsql::engine::StaticBuilder b;
+  b.begin("acme", 3, "blackbox");
+  b.set_class("misc");
+  b.set_type(kstatsql::engine::KstatType::raw);
+  const unsigned char bytes[] = {0xde, 0xad, 0x00, 0xbe, 0xef};
+  b.set_raw(std::as_bytes(std::span<const unsigned char>(bytes)));
+  Db db(b.finish("raw test"));
+  CHECK(db.rows("SELECT type, data_size, hex(raw), error FROM kstat") ==
+        Rows{{"raw", "5", "DEAD00BEEF", "NULL"}});
+  CHECK(db.one("SELECT count(*) FROM named") == "0");
 }
