@@ -13,23 +13,18 @@ namespace {
 
 char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// strcasecmp made total with a byte-wise tie break.
-int casecmp(std::string_view a, std::string_view b) noexcept {
-  std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    char x = lower(a[i]), y = lower(b[i]);
-    if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y) ? -1 : 1;
-  }
-  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+// casecmp made total with a byte-wise tie break.
+int total_casecmp(std::string_view a, std::string_view b) noexcept {
+  if (int c = casecmp(a, b)) return c;
   return a.compare(b) < 0 ? -1 : a.compare(b) > 0 ? 1 : 0;
 }
 
 bool kstat_less(const DumpEntry& x, const DumpEntry& y) noexcept {
   const KstatHeader& a = *x.header;
   const KstatHeader& b = *y.header;
-  if (int c = casecmp(a.module, b.module)) return c < 0;
+  if (int c = total_casecmp(a.module, b.module)) return c < 0;
   if (a.instance != b.instance) return a.instance < b.instance;
-  if (int c = casecmp(a.name, b.name)) return c < 0;
+  if (int c = total_casecmp(a.name, b.name)) return c < 0;
   if (a.unit != b.unit) return a.unit < b.unit;
   return a.host < b.host;
 }
@@ -145,7 +140,7 @@ void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o, std
   if (keep("crtime")) rows.push_back({"crtime", nullptr, Row::crtime});
   if (d.ok() && keep("snaptime")) rows.push_back({"snaptime", nullptr, Row::snaptime});
   std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return casecmp(a.name, b.name) < 0; });
+                   [](const Row& a, const Row& b) { return total_casecmp(a.name, b.name) < 0; });
 }
 
 void append_pseudo(std::string& out, const Row& r, const KstatHeader& h, const KstatData& d, bool json) {
@@ -214,6 +209,17 @@ void write_json(const KstatHeader& h, const KstatData& d, const std::vector<Row>
 }
 
 }  // namespace
+
+int casecmp(std::string_view a, std::string_view b) noexcept {
+  std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    char x = lower(a[i]), y = lower(b[i]);
+    if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y) ? -1 : 1;
+  }
+  return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
+}
+
+void append_text_value(std::string& out, const NamedStat& s) { append_value(out, s, false); }
 
 std::string format_hrtime(std::int64_t ns) {
   if (ns == 0) return "0";

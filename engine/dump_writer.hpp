@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "engine/kstat.hpp"
 #include "engine/selector.hpp"
@@ -53,6 +54,17 @@ struct DumpOptions {
 // printed (0 means "nothing matched": kstat(8)'s exit status 1).
 std::size_t write_dump(std::span<const DumpEntry> entries, const DumpOptions& options,
                        std::string& out);
+
+// Appends the value of `s` as the text modes print it (kstat(8)'s
+// ks_value_print): integers in decimal, hrtime as format_hrtime(), bool as
+// true/false, doubles in shortest round-trip form, strings up to their first
+// NUL byte, bytes as lowercase hex, null as nothing. Shared with the shell's
+// kstat(8) default layout.
+void append_text_value(std::string& out, const NamedStat& s);
+
+// strcasecmp over string views (ASCII case folding, bytes compared unsigned,
+// a prefix first): <0, 0 or >0. Names equal but for case compare equal.
+int casecmp(std::string_view a, std::string_view b) noexcept;
 
 // kstat(8)'s hrtime: "9013.271863046", or "0" for zero.
 std::string format_hrtime(std::int64_t ns);

@@ -6,7 +6,7 @@
 #include <system_error>
 #include <utility>
 
-#include "kstatsql/error.hpp"
+#include "grammar/errors.hpp"
 
 namespace kstatsql::grammar {
 namespace {
@@ -14,10 +14,7 @@ namespace {
 namespace pegtl = tao::pegtl;
 using namespace kql;
 
-// Error messages, keyed by rule (PEGTL 3.2.7 json_errors pattern). A rule
-// with a message raises on any local failure, so only rules that fail solely
-// where the query is wrong get one; must_if's static_assert checks that every
-// must point has one.
+// Error messages, keyed by rule (grammar/errors.hpp).
 template <typename Rule>
 inline constexpr const char* error_message = nullptr;
 
@@ -70,9 +67,6 @@ struct Errors {
   template <typename Rule>
   static constexpr auto message = error_message<Rule>;
 };
-
-template <typename Rule>
-using control = pegtl::must_if<Errors>::control<Rule>;
 
 // Actions build the AST. Every rule that carries an action only succeeds
 // where the enclosing rule can no longer backtrack (or, for the pending_*
@@ -477,34 +471,16 @@ std::string format_kql_caret(std::string_view what, std::string_view text, std::
   const std::size_t begin = nl == std::string_view::npos ? 0 : nl + 1;
   std::size_t end = text.find('\n', offset);
   if (end == std::string_view::npos) end = text.size();
-  std::string out = "kql: ";
-  out.append(what);
-  out += "\n  ";
-  std::size_t column = 0;
-  for (std::size_t i = begin; i < end; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const bool continuation = (c & 0xC0) == 0x80;
-    out += (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c);
-    if (i < offset && !continuation) ++column;
-  }
-  out += "\n  ";
-  out.append(column, ' ');
-  out += '^';
-  return out;
+  return errors::caret_message("kql: ", what, text.substr(begin, end - begin), offset - begin);
 }
 
 KqlAst parse_kql(std::string_view text) {
   KqlAst ast;
   State st{ast, &ast.source, {}, {}, {}, {}, {}, {}, {}, -1};
-  pegtl::memory_input in(text.data(), text.size(), "kql");
-  try {
-    if (!pegtl::parse<query, action, control>(in, st)) {  // unreachable: query ends in must<>
-      throw Error(Errc::parse, format_kql_caret("cannot parse the query", text, 0));
-    }
-  } catch (const pegtl::parse_error& e) {
-    const std::size_t offset = e.positions().empty() ? 0 : e.positions().front().byte;
-    throw Error(Errc::parse, format_kql_caret(e.message(), text, offset));
-  }
+  errors::parse_or_throw<query, Errors, action>(
+      text, "kql", "cannot parse the query",
+      [text](std::string_view what, std::size_t offset) { return format_kql_caret(what, text, offset); },
+      st);
   return ast;
 }
 

@@ -6,7 +6,7 @@
 #include <charconv>
 #include <system_error>
 
-#include "kstatsql/error.hpp"
+#include "grammar/errors.hpp"
 
 namespace kstatsql::grammar {
 namespace {
@@ -14,10 +14,7 @@ namespace {
 namespace pegtl = tao::pegtl;
 using namespace sel;
 
-// Error messages, keyed by rule (the json_errors pattern of PEGTL 3.2.7). A
-// rule with a message turns its local failure into a parse error, so only
-// rules that are "must" points get one; must_if's static_assert checks that
-// every must point has one.
+// Error messages, keyed by rule (grammar/errors.hpp).
 template <typename Rule>
 inline constexpr const char* error_message = nullptr;
 
@@ -36,9 +33,6 @@ struct Errors {
   template <typename Rule>
   static constexpr auto message = error_message<Rule>;
 };
-
-template <typename Rule>
-using control = pegtl::must_if<Errors>::control<Rule>;
 
 // Actions fill the AST. Every rule that carries an action only succeeds where
 // the enclosing rule can no longer backtrack, so no action ever has to be
@@ -159,20 +153,7 @@ struct action<ob_end> {
 }  // namespace
 
 std::string format_caret(std::string_view what, std::string_view spec, std::size_t offset) {
-  std::string out = "selector: ";
-  out.append(what);
-  out += "\n  ";
-  std::size_t column = 0;
-  for (std::size_t i = 0; i < spec.size(); ++i) {
-    const auto c = static_cast<unsigned char>(spec[i]);
-    const bool continuation = (c & 0xC0) == 0x80;
-    out += (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c);
-    if (i < offset && !continuation) ++column;
-  }
-  out += "\n  ";
-  out.append(column, ' ');
-  out += '^';
-  return out;
+  return errors::caret_message("selector: ", what, spec, offset);
 }
 
 SelectorAst parse_selector(std::string_view spec, SelectorMode mode) {
@@ -180,17 +161,13 @@ SelectorAst parse_selector(std::string_view spec, SelectorMode mode) {
   ast.mode = mode;
   for (SelectorField& f : ast.fields) f.offset = spec.size();  // fields not written
   State st{ast};
-  pegtl::memory_input in(spec.data(), spec.size(), "selector");
-  try {
-    const bool ok = mode == SelectorMode::illumos
-                        ? pegtl::parse<illumos_selector, action, control>(in, st)
-                        : pegtl::parse<openbsd_selector, action, control>(in, st);
-    if (!ok) {  // unreachable with these rules; kept so a grammar change cannot pass silently
-      throw Error(Errc::parse, format_caret("cannot parse selector", spec, 0));
-    }
-  } catch (const pegtl::parse_error& e) {
-    const std::size_t offset = e.positions().empty() ? 0 : e.positions().front().byte;
-    throw Error(Errc::parse, format_caret(e.message(), spec, offset));
+  const auto format = [spec](std::string_view what, std::size_t offset) {
+    return format_caret(what, spec, offset);
+  };
+  if (mode == SelectorMode::illumos) {
+    errors::parse_or_throw<illumos_selector, Errors, action>(spec, "selector", "cannot parse selector", format, st);
+  } else {
+    errors::parse_or_throw<openbsd_selector, Errors, action>(spec, "selector", "cannot parse selector", format, st);
   }
   return ast;
 }

@@ -55,49 +55,11 @@ Num as_number(const std::string& s, unsigned long& v) {
   return Num::yes;
 }
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-int casecmp(std::string_view a, std::string_view b) noexcept {
-  std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    char x = lower(a[i]), y = lower(b[i]);
-    if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y) ? -1 : 1;
-  }
-  return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
-}
-
 // printf("%-W.Ps") by bytes, as kstat(8) prints (not by display width).
 void pad_bytes(std::string& out, std::string_view s, std::size_t width, std::size_t max = SIZE_MAX) {
   s = s.substr(0, std::min(s.size(), max));
   out += s;
   if (s.size() < width) out.append(width - s.size(), ' ');
-}
-
-// A value as kstat(8)'s ks_value_print (and dump_writer's text output) shows it.
-void append_text_value(std::string& out, const engine::NamedStat& s) {
-  using engine::Repr;
-  using engine::ValueType;
-  switch (engine::repr_of(s.type)) {
-    case Repr::i64:
-      out += s.type == ValueType::hrtime ? engine::format_hrtime(s.v.i) : fmt::format("{}", s.v.i);
-      return;
-    case Repr::u64:
-      out += s.type == ValueType::boolean ? (s.v.u ? "true" : "false") : fmt::format("{}", s.v.u);
-      return;
-    case Repr::f64:
-      out += fmt::format("{}", s.v.d);
-      return;
-    case Repr::str: {
-      std::string_view v = s.str();
-      out += v.substr(0, v.find('\0'));
-      return;
-    }
-    case Repr::blob:
-      for (char ch : s.str()) out += fmt::format("{:02x}", static_cast<unsigned char>(ch));
-      return;
-    case Repr::null:
-      return;
-  }
 }
 
 // kstat(8)'s default layout for one kstat and one selector; returns the
@@ -117,7 +79,7 @@ std::size_t human_kstat(const engine::KstatHeader& h, const engine::KstatData& d
   if (d.ok() && sel.matches_statistic("snaptime")) rows.push_back({"snaptime", nullptr, d.snaptime});
   if (rows.empty()) return 0;
   std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return casecmp(a.name, b.name) < 0; });
+                   [](const Row& a, const Row& b) { return engine::casecmp(a.name, b.name) < 0; });
   out += "module: ";
   pad_bytes(out, h.module, 30, 30);
   out += "  instance: ";
@@ -132,7 +94,7 @@ std::size_t human_kstat(const engine::KstatHeader& h, const engine::KstatData& d
     pad_bytes(out, r.name, 30);
     out += "  ";
     if (r.stat) {
-      append_text_value(out, *r.stat);
+      engine::append_text_value(out, *r.stat);
     } else {
       out += engine::format_hrtime(r.hrtime);
     }

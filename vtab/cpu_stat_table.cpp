@@ -32,10 +32,10 @@ constexpr std::string_view kKey = "cpu_stat:cpu_stat";
 constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
-    {"module", "TEXT", "kstat module (cpu_stat)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "CPU id", static_cast<int>(engine::KeyCol::instance), false},
-    {"name", "TEXT", "kstat name (cpu_statN)", static_cast<int>(engine::KeyCol::name), false},
-    {"class", "TEXT", "kstat class (misc)", static_cast<int>(engine::KeyCol::klass), false},
+    structs::key_column(engine::KeyCol::module, "kstat module (cpu_stat)"),
+    structs::key_column(engine::KeyCol::instance, "CPU id"),
+    structs::key_column(engine::KeyCol::name, "kstat name (cpu_statN)"),
+    structs::key_column(engine::KeyCol::klass, "kstat class (misc)"),
     {"idle", "INTEGER", "ticks idle (cpu[CPU_IDLE])", -1, true},
     {"user", "INTEGER", "ticks in user mode (cpu[CPU_USER])", -1, true},
     {"kernel", "INTEGER", "ticks in kernel mode (cpu[CPU_KERNEL])", -1, true},
@@ -123,8 +123,8 @@ const Column kColumns[] = {
     {"fspgin", "INTEGER", "file system pages paged in", -1, true},
     {"fspgout", "INTEGER", "file system pages paged out", -1, true},
     {"fsfree", "INTEGER", "file system pages freed", -1, true},
-    {"snaptime", "INTEGER", "time of the read, ns", -1, true},
-    {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
+    structs::kSnaptimeColumn,
+    structs::kCrtimeColumn,
 };
 
 }  // namespace
@@ -133,17 +133,6 @@ const TableSpec CpuStatTable::spec = {"cpu_stat",
                                       "per-CPU counters (cpu_stat:N:cpu_statN, cpu_stat_t)",
                                       kColumns, static_cast<int>(std::size(kColumns)), 0.05};
 
-void CpuStatTable::first(Cursor& c) {
-  structs::settle_key(c, kKey);
-}
-
-void CpuStatTable::next(Cursor& c) {
-  ++c.k;
-  structs::settle_key(c, kKey);
-}
-
-void CpuStatTable::column(Cursor& c, sqlite3_context* ctx, int col) {
-  structs::column(c, spec, ctx, col, kFirstStat, c.numbuf);
-}
+KSTATSQL_STRUCT_TABLE(CpuStatTable, kKey, kFirstStat)
 
 }  // namespace kstatsql::vtab

@@ -25,19 +25,18 @@ namespace {
 constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
-    {"module", "TEXT", "kstat module (driver)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance", static_cast<int>(engine::KeyCol::instance), false},
-    {"name", "TEXT", "kstat name", static_cast<int>(engine::KeyCol::name), false},
-    {"class", "TEXT", "kstat class (controller, ...)", static_cast<int>(engine::KeyCol::klass),
-     false},
+    structs::key_column(engine::KeyCol::module, "kstat module (driver)"),
+    structs::key_column(engine::KeyCol::instance, "kstat instance"),
+    structs::key_column(engine::KeyCol::name, "kstat name"),
+    structs::key_column(engine::KeyCol::klass, "kstat class (controller, ...)"),
     {"hard", "INTEGER", "hardware interrupts", -1, true},
     {"soft", "INTEGER", "soft interrupts", -1, true},
     {"watchdog", "INTEGER", "watchdog interrupts", -1, true},
     {"spurious", "INTEGER", "spurious interrupts", -1, true},
     {"multiple_service", "INTEGER", "interrupts that serviced several requests (MULTSVC)", -1,
      true},
-    {"snaptime", "INTEGER", "time of the read, ns", -1, true},
-    {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
+    structs::kSnaptimeColumn,
+    structs::kCrtimeColumn,
 };
 static_assert(std::size(engine::kIntrNames) == 5);
 

@@ -37,7 +37,7 @@
 #include <vector>
 
 #include "engine/source_kss.hpp"
-#include "vtab/guard.hpp"
+#include "vtab/module.hpp"
 
 namespace kstatsql::vtab {
 
@@ -193,109 +193,57 @@ struct GenCursor : sqlite3_vtab_cursor {
   std::size_t i = 0;
 };
 
-int xConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) noexcept {
-  return guard(err, [&] {
-    int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(generation INTEGER, time_ns INTEGER, time TEXT, "
-                                      "kstats INTEGER, host TEXT, bytes INTEGER, selected INTEGER)");
-    if (rc != SQLITE_OK) return rc;
-    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-    auto* t = new GenTable();
-    t->session = *static_cast<Box*>(aux);
-    *out = t;
-    return SQLITE_OK;
-  });
-}
+// The module_of<> Impl (vtab/simple_module.hpp).
+struct GenerationsTable {
+  using VTab = GenTable;
+  using Cur = GenCursor;
+  static constexpr int kConfig = SQLITE_VTAB_DIRECTONLY;
 
-int xDisconnect(sqlite3_vtab* vt) noexcept {
-  delete static_cast<GenTable*>(vt);
-  return SQLITE_OK;
-}
-
-int xBestIndex(sqlite3_vtab*, sqlite3_index_info* info) noexcept {
-  info->estimatedCost = 10;
-  info->estimatedRows = 10;
-  return SQLITE_OK;
-}
-
-int xOpen(sqlite3_vtab*, sqlite3_vtab_cursor** out) noexcept {
-  auto* c = new (std::nothrow) GenCursor();
-  if (!c) return SQLITE_NOMEM;
-  *out = c;
-  return SQLITE_OK;
-}
-
-int xClose(sqlite3_vtab_cursor* cur) noexcept {
-  delete static_cast<GenCursor*>(cur);
-  return SQLITE_OK;
-}
-
-int xFilter(sqlite3_vtab_cursor* cur, int, const char*, int, sqlite3_value**) noexcept {
-  auto* c = static_cast<GenCursor*>(cur);
-  auto* t = static_cast<GenTable*>(cur->pVtab);
-  return guard(&t->zErrMsg, [&] {
-    c->rows.clear();
-    c->times.clear();
-    c->i = 0;
-    engine::Session& s = *t->session;
-    c->selected = selected(s);
-    if (c->selected >= 0) c->rows = engine::recorded_info(*s.source_handle()->source);
-    for (const auto& r : c->rows) c->times.push_back(iso_utc(r.wall_ns));
-    return SQLITE_OK;
-  });
-}
-
-int xNext(sqlite3_vtab_cursor* cur) noexcept {
-  ++static_cast<GenCursor*>(cur)->i;
-  return SQLITE_OK;
-}
-
-int xEof(sqlite3_vtab_cursor* cur) noexcept {
-  auto* c = static_cast<GenCursor*>(cur);
-  return c->i >= c->rows.size();
-}
-
-int xColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) noexcept {
-  auto* c = static_cast<GenCursor*>(cur);
-  const engine::RecordedInfo& r = c->rows[c->i];
-  switch (col) {
-    case 0: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.index)); break;
-    case 1: sqlite3_result_int64(ctx, r.wall_ns); break;
-    case 2: sqlite3_result_text(ctx, c->times[c->i].c_str(), -1, SQLITE_TRANSIENT); break;
-    case 3: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.kstats)); break;
-    case 4:
-      if (r.host.empty()) sqlite3_result_null(ctx);
-      else sqlite3_result_text(ctx, r.host.c_str(), -1, SQLITE_TRANSIENT);
-      break;
-    case 5: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.bytes)); break;
-    default: sqlite3_result_int(ctx, static_cast<std::int64_t>(r.index) == c->selected); break;
+  static std::string schema() {
+    return "CREATE TABLE x(generation INTEGER, time_ns INTEGER, time TEXT, kstats INTEGER, "
+           "host TEXT, bytes INTEGER, selected INTEGER)";
   }
-  return SQLITE_OK;
-}
 
-int xRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) noexcept {
-  *rowid = static_cast<sqlite3_int64>(static_cast<GenCursor*>(cur)->i);
-  return SQLITE_OK;
-}
+  static void connect(GenTable& t, void* aux) { t.session = *static_cast<Box*>(aux); }
 
-sqlite3_module make_module() noexcept {
-  sqlite3_module m{};
-  m.xConnect = xConnect;  // no xCreate: eponymous-only
-  m.xBestIndex = xBestIndex;
-  m.xDisconnect = xDisconnect;
-  m.xDestroy = xDisconnect;
-  m.xOpen = xOpen;
-  m.xClose = xClose;
-  m.xFilter = xFilter;
-  m.xNext = xNext;
-  m.xEof = xEof;
-  m.xColumn = xColumn;
-  m.xRowid = xRowid;
-  return m;
-}
+  static int best_index(GenTable&, sqlite3_index_info* info) {
+    info->estimatedCost = 10;
+    info->estimatedRows = 10;
+    return SQLITE_OK;
+  }
 
-const sqlite3_module kModule = make_module();
+  static void filter(GenCursor& c, int, const char*, int, sqlite3_value**) {
+    c.rows.clear();
+    c.times.clear();
+    c.i = 0;
+    engine::Session& s = *static_cast<GenTable*>(c.pVtab)->session;
+    c.selected = selected(s);
+    if (c.selected >= 0) c.rows = engine::recorded_info(*s.source_handle()->source);
+    for (const auto& r : c.rows) c.times.push_back(iso_utc(r.wall_ns));
+  }
 
-void destroy_box(void* p) noexcept { delete static_cast<Box*>(p); }
+  static void next(GenCursor& c) { ++c.i; }
+
+  static bool eof(const GenCursor& c) noexcept { return c.i >= c.rows.size(); }
+
+  static void column(GenCursor& c, sqlite3_context* ctx, int col) {
+    const engine::RecordedInfo& r = c.rows[c.i];
+    switch (col) {
+      case 0: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.index)); break;
+      case 1: sqlite3_result_int64(ctx, r.wall_ns); break;
+      case 2: sqlite3_result_text(ctx, c.times[c.i].c_str(), -1, SQLITE_TRANSIENT); break;
+      case 3: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.kstats)); break;
+      case 4:
+        if (r.host.empty()) sqlite3_result_null(ctx);
+        else sqlite3_result_text(ctx, r.host.c_str(), -1, SQLITE_TRANSIENT);
+        break;
+      case 5: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.bytes)); break;
+      default: sqlite3_result_int(ctx, static_cast<std::int64_t>(r.index) == c.selected); break;
+    }
+  }
+
+  static sqlite3_int64 rowid(const GenCursor& c) { return static_cast<sqlite3_int64>(c.i); }
+};
 
 }  // namespace
 
@@ -312,10 +260,10 @@ int register_kss_functions(sqlite3* db, std::shared_ptr<engine::Session> session
   };
   for (const Fn& f : kFns) {
     int rc = sqlite3_create_function_v2(db, f.name, f.nargs, SQLITE_UTF8 | SQLITE_DIRECTONLY, new Box(session),
-                                        f.fn, nullptr, nullptr, destroy_box);
+                                        f.fn, nullptr, nullptr, detail::destroy_session_box);
     if (rc != SQLITE_OK) return rc;
   }
-  return sqlite3_create_module_v2(db, "kstat_generations", &kModule, new Box(session), destroy_box);
+  return register_session_module<GenerationsTable>(db, "kstat_generations", std::move(session));
 }
 
 }  // namespace kstatsql::vtab

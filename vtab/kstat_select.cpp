@@ -51,33 +51,23 @@ struct SelectCursor : Cursor {
   engine::SelectorSet set;
 };
 
+// Moves to the first selected statistic at or after (k, s).
 void settle(SelectCursor& c) {
-  while (c.k < c.kstats.size()) {
-    const engine::KstatHeader& h = c.header();
-    if (h.name.substr(0, 6) != "kstat_" && c.set.matches(h)) {
-      const engine::KstatData& d = c.gen->data(c.index());
-      if (d.ok()) {
-        for (; c.s < d.named.size(); ++c.s) {
-          if (c.set.matches_statistic(h, d.named[c.s].name_view())) {
-            c.data = &d;
-            c.eof = false;
-            return;
-          }
-        }
-      }
-    }
-    ++c.k;
-    c.s = 0;
-  }
-  c.eof = true;
+  vtab::settle(
+      c, [&c](const engine::KstatHeader& h) { return h.name.substr(0, 6) != "kstat_" && c.set.matches(h); },
+      [&c](const engine::KstatHeader& h, const engine::KstatData& d, std::size_t& s) {
+        return seek_named(d, s, [&](std::string_view stat) { return c.set.matches_statistic(h, stat); });
+      });
 }
 
 }  // namespace
 
-struct KstatSelect {
+// The module_of<> Impl (vtab/simple_module.hpp).
+struct KstatSelect : detail::SessionTable<KstatSelect>, RowsPerKstat {
+  using Cur = SelectCursor;
   static const TableSpec spec;
 
-  static int best_index(sqlite3_vtab* vt, sqlite3_index_info* info) {
+  static int best_index(Table& vt, sqlite3_index_info* info) {
     int args[kSpecs];
     for (int& a : args) a = -1;
     bool unusable = false;
@@ -93,7 +83,7 @@ struct KstatSelect {
     }
     if (args[0] < 0) {
       if (unusable) return SQLITE_CONSTRAINT;
-      set_message(&vt->zErrMsg,
+      set_message(&vt.zErrMsg,
                   "kstat_select(): missing selector, e.g. kstat_select('unix:0:system_misc')");
       return SQLITE_ERROR;
     }
@@ -109,7 +99,7 @@ struct KstatSelect {
     return SQLITE_OK;
   }
 
-  static void filter(SelectCursor& c, int argc, sqlite3_value** argv) {
+  static void filter(SelectCursor& c, int, const char*, int argc, sqlite3_value** argv) {
     std::vector<std::string> specs;
     for (int a = 0; a < argc; ++a) {
       const unsigned char* t = sqlite3_value_text(argv[a]);
@@ -131,11 +121,38 @@ struct KstatSelect {
       c.filter.preds.push_back(std::move(p));
     }
     c.gen->match(c.filter, c.kstats);
-    c.k = 0;
-    c.s = 0;
-    c.data = nullptr;
-    c.base_k = static_cast<std::size_t>(-1);
+    c.rewind();
     settle(c);
+  }
+
+  static void next(SelectCursor& c) {
+    ++c.s;
+    settle(c);
+  }
+
+  static void column(SelectCursor& c, sqlite3_context* ctx, int col) {
+    if (col == spec.ncolumns) {  // the hidden host column
+      result_host(ctx, c.header());
+      return;
+    }
+    if (col >= kFirstSpec) {
+      sqlite3_result_null(ctx);
+      return;
+    }
+    const engine::NamedStat& st = c.data->named[c.s];
+    switch (col) {
+      case 4: result_text(ctx, st.name_view()); break;
+      case 5: sqlite3_result_text(ctx, engine::type_name(st.type), -1, SQLITE_STATIC); break;
+      case 6: result_value(ctx, st, c.numbuf); break;
+      case 7: {
+        const char* u = engine::unit_name(st.unit);
+        if (u) sqlite3_result_text(ctx, u, -1, SQLITE_STATIC); else sqlite3_result_null(ctx);
+        break;
+      }
+      case 8: sqlite3_result_int64(ctx, c.data->snaptime); break;
+      case 9: sqlite3_result_int64(ctx, c.header().crtime); break;
+      default: result_identity(ctx, c.header(), col);
+    }
   }
 };
 
@@ -144,121 +161,8 @@ const TableSpec KstatSelect::spec = {"kstat_select",
                                      "statistics matching any of the given selectors",
                                      kColumns, static_cast<int>(std::size(kColumns)), 20.0};
 
-namespace {
-
-int xConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) noexcept {
-  return guard(err, [&] {
-    int rc = sqlite3_declare_vtab(db, detail::declare_sql(KstatSelect::spec).c_str());
-    if (rc != SQLITE_OK) return rc;
-    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-    auto t = std::make_unique<Table>();
-    t->session = *static_cast<std::shared_ptr<engine::Session>*>(aux);
-    t->spec = &KstatSelect::spec;
-    *out = t.release();
-    return SQLITE_OK;
-  });
-}
-
-int xDisconnect(sqlite3_vtab* vt) noexcept {
-  delete static_cast<Table*>(vt);
-  return SQLITE_OK;
-}
-
-int xBestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) noexcept {
-  return guard(&vt->zErrMsg, [&] { return KstatSelect::best_index(vt, info); });
-}
-
-int xOpen(sqlite3_vtab* vt, sqlite3_vtab_cursor** out) noexcept {
-  return guard(&vt->zErrMsg, [&] {
-    auto c = std::make_unique<SelectCursor>();
-    c->gen = static_cast<Table*>(vt)->session->open_cursor();
-    c->prev = c->gen->previous();
-    *out = c.release();
-    return SQLITE_OK;
-  });
-}
-
-int xClose(sqlite3_vtab_cursor* cur) noexcept {
-  auto* c = static_cast<SelectCursor*>(cur);
-  if (c->gen) c->table()->session->close_cursor();
-  delete c;
-  return SQLITE_OK;
-}
-
-int xFilter(sqlite3_vtab_cursor* cur, int, const char*, int argc, sqlite3_value** argv) noexcept {
-  return guard(&cur->pVtab->zErrMsg, [&] {
-    KstatSelect::filter(*static_cast<SelectCursor*>(cur), argc, argv);
-    return SQLITE_OK;
-  });
-}
-
-int xNext(sqlite3_vtab_cursor* cur) noexcept {
-  return guard(&cur->pVtab->zErrMsg, [&] {
-    auto* c = static_cast<SelectCursor*>(cur);
-    ++c->s;
-    settle(*c);
-    return SQLITE_OK;
-  });
-}
-
-int xEof(sqlite3_vtab_cursor* cur) noexcept { return static_cast<SelectCursor*>(cur)->eof; }
-
-int xColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) noexcept {
-  auto* c = static_cast<SelectCursor*>(cur);
-  if (col == KstatSelect::spec.ncolumns) {  // the hidden host column
-    if (c->header().host.empty()) sqlite3_result_null(ctx); else result_text(ctx, c->header().host);
-    return SQLITE_OK;
-  }
-  if (col >= kFirstSpec) {
-    sqlite3_result_null(ctx);
-    return SQLITE_OK;
-  }
-  const engine::NamedStat& st = c->data->named[c->s];
-  switch (col) {
-    case 4: result_text(ctx, st.name_view()); break;
-    case 5: sqlite3_result_text(ctx, engine::type_name(st.type), -1, SQLITE_STATIC); break;
-    case 6: result_value(ctx, st, c->numbuf); break;
-    case 7: {
-      const char* u = engine::unit_name(st.unit);
-      if (u) sqlite3_result_text(ctx, u, -1, SQLITE_STATIC); else sqlite3_result_null(ctx);
-      break;
-    }
-    case 8: sqlite3_result_int64(ctx, c->data->snaptime); break;
-    case 9: sqlite3_result_int64(ctx, c->header().crtime); break;
-    default: result_identity(ctx, c->header(), col);
-  }
-  return SQLITE_OK;
-}
-
-int xRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) noexcept {
-  auto* c = static_cast<SelectCursor*>(cur);
-  *rowid = (static_cast<sqlite3_int64>(c->index()) << 32) | static_cast<sqlite3_int64>(c->s);
-  return SQLITE_OK;
-}
-
-sqlite3_module make_module() noexcept {
-  sqlite3_module m{};
-  m.xConnect = xConnect;  // eponymous-only: xCreate stays null
-  m.xBestIndex = xBestIndex;
-  m.xDisconnect = xDisconnect;
-  m.xDestroy = xDisconnect;
-  m.xOpen = xOpen;
-  m.xClose = xClose;
-  m.xFilter = xFilter;
-  m.xNext = xNext;
-  m.xEof = xEof;
-  m.xColumn = xColumn;
-  m.xRowid = xRowid;
-  return m;
-}
-
-const sqlite3_module kModule = make_module();
-
-}  // namespace
-
 int register_kstat_select(sqlite3* db, std::shared_ptr<engine::Session> session) {
-  auto* box = new std::shared_ptr<engine::Session>(std::move(session));
-  return sqlite3_create_module_v2(db, "kstat_select", &kModule, box, detail::destroy_session_box);
+  return register_session_module<KstatSelect>(db, "kstat_select", std::move(session));
 }
 
 }  // namespace kstatsql::vtab

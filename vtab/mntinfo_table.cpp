@@ -35,11 +35,10 @@ constexpr std::string_view kKey = "nfs:mntinfo";
 constexpr int kFirstStat = 5;  // mik_proto; mountpoint is not in the struct
 
 const Column kColumns[] = {
-    {"module", "TEXT", "kstat module (nfs)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "minor number of the mount's device",
-     static_cast<int>(engine::KeyCol::instance), false},
-    {"name", "TEXT", "kstat name (mntinfo)", static_cast<int>(engine::KeyCol::name), false},
-    {"class", "TEXT", "kstat class (misc)", static_cast<int>(engine::KeyCol::klass), false},
+    structs::key_column(engine::KeyCol::module, "kstat module (nfs)"),
+    structs::key_column(engine::KeyCol::instance, "minor number of the mount's device"),
+    structs::key_column(engine::KeyCol::name, "kstat name (mntinfo)"),
+    structs::key_column(engine::KeyCol::klass, "kstat class (misc)"),
     {"mountpoint", "TEXT", "mount point when the source knows it (Linux), else NULL", -1, true},
     {"mik_proto", "TEXT", "transport protocol (tcp, udp, ...)", -1, true},
     {"mik_vers", "INTEGER", "NFS version", -1, true},
@@ -66,8 +65,8 @@ const Column kColumns[] = {
     {"mik_failover", "INTEGER", "failovers to another server", -1, true},
     {"mik_remap", "INTEGER", "remaps of file handles after failover", -1, true},
     {"mik_curserver", "TEXT", "server in use", -1, true},
-    {"snaptime", "INTEGER", "time of the read, ns", -1, true},
-    {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
+    structs::kSnaptimeColumn,
+    structs::kCrtimeColumn,
 };
 
 }  // namespace
@@ -76,17 +75,6 @@ const TableSpec MntinfoTable::spec = {"mntinfo",
                                       "one row per NFS mount (nfs:N:mntinfo, struct mntinfo_kstat)",
                                       kColumns, static_cast<int>(std::size(kColumns)), 0.01};
 
-void MntinfoTable::first(Cursor& c) {
-  structs::settle_key(c, kKey);
-}
-
-void MntinfoTable::next(Cursor& c) {
-  ++c.k;
-  structs::settle_key(c, kKey);
-}
-
-void MntinfoTable::column(Cursor& c, sqlite3_context* ctx, int col) {
-  structs::column(c, spec, ctx, col, kFirstStat, c.numbuf);
-}
+KSTATSQL_STRUCT_TABLE(MntinfoTable, kKey, kFirstStat)
 
 }  // namespace kstatsql::vtab

@@ -85,6 +85,56 @@ struct Cursor : sqlite3_vtab_cursor {
     }
     return base;
   }
+  // Back to the first of `kstats` (after xFilter matched them), no row read yet.
+  void rewind() noexcept {
+    k = 0;
+    s = 0;
+    data = nullptr;
+    base_k = static_cast<std::size_t>(-1);
+    eof = false;
+  }
+};
+
+// Moves c to the first row at or after (c.k, c.s) and sets c.eof. A kstat is
+// visited when accept(header) holds and its read succeeded; inside it,
+// seek(header, data, s) advances s to the kstat's first row at or after s and
+// returns whether there is one (else the walk goes on at the next kstat, s = 0).
+template <typename Accept, typename Seek>
+void settle(Cursor& c, Accept&& accept, Seek&& seek) {
+  while (c.k < c.kstats.size()) {
+    const engine::KstatHeader& h = c.header();
+    if (accept(h)) {
+      const engine::KstatData& d = c.gen->data(c.index());
+      if (d.ok() && seek(h, d, c.s)) {
+        c.data = &d;
+        c.eof = false;
+        return;
+      }
+    }
+    ++c.k;
+    c.s = 0;
+  }
+  c.eof = true;
+}
+
+// A seek for settle(): the first named statistic at or after s whose name
+// satisfies pred(name).
+template <typename Pred>
+bool seek_named(const engine::KstatData& d, std::size_t& s, Pred&& pred) {
+  for (; s < d.named.size(); ++s) {
+    if (pred(d.named[s].name_view())) return true;
+  }
+  return false;
+}
+
+// Row ids: one row per kstat (its index), or rows inside a kstat (index, s).
+struct RowPerKstat {
+  static sqlite3_int64 rowid(const Cursor& c) { return c.index(); }
+};
+struct RowsPerKstat {
+  static sqlite3_int64 rowid(const Cursor& c) {
+    return (static_cast<sqlite3_int64>(c.index()) << 32) | static_cast<sqlite3_int64>(c.s);
+  }
 };
 
 // xBestIndex for key-column pushdown; shared by all kstat tables.
@@ -98,6 +148,10 @@ inline void result_text(sqlite3_context* ctx, std::string_view s) noexcept {
   sqlite3_result_text(ctx, s.data() ? s.data() : "", static_cast<int>(s.size()), SQLITE_STATIC);
 }
 void result_value(sqlite3_context* ctx, const engine::NamedStat& st, char (&buf)[24]) noexcept;
+// The hidden host column: the kstat's host, NULL when it has none.
+inline void result_host(sqlite3_context* ctx, const engine::KstatHeader& h) noexcept {
+  if (h.host.empty()) sqlite3_result_null(ctx); else result_text(ctx, h.host);
+}
 // The identity columns shared by every table: 0 module, 1 instance, 2 name, 3 class.
 void result_identity(sqlite3_context* ctx, const engine::KstatHeader& h, int col) noexcept;
 
@@ -108,8 +162,15 @@ void result_identity(sqlite3_context* ctx, const engine::KstatHeader& h, int col
 //   static void column(Cursor&, sqlite3_context*, int col)
 //   static sqlite3_int64 rowid(const Cursor&)
 // first/next set cur.eof; they may read data through cur.gen->data().
+// (RowPerKstat / RowsPerKstat, as a base, supply rowid.)
 template <typename Impl>
 int register_table(sqlite3* db, std::shared_ptr<engine::Session> session);
+
+// Registers module_of<Impl>() (vtab/simple_module.hpp) under `name`, with a
+// copy of `session` as its aux (a std::shared_ptr<engine::Session>*, freed
+// with the module).
+template <typename Impl>
+int register_session_module(sqlite3* db, const char* name, std::shared_ptr<engine::Session> session);
 
 }  // namespace kstatsql::vtab
 

@@ -1,141 +1,96 @@
-// vtab/module_impl.hpp — register_table<Impl>(): the sqlite3_module slots.
+// vtab/module_impl.hpp — register_table<Impl>() and register_session_module<Impl>():
+// the kstat tables as modules built by module_of<> (vtab/simple_module.hpp).
 // Included by module.hpp only.
 #pragma once
 
 #include <fmt/format.h>
 
+#include "vtab/simple_module.hpp"
+
 namespace kstatsql::vtab::detail {
 
 std::string declare_sql(const TableSpec& spec);
 
-template <typename Impl>
-struct Slots {
-  static int xConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out,
-                      char** err) noexcept {
-    return guard(err, [&] {
-      int rc = sqlite3_declare_vtab(db, declare_sql(Impl::spec).c_str());
-      if (rc != SQLITE_OK) return rc;
-      sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-      auto t = std::make_unique<Table>();
-      t->session = *static_cast<std::shared_ptr<engine::Session>*>(aux);
-      t->spec = &Impl::spec;
-      *out = t.release();
-      return SQLITE_OK;
-    });
+void destroy_session_box(void* p) noexcept;
+
+// The part of a module_of<> Impl shared by every table over a Session: the
+// schema comes from Spec::spec, the table holds the session, and each cursor
+// holds the generation it reads (opened in xOpen, released in xClose).
+template <typename Spec>
+struct SessionTable {
+  using VTab = Table;
+  static constexpr int kConfig = SQLITE_VTAB_DIRECTONLY;
+
+  static std::string schema() { return declare_sql(Spec::spec); }
+
+  static void connect(Table& t, void* aux) {
+    t.session = *static_cast<std::shared_ptr<engine::Session>*>(aux);
+    t.spec = &Spec::spec;
   }
 
-  static int xDisconnect(sqlite3_vtab* vt) noexcept {
-    delete static_cast<Table*>(vt);
-    return SQLITE_OK;
+  static void open(Table& t, Cursor& c) {
+    c.gen = t.session->open_cursor();
+    c.prev = c.gen->previous();
   }
 
-  static int xBestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) noexcept {
-    return guard(&vt->zErrMsg, [&] { return best_index(Impl::spec, info); });
+  static void close(Cursor& c) noexcept {
+    if (c.gen) c.table()->session->close_cursor();
   }
 
-  static int xOpen(sqlite3_vtab* vt, sqlite3_vtab_cursor** out) noexcept {
-    return guard(&vt->zErrMsg, [&] {
-      auto c = std::make_unique<Cursor>();
-      c->gen = static_cast<Table*>(vt)->session->open_cursor();
-      c->prev = c->gen->previous();
-      *out = c.release();
-      return SQLITE_OK;
-    });
-  }
-
-  static int xClose(sqlite3_vtab_cursor* cur) noexcept {
-    auto* c = static_cast<Cursor*>(cur);
-    if (c->gen) c->table()->session->close_cursor();
-    delete c;
-    return SQLITE_OK;
-  }
-
-  static int xFilter(sqlite3_vtab_cursor* cur, int idx_num, const char* idx_str, int argc,
-                     sqlite3_value** argv) noexcept {
-    auto* c = static_cast<Cursor*>(cur);
-    return guard(&cur->pVtab->zErrMsg, [&] {
-      c->filter = decode_filter(idx_str, argc, argv);
-      c->need_data = (idx_num & 1) != 0;
-      c->stat_filter = c->filter.has_statistic();
-      c->gen->match(c->filter, c->kstats);
-      c->k = 0;
-      c->s = 0;
-      c->data = nullptr;
-      c->base_k = static_cast<std::size_t>(-1);
-      c->eof = false;
-      Impl::first(*c);
-      return SQLITE_OK;
-    });
-  }
-
-  static int xNext(sqlite3_vtab_cursor* cur) noexcept {
-    auto* c = static_cast<Cursor*>(cur);
-    return guard(&cur->pVtab->zErrMsg, [&] {
-      Impl::next(*c);
-      return SQLITE_OK;
-    });
-  }
-
-  static int xEof(sqlite3_vtab_cursor* cur) noexcept { return static_cast<Cursor*>(cur)->eof; }
-
-  static int xColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) noexcept {
-    auto* c = static_cast<Cursor*>(cur);
-    return guard(&cur->pVtab->zErrMsg, [&] {
-      if (col == Impl::spec.ncolumns) {
-        std::string_view host = c->header().host;
-        if (host.empty()) sqlite3_result_null(ctx); else result_text(ctx, host);
-      } else {
-        Impl::column(*c, ctx, col);
-      }
-      return SQLITE_OK;
-    });
-  }
-
-  static int xRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) noexcept {
-    *rowid = Impl::rowid(*static_cast<Cursor*>(cur));
-    return SQLITE_OK;
-  }
-
-  static int xUpdate(sqlite3_vtab* vt, int, sqlite3_value**, sqlite3_int64*) noexcept {
-    set_message(&vt->zErrMsg, fmt::format("table {} is read-only: kstats are published by the "
-                                          "kernel and cannot be changed through SQL",
-                                          Impl::spec.name));
-    return SQLITE_READONLY;
-  }
-
-  static sqlite3_module make() noexcept {
-    sqlite3_module m{};  // value-initialised: slots this SQLite lacks stay null
-    m.iVersion = 1;
-    m.xCreate = nullptr;  // eponymous-only
-    m.xConnect = xConnect;
-    m.xBestIndex = xBestIndex;
-    m.xDisconnect = xDisconnect;
-    m.xDestroy = xDisconnect;
-    m.xOpen = xOpen;
-    m.xClose = xClose;
-    m.xFilter = xFilter;
-    m.xNext = xNext;
-    m.xEof = xEof;
-    m.xColumn = xColumn;
-    m.xRowid = xRowid;
-    m.xUpdate = xUpdate;
-    return m;
-  }
-
-  static inline const sqlite3_module module = make();
+  static bool eof(const Cursor& c) noexcept { return c.eof; }
 };
 
-void destroy_session_box(void* p) noexcept;
+// A register_table Impl (module.hpp) as a module_of<> Impl: key-column
+// pushdown, the hidden host column, read-only with a message.
+template <typename Impl>
+struct KstatModule : SessionTable<Impl> {
+  using Cur = Cursor;
+
+  static int best_index(Table&, sqlite3_index_info* info) {
+    return vtab::best_index(Impl::spec, info);
+  }
+
+  static void filter(Cursor& c, int idx_num, const char* idx_str, int argc, sqlite3_value** argv) {
+    c.filter = decode_filter(idx_str, argc, argv);
+    c.need_data = (idx_num & 1) != 0;
+    c.stat_filter = c.filter.has_statistic();
+    c.gen->match(c.filter, c.kstats);
+    c.rewind();
+    Impl::first(c);
+  }
+
+  static void next(Cursor& c) { Impl::next(c); }
+
+  static void column(Cursor& c, sqlite3_context* ctx, int col) {
+    if (col == Impl::spec.ncolumns) {
+      result_host(ctx, c.header());
+    } else {
+      Impl::column(c, ctx, col);
+    }
+  }
+
+  static sqlite3_int64 rowid(const Cursor& c) { return Impl::rowid(c); }
+
+  static std::string update_error(const Table&) {
+    return fmt::format("table {} is read-only: kstats are published by the kernel and cannot be "
+                       "changed through SQL",
+                       Impl::spec.name);
+  }
+};
 
 }  // namespace kstatsql::vtab::detail
 
 namespace kstatsql::vtab {
 
 template <typename Impl>
-int register_table(sqlite3* db, std::shared_ptr<engine::Session> session) {
+int register_session_module(sqlite3* db, const char* name, std::shared_ptr<engine::Session> session) {
   auto* box = new std::shared_ptr<engine::Session>(std::move(session));
-  return sqlite3_create_module_v2(db, Impl::spec.name, &detail::Slots<Impl>::module, box,
-                                  detail::destroy_session_box);
+  return sqlite3_create_module_v2(db, name, &module_of<Impl>(), box, detail::destroy_session_box);
+}
+
+template <typename Impl>
+int register_table(sqlite3* db, std::shared_ptr<engine::Session> session) {
+  return register_session_module<detail::KstatModule<Impl>>(db, Impl::spec.name, std::move(session));
 }
 
 }  // namespace kstatsql::vtab

@@ -55,21 +55,11 @@ const Column kColumns[] = {
 
 // Moves to the first matching statistic at or after (k, s).
 void settle(Cursor& c) {
-  while (c.k < c.kstats.size()) {
-    const engine::KstatData& d = c.gen->data(c.index());
-    if (d.ok()) {
-      for (; c.s < d.named.size(); ++c.s) {
-        if (c.filter.matches_statistic(d.named[c.s].name_view())) {
-          c.data = &d;
-          c.eof = false;
-          return;
-        }
-      }
-    }
-    ++c.k;
-    c.s = 0;
-  }
-  c.eof = true;
+  vtab::settle(
+      c, [](const engine::KstatHeader&) { return true; },
+      [&c](const engine::KstatHeader&, const engine::KstatData& d, std::size_t& s) {
+        return seek_named(d, s, [&c](std::string_view stat) { return c.filter.matches_statistic(stat); });
+      });
 }
 
 }  // namespace

@@ -26,11 +26,10 @@ constexpr std::string_view kKey = "unix:ncstats";
 constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
-    {"module", "TEXT", "kstat module (unix)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance),
-     false},
-    {"name", "TEXT", "kstat name (ncstats)", static_cast<int>(engine::KeyCol::name), false},
-    {"class", "TEXT", "kstat class", static_cast<int>(engine::KeyCol::klass), false},
+    structs::key_column(engine::KeyCol::module, "kstat module (unix)"),
+    structs::key_column(engine::KeyCol::instance, "kstat instance (0)"),
+    structs::key_column(engine::KeyCol::name, "kstat name (ncstats)"),
+    structs::key_column(engine::KeyCol::klass, "kstat class"),
     {"hits", "INTEGER", "lookups answered by the cache", -1, true},
     {"misses", "INTEGER", "lookups the cache could not answer", -1, true},
     {"enters", "INTEGER", "entries added", -1, true},
@@ -39,8 +38,8 @@ const Column kColumns[] = {
     {"long_look", "INTEGER", "lookups refused: name too long", -1, true},
     {"move_to_front", "INTEGER", "entries moved to the front of their hash chain", -1, true},
     {"purges", "INTEGER", "cache purges", -1, true},
-    {"snaptime", "INTEGER", "time of the read, ns", -1, true},
-    {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
+    structs::kSnaptimeColumn,
+    structs::kCrtimeColumn,
 };
 
 }  // namespace
@@ -49,17 +48,6 @@ const TableSpec NcstatsTable::spec = {"ncstats",
                                       "name cache counters (unix:0:ncstats, struct ncstats)",
                                       kColumns, static_cast<int>(std::size(kColumns)), 0.001};
 
-void NcstatsTable::first(Cursor& c) {
-  structs::settle_key(c, kKey);
-}
-
-void NcstatsTable::next(Cursor& c) {
-  ++c.k;
-  structs::settle_key(c, kKey);
-}
-
-void NcstatsTable::column(Cursor& c, sqlite3_context* ctx, int col) {
-  structs::column(c, spec, ctx, col, kFirstStat, c.numbuf);
-}
+KSTATSQL_STRUCT_TABLE(NcstatsTable, kKey, kFirstStat)
 
 }  // namespace kstatsql::vtab

@@ -24,19 +24,13 @@
 
 namespace kstatsql::vtab::structs {
 
-// Positions the cursor on the first accepted kstat at or after c.k.
+// Positions the cursor on the first accepted kstat at or after c.k (one row
+// per kstat: c.s stays 0).
 template <typename Accept>
-void settle(Cursor& c, Accept accept) {
-  for (; c.k < c.kstats.size(); ++c.k) {
-    if (!accept(c.header())) continue;
-    const engine::KstatData& d = c.gen->data(c.index());
-    if (d.ok()) {
-      c.data = &d;
-      c.eof = false;
-      return;
-    }
-  }
-  c.eof = true;
+void settle(Cursor& c, Accept&& accept) {
+  vtab::settle(c, accept, [](const engine::KstatHeader&, const engine::KstatData&, std::size_t) {
+    return true;
+  });
 }
 
 // Positions the cursor on the first kstat at or after c.k whose module and
@@ -70,4 +64,29 @@ inline void column(const Cursor& c, const TableSpec& spec, sqlite3_context* ctx,
   }
 }
 
+// Columns 0..3 of every typed table (module, instance, name, class): key
+// columns pushed down, documented by `doc`.
+constexpr Column key_column(engine::KeyCol key, const char* doc) {
+  constexpr const char* kNames[] = {"module", "instance", "name", "class"};
+  return {kNames[static_cast<int>(key)], key == engine::KeyCol::instance ? "INTEGER" : "TEXT", doc,
+          static_cast<int>(key), false};
+}
+
+// The last two columns of every typed table.
+inline constexpr Column kSnaptimeColumn = {"snaptime", "INTEGER", "time of the read, ns", -1, true};
+inline constexpr Column kCrtimeColumn = {"crtime", "INTEGER", "kstat creation time, ns", -1, false};
+
 }  // namespace kstatsql::vtab::structs
+
+// Defines Type::first, Type::next and Type::column (vtab/tables.hpp) for a
+// table over the raw struct of kstat(8) lookup key `key` (e.g. "unix:vminfo"),
+// whose data columns start with the statistic of column `first_stat`.
+#define KSTATSQL_STRUCT_TABLE(Type, key, first_stat)                            \
+  void Type::first(Cursor& c) { structs::settle_key(c, key); }                 \
+  void Type::next(Cursor& c) {                                                  \
+    ++c.k;                                                                      \
+    structs::settle_key(c, key);                                                \
+  }                                                                             \
+  void Type::column(Cursor& c, sqlite3_context* ctx, int col) {                 \
+    structs::column(c, spec, ctx, col, first_stat, c.numbuf);                   \
+  }

@@ -29,19 +29,18 @@ constexpr std::string_view kKey = "unix:sysinfo";
 constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
-    {"module", "TEXT", "kstat module (unix)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance),
-     false},
-    {"name", "TEXT", "kstat name (sysinfo)", static_cast<int>(engine::KeyCol::name), false},
-    {"class", "TEXT", "kstat class (misc)", static_cast<int>(engine::KeyCol::klass), false},
+    structs::key_column(engine::KeyCol::module, "kstat module (unix)"),
+    structs::key_column(engine::KeyCol::instance, "kstat instance (0)"),
+    structs::key_column(engine::KeyCol::name, "kstat name (sysinfo)"),
+    structs::key_column(engine::KeyCol::klass, "kstat class (misc)"),
     {"updates", "INTEGER", "seconds counted: +1 each second", -1, true},
     {"runque", "INTEGER", "running sum of runnable threads, added each second", -1, true},
     {"runocc", "INTEGER", "seconds in which some thread was runnable", -1, true},
     {"swpque", "INTEGER", "running sum of swapped-out threads, added each second", -1, true},
     {"swpocc", "INTEGER", "seconds in which some thread was swapped out", -1, true},
     {"waiting", "INTEGER", "running sum of threads waiting for I/O, added each second", -1, true},
-    {"snaptime", "INTEGER", "time of the read, ns", -1, true},
-    {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
+    structs::kSnaptimeColumn,
+    structs::kCrtimeColumn,
 };
 
 }  // namespace
@@ -50,17 +49,6 @@ const TableSpec SysinfoTable::spec = {"sysinfo",
                                       "run and swap queue sums (unix:0:sysinfo, sysinfo_t)",
                                       kColumns, static_cast<int>(std::size(kColumns)), 0.001};
 
-void SysinfoTable::first(Cursor& c) {
-  structs::settle_key(c, kKey);
-}
-
-void SysinfoTable::next(Cursor& c) {
-  ++c.k;
-  structs::settle_key(c, kKey);
-}
-
-void SysinfoTable::column(Cursor& c, sqlite3_context* ctx, int col) {
-  structs::column(c, spec, ctx, col, kFirstStat, c.numbuf);
-}
+KSTATSQL_STRUCT_TABLE(SysinfoTable, kKey, kFirstStat)
 
 }  // namespace kstatsql::vtab

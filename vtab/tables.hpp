@@ -5,60 +5,29 @@
 
 namespace kstatsql::vtab {
 
-struct KstatTable {
-  static const TableSpec spec;
-  static void first(Cursor& c);
-  static void next(Cursor& c);
-  static void column(Cursor& c, sqlite3_context* ctx, int col);
-  static sqlite3_int64 rowid(const Cursor& c) { return c.index(); }
-};
-
-struct NamedTable {
-  static const TableSpec spec;
-  static void first(Cursor& c);
-  static void next(Cursor& c);
-  static void column(Cursor& c, sqlite3_context* ctx, int col);
-  static sqlite3_int64 rowid(const Cursor& c) {
-    return (static_cast<sqlite3_int64>(c.index()) << 32) | static_cast<sqlite3_int64>(c.s);
-  }
-};
-
-struct IoTable {
-  static const TableSpec spec;
-  static void first(Cursor& c);
-  static void next(Cursor& c);
-  static void column(Cursor& c, sqlite3_context* ctx, int col);
-  static sqlite3_int64 rowid(const Cursor& c) { return c.index(); }
-};
-
+// One table implementation per file, with the interface register_table
+// expects (module.hpp); Rows (RowPerKstat / RowsPerKstat) supplies rowid.
+#define KSTATSQL_TABLE(Type, Rows)                                \
+  struct Type : Rows {                                            \
+    static const TableSpec spec;                                  \
+    static void first(Cursor& c);                                 \
+    static void next(Cursor& c);                                  \
+    static void column(Cursor& c, sqlite3_context* ctx, int col); \
+  };
+KSTATSQL_TABLE(KstatTable, RowPerKstat)    // one row per kstat
+KSTATSQL_TABLE(NamedTable, RowsPerKstat)   // one row per statistic
+KSTATSQL_TABLE(IoTable, RowPerKstat)       // one row per io kstat
 // Typed tables over kstat(8)'s raw structs and intr/timer kstats
 // (docs/raw-kstats.md). One row per kstat, except timer: one per record.
-#define KSTATSQL_KSTAT_ROW_TABLE(Type)                               \
-  struct Type {                                                      \
-    static const TableSpec spec;                                     \
-    static void first(Cursor& c);                                    \
-    static void next(Cursor& c);                                     \
-    static void column(Cursor& c, sqlite3_context* ctx, int col);    \
-    static sqlite3_int64 rowid(const Cursor& c) { return c.index(); } \
-  };
-KSTATSQL_KSTAT_ROW_TABLE(SysinfoTable)
-KSTATSQL_KSTAT_ROW_TABLE(VminfoTable)
-KSTATSQL_KSTAT_ROW_TABLE(VarTable)
-KSTATSQL_KSTAT_ROW_TABLE(NcstatsTable)
-KSTATSQL_KSTAT_ROW_TABLE(MntinfoTable)
-KSTATSQL_KSTAT_ROW_TABLE(CpuStatTable)
-KSTATSQL_KSTAT_ROW_TABLE(IntrTable)
-#undef KSTATSQL_KSTAT_ROW_TABLE
-
-struct TimerTable {
-  static const TableSpec spec;
-  static void first(Cursor& c);
-  static void next(Cursor& c);
-  static void column(Cursor& c, sqlite3_context* ctx, int col);
-  static sqlite3_int64 rowid(const Cursor& c) {
-    return (static_cast<sqlite3_int64>(c.index()) << 32) | static_cast<sqlite3_int64>(c.s);
-  }
-};
+KSTATSQL_TABLE(SysinfoTable, RowPerKstat)
+KSTATSQL_TABLE(VminfoTable, RowPerKstat)
+KSTATSQL_TABLE(VarTable, RowPerKstat)
+KSTATSQL_TABLE(NcstatsTable, RowPerKstat)
+KSTATSQL_TABLE(MntinfoTable, RowPerKstat)
+KSTATSQL_TABLE(CpuStatTable, RowPerKstat)
+KSTATSQL_TABLE(IntrTable, RowPerKstat)
+KSTATSQL_TABLE(TimerTable, RowsPerKstat)
+#undef KSTATSQL_TABLE
 
 // kstat_columns: the schema of every kstatsql table, as rows.
 int register_columns_table(sqlite3* db);

@@ -61,19 +61,11 @@ const Column kColumns[] = {
 
 // Moves to the first timer record at or after (k, s).
 void settle(Cursor& c) {
-  while (c.k < c.kstats.size()) {
-    if (c.header().type == engine::KstatType::timer) {
-      const engine::KstatData& d = c.gen->data(c.index());
-      if (d.ok() && c.s < d.timers.size()) {
-        c.data = &d;
-        c.eof = false;
-        return;
-      }
-    }
-    ++c.k;
-    c.s = 0;
-  }
-  c.eof = true;
+  vtab::settle(
+      c, [](const engine::KstatHeader& h) { return h.type == engine::KstatType::timer; },
+      [](const engine::KstatHeader&, const engine::KstatData& d, std::size_t s) {
+        return s < d.timers.size();
+      });
 }
 
 }  // namespace

@@ -26,11 +26,10 @@ constexpr std::string_view kKey = "unix:var";
 constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
-    {"module", "TEXT", "kstat module (unix)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance),
-     false},
-    {"name", "TEXT", "kstat name (var)", static_cast<int>(engine::KeyCol::name), false},
-    {"class", "TEXT", "kstat class (misc)", static_cast<int>(engine::KeyCol::klass), false},
+    structs::key_column(engine::KeyCol::module, "kstat module (unix)"),
+    structs::key_column(engine::KeyCol::instance, "kstat instance (0)"),
+    structs::key_column(engine::KeyCol::name, "kstat name (var)"),
+    structs::key_column(engine::KeyCol::klass, "kstat class (misc)"),
     {"v_buf", "INTEGER", "number of I/O buffers", -1, true},
     {"v_call", "INTEGER", "number of callout (timeout) entries", -1, true},
     {"v_proc", "INTEGER", "maximum processes, system wide", -1, true},
@@ -47,8 +46,8 @@ const Column kColumns[] = {
     {"v_autoup", "INTEGER", "minimum age in seconds of dirty data before fsflush writes it", -1,
      true},
     {"v_bufhwm", "INTEGER", "high-water mark of buffer cache memory, KB", -1, true},
-    {"snaptime", "INTEGER", "time of the read, ns", -1, true},
-    {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
+    structs::kSnaptimeColumn,
+    structs::kCrtimeColumn,
 };
 
 }  // namespace
@@ -56,17 +55,6 @@ const Column kColumns[] = {
 const TableSpec VarTable::spec = {"var", "configured kernel limits (unix:0:var, struct var)",
                                   kColumns, static_cast<int>(std::size(kColumns)), 0.001};
 
-void VarTable::first(Cursor& c) {
-  structs::settle_key(c, kKey);
-}
-
-void VarTable::next(Cursor& c) {
-  ++c.k;
-  structs::settle_key(c, kKey);
-}
-
-void VarTable::column(Cursor& c, sqlite3_context* ctx, int col) {
-  structs::column(c, spec, ctx, col, kFirstStat, c.numbuf);
-}
+KSTATSQL_STRUCT_TABLE(VarTable, kKey, kFirstStat)
 
 }  // namespace kstatsql::vtab

@@ -29,19 +29,18 @@ constexpr std::string_view kKey = "unix:vminfo";
 constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
-    {"module", "TEXT", "kstat module (unix)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance (0)", static_cast<int>(engine::KeyCol::instance),
-     false},
-    {"name", "TEXT", "kstat name (vminfo)", static_cast<int>(engine::KeyCol::name), false},
-    {"class", "TEXT", "kstat class (vm)", static_cast<int>(engine::KeyCol::klass), false},
+    structs::key_column(engine::KeyCol::module, "kstat module (unix)"),
+    structs::key_column(engine::KeyCol::instance, "kstat instance (0)"),
+    structs::key_column(engine::KeyCol::name, "kstat name (vminfo)"),
+    structs::key_column(engine::KeyCol::klass, "kstat class (vm)"),
     {"freemem", "INTEGER", "running sum of free memory, pages, added each second", -1, true},
     {"swap_resv", "INTEGER", "running sum of reserved swap, pages", -1, true},
     {"swap_alloc", "INTEGER", "running sum of allocated swap, pages", -1, true},
     {"swap_avail", "INTEGER", "running sum of unreserved swap, pages", -1, true},
     {"swap_free", "INTEGER", "running sum of unallocated swap, pages", -1, true},
     {"updates", "INTEGER", "seconds counted: +1 each second", -1, true},
-    {"snaptime", "INTEGER", "time of the read, ns", -1, true},
-    {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
+    structs::kSnaptimeColumn,
+    structs::kCrtimeColumn,
 };
 
 }  // namespace
@@ -50,17 +49,6 @@ const TableSpec VminfoTable::spec = {"vminfo",
                                      "free memory and swap sums (unix:0:vminfo, vminfo_t)",
                                      kColumns, static_cast<int>(std::size(kColumns)), 0.001};
 
-void VminfoTable::first(Cursor& c) {
-  structs::settle_key(c, kKey);
-}
-
-void VminfoTable::next(Cursor& c) {
-  ++c.k;
-  structs::settle_key(c, kKey);
-}
-
-void VminfoTable::column(Cursor& c, sqlite3_context* ctx, int col) {
-  structs::column(c, spec, ctx, col, kFirstStat, c.numbuf);
-}
+KSTATSQL_STRUCT_TABLE(VminfoTable, kKey, kFirstStat)
 
 }  // namespace kstatsql::vtab

@@ -9,36 +9,14 @@
 #include "grammar/kql.hpp"
 #include "kstatsql/error.hpp"
 #include "kstatsql/kql.hpp"
+#include "support/grammar_rules.hpp"
 
 namespace pegtl = tao::pegtl;
 using namespace kstatsql::grammar;
+using kstatsql::test::check_rule;
 using kstatsql::kql_to_sql;
 
 namespace {
-
-// True when Rule matches the whole of `text` (a global failure counts as no).
-template <typename Rule>
-bool whole(std::string_view text) {
-  pegtl::memory_input in(text.data(), text.size(), "test");
-  try {
-    return pegtl::parse<pegtl::seq<Rule, pegtl::eof>>(in);
-  } catch (const pegtl::parse_error&) {
-    return false;
-  }
-}
-
-struct Case {
-  const char* text;
-  bool ok;
-};
-
-template <typename Rule>
-void check(std::initializer_list<Case> cases) {
-  for (const Case& c : cases) {
-    INFO("input: '" << c.text << "'");
-    CHECK(whole<Rule>(c.text) == c.ok);
-  }
-}
 
 std::string error_of(std::string_view q) {
   try {
@@ -57,55 +35,55 @@ TEST_CASE("KQL grammar has no analysis issues", "[grammar][kql]") {
 }
 
 TEST_CASE("KQL rule selector_bare", "[grammar][kql]") {
-  check<kql::selector_bare>({{"cpu", true},
-                             {"cpu:*:sys:cpu_nsec_*", true},
-                             {":::", true},
-                             {"sd:::/^n(read|written)$/", true},  // '|' inside /…/
-                             {"sd:::/^Hard Errors$/", true},      // so is a blank
-                             {"sd0\\ x", true},                   // an escaped blank
-                             {"[ ]x", true},                      // a bracket protects a blank
-                             {"a b", false},
-                             {"a|b", false},
-                             {"'q'", false},
-                             {"", false}});
+  check_rule<kql::selector_bare>({{"cpu", true},
+                                  {"cpu:*:sys:cpu_nsec_*", true},
+                                  {":::", true},
+                                  {"sd:::/^n(read|written)$/", true},  // '|' inside /…/
+                                  {"sd:::/^Hard Errors$/", true},      // so is a blank
+                                  {"sd0\\ x", true},                   // an escaped blank
+                                  {"[ ]x", true},                      // a bracket protects a blank
+                                  {"a b", false},
+                                  {"a|b", false},
+                                  {"'q'", false},
+                                  {"", false}});
 }
 
 TEST_CASE("KQL rules for literals and expressions", "[grammar][kql]") {
-  check<kql::string_lit>({{"'a'", true}, {"'it''s'", true}, {"\"x\"", true}, {"''", true}, {"'a", false}});
-  check<kql::number>({{"1", true}, {"1.5", true}, {"1e9", true}, {"2.5E-3", true}, {"1.", true},
-                      {".5", false}, {"1x", false}, {"-1", false}});
-  check<kql::expr>({{"a", true},
-                    {"a = 1", true},
-                    {"a ~ 'x*' and not b != 2 or (c)", true},
-                    {"-a * (b + 1) % 3 >= 4", true},
-                    {"length(statistic) > 3", true},
-                    {"f()", true},
-                    {"a = b = c", false},
-                    {"and", false},
-                    {"a and", false},
-                    {"(a", false}});
+  check_rule<kql::string_lit>({{"'a'", true}, {"'it''s'", true}, {"\"x\"", true}, {"''", true}, {"'a", false}});
+  check_rule<kql::number>({{"1", true}, {"1.5", true}, {"1e9", true}, {"2.5E-3", true}, {"1.", true},
+                           {".5", false}, {"1x", false}, {"-1", false}});
+  check_rule<kql::expr>({{"a", true},
+                         {"a = 1", true},
+                         {"a ~ 'x*' and not b != 2 or (c)", true},
+                         {"-a * (b + 1) % 3 >= 4", true},
+                         {"length(statistic) > 3", true},
+                         {"f()", true},
+                         {"a = b = c", false},
+                         {"and", false},
+                         {"a and", false},
+                         {"(a", false}});
 }
 
 TEST_CASE("KQL rule stage", "[grammar][kql]") {
-  check<kql::stage>({{"where value > 0", true},
-                     {"rate", true},
-                     {"delta", true},
-                     {"sum", true},
-                     {"sum value by statistic, module", true},
-                     {"count by class", true},
-                     {"p50 nread as median, max nread by class", true},
-                     {"join cpu:1:sys on statistic", true},
-                     {"join kstat class=misc on identity", true},
-                     {"sort by value desc, name", true},
-                     {"order by value", true},
-                     {"top 5 by nread", true},
-                     {"top by nread", false},
-                     {"select name, value * 2 as double", true},
-                     {"project name", true},
-                     {"limit 3", true},
-                     {"take 3", true},
-                     {"limit", false},
-                     {"frobnicate", false}});
+  check_rule<kql::stage>({{"where value > 0", true},
+                          {"rate", true},
+                          {"delta", true},
+                          {"sum", true},
+                          {"sum value by statistic, module", true},
+                          {"count by class", true},
+                          {"p50 nread as median, max nread by class", true},
+                          {"join cpu:1:sys on statistic", true},
+                          {"join kstat class=misc on identity", true},
+                          {"sort by value desc, name", true},
+                          {"order by value", true},
+                          {"top 5 by nread", true},
+                          {"top by nread", false},
+                          {"select name, value * 2 as double", true},
+                          {"project name", true},
+                          {"limit 3", true},
+                          {"take 3", true},
+                          {"limit", false},
+                          {"frobnicate", false}});
 }
 
 TEST_CASE("KQL AST of a whole pipeline", "[grammar][kql]") {

@@ -8,37 +8,11 @@
 
 #include "grammar/selector.hpp"
 #include "kstatsql/error.hpp"
+#include "support/grammar_rules.hpp"
 
 namespace pegtl = tao::pegtl;
 using namespace kstatsql::grammar;
-
-namespace {
-
-// True when Rule matches the whole of `text` (a global failure counts as no).
-template <typename Rule>
-bool whole(std::string_view text) {
-  pegtl::memory_input in(text.data(), text.size(), "test");
-  try {
-    return pegtl::parse<pegtl::seq<Rule, pegtl::eof>>(in);
-  } catch (const pegtl::parse_error&) {
-    return false;
-  }
-}
-
-struct Case {
-  const char* text;
-  bool ok;
-};
-
-template <typename Rule>
-void check(std::initializer_list<Case> cases) {
-  for (const Case& c : cases) {
-    INFO("input: '" << c.text << "'");
-    CHECK(whole<Rule>(c.text) == c.ok);
-  }
-}
-
-}  // namespace
+using kstatsql::test::check_rule;
 
 TEST_CASE("selector grammar has no analysis issues", "[grammar]") {
   CHECK(pegtl::analyze<sel::illumos_selector>(-1) == 0);
@@ -46,44 +20,44 @@ TEST_CASE("selector grammar has no analysis issues", "[grammar]") {
 }
 
 TEST_CASE("selector rule regex_field", "[grammar]") {
-  check<sel::regex_field>({{"/a/", true},
-                           {"//", true},
-                           {"/a:b/", true},
-                           {"/a/b/", true},
-                           {"/^cpu[0-9]+$/", true},
-                           {"/", false},
-                           {"/a", false},
-                           {"a/", false},
-                           {"/a/x", false},
-                           {"", false}});
+  check_rule<sel::regex_field>({{"/a/", true},
+                                {"//", true},
+                                {"/a:b/", true},
+                                {"/a/b/", true},
+                                {"/^cpu[0-9]+$/", true},
+                                {"/", false},
+                                {"/a", false},
+                                {"a/", false},
+                                {"/a/x", false},
+                                {"", false}});
 }
 
 TEST_CASE("selector rule bracket", "[grammar]") {
-  check<sel::bracket>({{"[abc]", true},
-                       {"[!a-z]", true},
-                       {"[^a-z]", true},
-                       {"[]]", true},
-                       {"[!]]", true},
-                       {"[[:digit:]]", true},
-                       {"[a:b]", true},
-                       {"[\\]]", true},
-                       {"[abc", false},
-                       {"[]", false},
-                       {"[", false},
-                       {"abc]", false}});
-  check<sel::ob_bracket>({{"[a:b]", true}, {"[\\]", true}, {"[\\]]", false}});
+  check_rule<sel::bracket>({{"[abc]", true},
+                            {"[!a-z]", true},
+                            {"[^a-z]", true},
+                            {"[]]", true},
+                            {"[!]]", true},
+                            {"[[:digit:]]", true},
+                            {"[a:b]", true},
+                            {"[\\]]", true},
+                            {"[abc", false},
+                            {"[]", false},
+                            {"[", false},
+                            {"abc]", false}});
+  check_rule<sel::ob_bracket>({{"[a:b]", true}, {"[\\]", true}, {"[\\]]", false}});
 }
 
 TEST_CASE("selector rule glob_field", "[grammar]") {
-  check<sel::glob_field>({{"", true},
-                          {"abc", true},
-                          {"cpu*", true},
-                          {"a[:]b", true},
-                          {"a\\:b", true},
-                          {"[a", true},
-                          {"trailing\\", true},
-                          {"a:b", false},
-                          {"[a:b", false}});
+  check_rule<sel::glob_field>({{"", true},
+                               {"abc", true},
+                               {"cpu*", true},
+                               {"a[:]b", true},
+                               {"a\\:b", true},
+                               {"[a", true},
+                               {"trailing\\", true},
+                               {"a:b", false},
+                               {"[a:b", false}});
 }
 
 TEST_CASE("selector rule illumos_selector accepts", "[grammar]") {
@@ -91,30 +65,30 @@ TEST_CASE("selector rule illumos_selector accepts", "[grammar]") {
                            "/a:b:c:d:e/", "/x/:/y/:/z/:/w/", "[a:b]:c:d:e", "a\\:b:c:d:e",
                            "/a/:b:c:d/", "\xC3\xA9t\xC3\xA9:1:x:y"}) {
     INFO("input: '" << text << "'");
-    CHECK(whole<sel::illumos_selector>(text));
+    CHECK(kstatsql::test::whole<sel::illumos_selector>(text));
   }
 }
 
 TEST_CASE("selector rule illumos_selector rejects", "[grammar]") {
   for (const char* text : {"a:b:c:d:e", "::::", "/a:b/:c:d:e:f", "a:b:c:d:/e/", "/a:b:c:d:e"}) {
     INFO("input: '" << text << "'");
-    CHECK_FALSE(whole<sel::illumos_selector>(text));
+    CHECK_FALSE(kstatsql::test::whole<sel::illumos_selector>(text));
   }
 }
 
 TEST_CASE("selector rule openbsd_selector", "[grammar]") {
-  check<sel::openbsd_selector>({{"em0", true},
-                                {"", true},
-                                {"*", true},
-                                {"em:0:rxq*:1", true},
-                                {":::", true},
-                                {"em::rxq:", true},
-                                {"em:x:rxq:1", false},
-                                {"em:0:rxq:x", false},
-                                {"em:0", false},
-                                {"em:0:rxq", false},
-                                {"em:0:rxq:1:2", false},
-                                {"em:-1:rxq:1", false}});
+  check_rule<sel::openbsd_selector>({{"em0", true},
+                                     {"", true},
+                                     {"*", true},
+                                     {"em:0:rxq*:1", true},
+                                     {":::", true},
+                                     {"em::rxq:", true},
+                                     {"em:x:rxq:1", false},
+                                     {"em:0:rxq:x", false},
+                                     {"em:0", false},
+                                     {"em:0:rxq", false},
+                                     {"em:0:rxq:1:2", false},
+                                     {"em:-1:rxq:1", false}});
 }
 
 TEST_CASE("parse_selector builds the illumos AST", "[grammar]") {
