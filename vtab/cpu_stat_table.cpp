@@ -32,10 +32,10 @@ constexpr std::string_view kKey = "cpu_stat:cpu_stat";
 constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
-    structs::key_column(engine::KeyCol::module, "kstat module (cpu_stat)"),
-    structs::key_column(engine::KeyCol::instance, "CPU id"),
-    structs::key_column(engine::KeyCol::name, "kstat name (cpu_statN)"),
-    structs::key_column(engine::KeyCol::klass, "kstat class (misc)"),
+    key_column(engine::KeyCol::module, "kstat module (cpu_stat)"),
+    key_column(engine::KeyCol::instance, "CPU id"),
+    key_column(engine::KeyCol::name, "kstat name (cpu_statN)"),
+    key_column(engine::KeyCol::klass, "kstat class (misc)"),
     {"idle", "INTEGER", "ticks idle (cpu[CPU_IDLE])", -1, true},
     {"user", "INTEGER", "ticks in user mode (cpu[CPU_USER])", -1, true},
     {"kernel", "INTEGER", "ticks in kernel mode (cpu[CPU_KERNEL])", -1, true},
@@ -123,8 +123,8 @@ const Column kColumns[] = {
     {"fspgin", "INTEGER", "file system pages paged in", -1, true},
     {"fspgout", "INTEGER", "file system pages paged out", -1, true},
     {"fsfree", "INTEGER", "file system pages freed", -1, true},
-    structs::kSnaptimeColumn,
-    structs::kCrtimeColumn,
+    kSnaptimeColumn,
+    kCrtimeColumn,
 };
 
 }  // namespace

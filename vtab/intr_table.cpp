@@ -25,18 +25,18 @@ namespace {
 constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
-    structs::key_column(engine::KeyCol::module, "kstat module (driver)"),
-    structs::key_column(engine::KeyCol::instance, "kstat instance"),
-    structs::key_column(engine::KeyCol::name, "kstat name"),
-    structs::key_column(engine::KeyCol::klass, "kstat class (controller, ...)"),
+    key_column(engine::KeyCol::module, "kstat module (driver)"),
+    key_column(engine::KeyCol::instance, "kstat instance"),
+    key_column(engine::KeyCol::name, "kstat name"),
+    key_column(engine::KeyCol::klass, "kstat class (controller, ...)"),
     {"hard", "INTEGER", "hardware interrupts", -1, true},
     {"soft", "INTEGER", "soft interrupts", -1, true},
     {"watchdog", "INTEGER", "watchdog interrupts", -1, true},
     {"spurious", "INTEGER", "spurious interrupts", -1, true},
     {"multiple_service", "INTEGER", "interrupts that serviced several requests (MULTSVC)", -1,
      true},
-    structs::kSnaptimeColumn,
-    structs::kCrtimeColumn,
+    kSnaptimeColumn,
+    kCrtimeColumn,
 };
 static_assert(std::size(engine::kIntrNames) == 5);
 

@@ -35,10 +35,10 @@ constexpr std::string_view kKey = "nfs:mntinfo";
 constexpr int kFirstStat = 5;  // mik_proto; mountpoint is not in the struct
 
 const Column kColumns[] = {
-    structs::key_column(engine::KeyCol::module, "kstat module (nfs)"),
-    structs::key_column(engine::KeyCol::instance, "minor number of the mount's device"),
-    structs::key_column(engine::KeyCol::name, "kstat name (mntinfo)"),
-    structs::key_column(engine::KeyCol::klass, "kstat class (misc)"),
+    key_column(engine::KeyCol::module, "kstat module (nfs)"),
+    key_column(engine::KeyCol::instance, "minor number of the mount's device"),
+    key_column(engine::KeyCol::name, "kstat name (mntinfo)"),
+    key_column(engine::KeyCol::klass, "kstat class (misc)"),
     {"mountpoint", "TEXT", "mount point when the source knows it (Linux), else NULL", -1, true},
     {"mik_proto", "TEXT", "transport protocol (tcp, udp, ...)", -1, true},
     {"mik_vers", "INTEGER", "NFS version", -1, true},
@@ -65,8 +65,8 @@ const Column kColumns[] = {
     {"mik_failover", "INTEGER", "failovers to another server", -1, true},
     {"mik_remap", "INTEGER", "remaps of file handles after failover", -1, true},
     {"mik_curserver", "TEXT", "server in use", -1, true},
-    structs::kSnaptimeColumn,
-    structs::kCrtimeColumn,
+    kSnaptimeColumn,
+    kCrtimeColumn,
 };
 
 }  // namespace

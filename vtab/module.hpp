@@ -47,6 +47,18 @@ struct TableSpec {
   double rows_per_kstat;  // planner estimate
 };
 
+// Columns 0..3 of every kstat table (module, instance, name, class): key
+// columns pushed down, documented by `doc`.
+constexpr Column key_column(engine::KeyCol key, const char* doc) {
+  constexpr const char* kNames[] = {"module", "instance", "name", "class"};
+  return {kNames[static_cast<int>(key)], key == engine::KeyCol::instance ? "INTEGER" : "TEXT", doc,
+          static_cast<int>(key), false};
+}
+
+// The snaptime and crtime columns of the typed tables.
+inline constexpr Column kSnaptimeColumn = {"snaptime", "INTEGER", "time of the read, ns", -1, true};
+inline constexpr Column kCrtimeColumn = {"crtime", "INTEGER", "kstat creation time, ns", -1, false};
+
 // Every kstat table also has this hidden last column (index ncolumns): the
 // host a multi-host source tagged the kstat with (NULL for a single source).
 extern const Column kHostColumn;

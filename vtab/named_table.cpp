@@ -38,10 +38,10 @@ enum class Col : int {
 };
 
 const Column kColumns[] = {
-    {"module", "TEXT", "kstat module", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance", static_cast<int>(engine::KeyCol::instance), false},
-    {"name", "TEXT", "kstat name", static_cast<int>(engine::KeyCol::name), false},
-    {"class", "TEXT", "kstat class", static_cast<int>(engine::KeyCol::klass), false},
+    key_column(engine::KeyCol::module, "kstat module"),
+    key_column(engine::KeyCol::instance, "kstat instance"),
+    key_column(engine::KeyCol::name, "kstat name"),
+    key_column(engine::KeyCol::klass, "kstat class"),
     {"statistic", "TEXT", "statistic name, as kstat(8) prints it", static_cast<int>(engine::KeyCol::statistic), true},
     {"type", "TEXT", "value type: char, int32, uint32, int64, uint64, string, float, double, hrtime, bool, ...", -1, true},
     {"value", "ANY", "the value: INTEGER, REAL or TEXT (uint64 above 2^63-1: exact decimal TEXT)", -1, true},

@@ -26,10 +26,10 @@ constexpr std::string_view kKey = "unix:ncstats";
 constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
-    structs::key_column(engine::KeyCol::module, "kstat module (unix)"),
-    structs::key_column(engine::KeyCol::instance, "kstat instance (0)"),
-    structs::key_column(engine::KeyCol::name, "kstat name (ncstats)"),
-    structs::key_column(engine::KeyCol::klass, "kstat class"),
+    key_column(engine::KeyCol::module, "kstat module (unix)"),
+    key_column(engine::KeyCol::instance, "kstat instance (0)"),
+    key_column(engine::KeyCol::name, "kstat name (ncstats)"),
+    key_column(engine::KeyCol::klass, "kstat class"),
     {"hits", "INTEGER", "lookups answered by the cache", -1, true},
     {"misses", "INTEGER", "lookups the cache could not answer", -1, true},
     {"enters", "INTEGER", "entries added", -1, true},
@@ -38,8 +38,8 @@ const Column kColumns[] = {
     {"long_look", "INTEGER", "lookups refused: name too long", -1, true},
     {"move_to_front", "INTEGER", "entries moved to the front of their hash chain", -1, true},
     {"purges", "INTEGER", "cache purges", -1, true},
-    structs::kSnaptimeColumn,
-    structs::kCrtimeColumn,
+    kSnaptimeColumn,
+    kCrtimeColumn,
 };
 
 }  // namespace

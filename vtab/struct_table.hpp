@@ -64,18 +64,6 @@ inline void column(const Cursor& c, const TableSpec& spec, sqlite3_context* ctx,
   }
 }
 
-// Columns 0..3 of every typed table (module, instance, name, class): key
-// columns pushed down, documented by `doc`.
-constexpr Column key_column(engine::KeyCol key, const char* doc) {
-  constexpr const char* kNames[] = {"module", "instance", "name", "class"};
-  return {kNames[static_cast<int>(key)], key == engine::KeyCol::instance ? "INTEGER" : "TEXT", doc,
-          static_cast<int>(key), false};
-}
-
-// The last two columns of every typed table.
-inline constexpr Column kSnaptimeColumn = {"snaptime", "INTEGER", "time of the read, ns", -1, true};
-inline constexpr Column kCrtimeColumn = {"crtime", "INTEGER", "kstat creation time, ns", -1, false};
-
 }  // namespace kstatsql::vtab::structs
 
 // Defines Type::first, Type::next and Type::column (vtab/tables.hpp) for a

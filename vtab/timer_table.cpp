@@ -43,10 +43,10 @@ enum class Col : int {
 };
 
 const Column kColumns[] = {
-    {"module", "TEXT", "kstat module", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance", static_cast<int>(engine::KeyCol::instance), false},
-    {"name", "TEXT", "kstat name", static_cast<int>(engine::KeyCol::name), false},
-    {"class", "TEXT", "kstat class", static_cast<int>(engine::KeyCol::klass), false},
+    key_column(engine::KeyCol::module, "kstat module"),
+    key_column(engine::KeyCol::instance, "kstat instance"),
+    key_column(engine::KeyCol::name, "kstat name"),
+    key_column(engine::KeyCol::klass, "kstat class"),
     {"timer_index", "INTEGER", "position of the record in the kstat, from 0", -1, true},
     {"timer_name", "TEXT", "the record's name (kstat(8)'s statistic 'name')", -1, true},
     {"num_events", "INTEGER", "number of events timed", -1, true},
@@ -55,8 +55,8 @@ const Column kColumns[] = {
     {"max_time", "INTEGER", "longest event, ns", -1, true},
     {"start_time", "INTEGER", "start of the last event, ns", -1, true},
     {"stop_time", "INTEGER", "end of the last event, ns", -1, true},
-    {"snaptime", "INTEGER", "time of the read, ns", -1, true},
-    {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
+    kSnaptimeColumn,
+    kCrtimeColumn,
 };
 
 // Moves to the first timer record at or after (k, s).

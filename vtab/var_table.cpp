@@ -26,10 +26,10 @@ constexpr std::string_view kKey = "unix:var";
 constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
-    structs::key_column(engine::KeyCol::module, "kstat module (unix)"),
-    structs::key_column(engine::KeyCol::instance, "kstat instance (0)"),
-    structs::key_column(engine::KeyCol::name, "kstat name (var)"),
-    structs::key_column(engine::KeyCol::klass, "kstat class (misc)"),
+    key_column(engine::KeyCol::module, "kstat module (unix)"),
+    key_column(engine::KeyCol::instance, "kstat instance (0)"),
+    key_column(engine::KeyCol::name, "kstat name (var)"),
+    key_column(engine::KeyCol::klass, "kstat class (misc)"),
     {"v_buf", "INTEGER", "number of I/O buffers", -1, true},
     {"v_call", "INTEGER", "number of callout (timeout) entries", -1, true},
     {"v_proc", "INTEGER", "maximum processes, system wide", -1, true},
@@ -46,8 +46,8 @@ const Column kColumns[] = {
     {"v_autoup", "INTEGER", "minimum age in seconds of dirty data before fsflush writes it", -1,
      true},
     {"v_bufhwm", "INTEGER", "high-water mark of buffer cache memory, KB", -1, true},
-    structs::kSnaptimeColumn,
-    structs::kCrtimeColumn,
+    kSnaptimeColumn,
+    kCrtimeColumn,
 };
 
 }  // namespace

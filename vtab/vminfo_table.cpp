@@ -29,18 +29,18 @@ constexpr std::string_view kKey = "unix:vminfo";
 constexpr int kFirstStat = 4;
 
 const Column kColumns[] = {
-    structs::key_column(engine::KeyCol::module, "kstat module (unix)"),
-    structs::key_column(engine::KeyCol::instance, "kstat instance (0)"),
-    structs::key_column(engine::KeyCol::name, "kstat name (vminfo)"),
-    structs::key_column(engine::KeyCol::klass, "kstat class (vm)"),
+    key_column(engine::KeyCol::module, "kstat module (unix)"),
+    key_column(engine::KeyCol::instance, "kstat instance (0)"),
+    key_column(engine::KeyCol::name, "kstat name (vminfo)"),
+    key_column(engine::KeyCol::klass, "kstat class (vm)"),
     {"freemem", "INTEGER", "running sum of free memory, pages, added each second", -1, true},
     {"swap_resv", "INTEGER", "running sum of reserved swap, pages", -1, true},
     {"swap_alloc", "INTEGER", "running sum of allocated swap, pages", -1, true},
     {"swap_avail", "INTEGER", "running sum of unreserved swap, pages", -1, true},
     {"swap_free", "INTEGER", "running sum of unallocated swap, pages", -1, true},
     {"updates", "INTEGER", "seconds counted: +1 each second", -1, true},
-    structs::kSnaptimeColumn,
-    structs::kCrtimeColumn,
+    kSnaptimeColumn,
+    kCrtimeColumn,
 };
 
 }  // namespace
