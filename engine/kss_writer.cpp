@@ -56,8 +56,8 @@ class Buf {
   const std::byte* data() const noexcept { return b_.data(); }
   std::size_t put(const void* p, std::size_t n) {
     std::size_t off = b_.size();
-    b_.resize(off + n);
-    if (n) std::memcpy(b_.data() + off, p, n);
+    const auto* bytes = static_cast<const std::byte*>(p);
+    if (n) b_.insert(b_.end(), bytes, bytes + n);
     return off;
   }
   void pad8() { b_.resize(align8(b_.size())); }

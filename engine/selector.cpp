@@ -516,7 +516,10 @@ std::string Selector::to_string() const {
     std::size_t n = 4;
     while (n > 1 && fields[n - 1]->kind() == Pattern::Kind::any) --n;
     std::string out = fields[0]->to_string();
-    for (std::size_t i = 1; i < n; ++i) out += ":" + fields[i]->to_string();
+    for (std::size_t i = 1; i < n; ++i) {
+      out += ':';
+      out += fields[i]->to_string();
+    }
     return out;
   }
   if (module_.kind() == Pattern::Kind::any && !instance_num_ && !unit_) return name_.to_string();
