@@ -92,5 +92,11 @@ TEST_CASE("SQL over a torn recording and over several hosts", "[vtab][kss]") {
   CHECK(db.one("SELECT count(*) FROM kstat") == "4");  // generation 2: alpha only
   CHECK(db.one("SELECT kstat_generation(1)") == "1");
   CHECK(db.one("SELECT count(*) FROM kstat") == "8");
+  // The hidden host column tells the machines apart: GROUP BY host and a join across hosts.
+  CHECK(db.rows("SELECT host, count(*) FROM kstat GROUP BY host") ==
+        test::Rows{{"alpha", "4"}, {"beta", "4"}});
+  CHECK(db.one("SELECT count(*) FROM named a JOIN named b USING (module, instance, name, statistic) "
+               "WHERE a.host = 'alpha' AND b.host = 'beta'") ==
+        db.one("SELECT count(*) FROM named WHERE host = 'alpha'"));
   CHECK_THAT(db.one("SELECT kstat_source()"), Catch::Contains("a.kss,"));
 }
