@@ -265,7 +265,27 @@ void KssSource::check_extent(std::size_t g, std::uint32_t i, const KstatRecord& 
   ok[i] = true;
 }
 
-void KssSource::read(const KstatHeader& header, Arena& arena, KstatData& out) {
+void KssSource::read(const KstatHeader& header, Arena&, KstatData& out) {
+  const std::size_t g = static_cast<std::size_t>(header.cookie >> 32);
+  const auto i = static_cast<std::uint32_t>(header.cookie & 0xffffffffu);
+  if (g < blocks_.size() && i < blocks_[g].kstats) {
+    if (cache_.size() < blocks_.size()) cache_.resize(blocks_.size());
+    std::vector<const KstatData*>& c = cache_[g];
+    if (c.empty()) c.assign(blocks_[g].kstats, nullptr);
+    if (const KstatData* d = c[i]) {
+      out = *d;
+      return;
+    }
+    KstatData* d = cache_arena_.make_array<KstatData>(1);
+    read_uncached(header, cache_arena_, *d);  // throws before caching when the data is bad
+    c[i] = d;
+    out = *d;
+    return;
+  }
+  read_uncached(header, cache_arena_, out);  // reports the bad cookie
+}
+
+void KssSource::read_uncached(const KstatHeader& header, Arena& arena, KstatData& out) {
   const std::size_t g = static_cast<std::size_t>(header.cookie >> 32);
   const auto i = static_cast<std::uint32_t>(header.cookie & 0xffffffffu);
   if (g >= blocks_.size() || i >= blocks_[g].kstats) {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "engine/kss_format.hpp"
+#include "engine/arena.hpp"
 #include "engine/source.hpp"
 
 namespace kstatsql::engine {
@@ -88,6 +89,13 @@ class KssSource final : public Source {
   std::int64_t torn_at_ = -1;
   std::uint64_t valid_end_ = 0;
   std::vector<Block> blocks_;
+  // Recorded data never changes, so each kstat is converted from its file
+  // records (offsets -> NamedStat pointers into the map) once per source, not
+  // once per generation: later generations copy the cached KstatData. Only
+  // kstats some query read are converted. Guarded by the session's source mutex.
+  void read_uncached(const KstatHeader& header, Arena& arena, KstatData& out);
+  Arena cache_arena_{1 << 20};
+  std::vector<std::vector<const KstatData*>> cache_;
   std::vector<bool> meta_ok_;                     // per generation
   std::vector<std::vector<bool>> extent_ok_;      // per generation, per kstat (lazy)
   bool enumerated_ = false;
