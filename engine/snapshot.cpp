@@ -131,6 +131,11 @@ Generation::Slot& Generation::slot_for_write(std::uint32_t i) const {
 
 void Generation::match(const Filter& f, std::vector<std::uint32_t>& out) const {
   headers_->match(f, out);
+  if (recorded_ >= 0 && !out.empty() && out.size() == headers_->size() &&
+      !full_scan_hinted_.exchange(true)) {
+    std::lock_guard<std::mutex> source_lock(src_->mu);
+    src_->source->will_read_all(static_cast<std::size_t>(recorded_));
+  }
   counters_->matched.fetch_add(out.size(), std::memory_order_relaxed);
 }
 

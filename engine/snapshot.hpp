@@ -111,6 +111,7 @@ class Generation {
  private:
   std::weak_ptr<const Generation> previous_;
   std::int64_t recorded_;
+  mutable std::atomic<bool> full_scan_hinted_{false};
   std::shared_ptr<SourceHandle> src_;
   std::shared_ptr<const HeaderSet> headers_;
   std::uint64_t number_;

@@ -58,6 +58,9 @@ class Source {
     (void)g;
     enumerate(arena, out);
   }
+  // A statement is about to read every kstat of recorded generation g (a
+  // full scan): a mapped source may ask the kernel for read-ahead.
+  virtual void will_read_all(std::size_t g) { (void)g; }
   // Wall-clock time (ns since the epoch) at which generation g was recorded.
   virtual std::int64_t recorded_time(std::size_t g) const {
     (void)g;

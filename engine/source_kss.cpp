@@ -265,6 +265,16 @@ void KssSource::check_extent(std::size_t g, std::uint32_t i, const KstatRecord& 
   ok[i] = true;
 }
 
+// The map is MADV_RANDOM so point reads fault single pages; a full scan asks
+// for the whole block at once instead.
+void KssSource::will_read_all(std::size_t g) {
+  if (g >= blocks_.size()) return;
+  const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const std::uint64_t start = blocks_[g].off / page * page;
+  const std::uint64_t end = std::min<std::uint64_t>(blocks_[g].off + blocks_[g].length, size_);
+  (void)::madvise(const_cast<std::byte*>(map_) + start, end - start, MADV_WILLNEED);
+}
+
 void KssSource::read(const KstatHeader& header, Arena&, KstatData& out) {
   const std::size_t g = static_cast<std::size_t>(header.cookie >> 32);
   const auto i = static_cast<std::uint32_t>(header.cookie & 0xffffffffu);

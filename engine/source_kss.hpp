@@ -56,6 +56,7 @@ class KssSource final : public Source {
   std::size_t recorded_count() const override { return blocks_.size(); }
   void enumerate_recorded(std::size_t g, Arena& arena, std::vector<KstatHeader>& out) override;
   std::int64_t recorded_time(std::size_t g) const override { return blocks_.at(g).wall_ns; }
+  void will_read_all(std::size_t g) override;
 
   // Immutable after construction: safe to call without the source mutex.
   const std::string& path() const noexcept { return path_; }
