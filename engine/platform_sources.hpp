@@ -5,10 +5,11 @@
 // binary only, against the ABI-faithful fakes in tests/fakes/ (a fake
 // libkstat with C linkage, and a fake /dev/kstat reached through DevKstatOps).
 //
-// Both follow Source's contract (source.hpp): not thread-safe, serialised by
-// the Session's SourceHandle::mu; each source owns its own kernel handle (one
-// kstat_ctl_t, one /dev/kstat descriptor), so many connections in many threads
-// are safe as long as each has its own Source.
+// Both follow Source's contract (source.hpp): not thread-safe, every call is
+// made holding Source::mutex(); each source owns its own kernel handle (one
+// kstat_ctl_t, one /dev/kstat descriptor), used by one thread at a time, so
+// many connections in many threads are safe whether each has its own Source or
+// they share one.
 #pragma once
 
 #include <memory>

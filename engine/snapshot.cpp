@@ -133,7 +133,7 @@ void Generation::match(const Filter& f, std::vector<std::uint32_t>& out) const {
   headers_->match(f, out);
   if (recorded_ >= 0 && !out.empty() && out.size() == headers_->size() &&
       !full_scan_hinted_.exchange(true)) {
-    std::lock_guard<std::mutex> source_lock(src_->mu);
+    std::lock_guard<std::mutex> source_lock(src_->source->mutex());
     src_->source->will_read_all(static_cast<std::size_t>(recorded_));
   }
   counters_->matched.fetch_add(out.size(), std::memory_order_relaxed);
@@ -148,7 +148,7 @@ const KstatData& Generation::data(std::uint32_t i) const {
   if (const Slot* s = slot(i)) {
     if (const KstatData* d = s->load(std::memory_order_acquire)) return *d;
   }
-  std::lock_guard<std::mutex> source_lock(src_->mu);
+  std::lock_guard<std::mutex> source_lock(src_->source->mutex());
   std::lock_guard<std::mutex> lock(mu_);
   Slot& s = slot_for_write(i);
   if (const KstatData* d = s.load(std::memory_order_relaxed)) return *d;
@@ -200,7 +200,7 @@ void Session::ensure_source_locked() {
 std::shared_ptr<const HeaderSet> Session::recorded_headers_locked(std::size_t g) {
   if (recorded_headers_.size() <= g) recorded_headers_.resize(g + 1);
   if (!recorded_headers_[g]) {
-    std::lock_guard<std::mutex> source_lock(src_->mu);
+    std::lock_guard<std::mutex> source_lock(src_->source->mutex());
     Arena arena(64 * 1024);
     std::vector<KstatHeader> list;
     src_->source->enumerate_recorded(g, arena, list);
@@ -238,7 +238,7 @@ void Session::new_generation_locked() {
     return;
   }
   {
-    std::lock_guard<std::mutex> source_lock(src_->mu);
+    std::lock_guard<std::mutex> source_lock(src_->source->mutex());
     src_->source->begin_generation();
     if (!headers_ || src_->source->changed()) {
       Arena arena(64 * 1024);

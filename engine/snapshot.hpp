@@ -60,11 +60,12 @@ struct Counters {
   std::atomic<std::uint64_t> generation{0};  // number of the generation in use
 };
 
-// A Source plus the mutex that serialises every call into it.
+// A Source and the spec it was opened from. Calls into the source hold
+// source->mutex(), which belongs to the Source itself so that sessions sharing
+// one Source object also share its lock.
 struct SourceHandle {
   std::shared_ptr<Source> source;
   std::string spec;
-  std::mutex mu;
 };
 
 class Generation {

@@ -5,11 +5,13 @@
 // most (only when changed() says the set changed) and read at most once per
 // kstat per generation, and only for kstats a query needs.
 //
-// Thread-safety: a Source is NOT thread-safe. The Session that owns it
-// serialises every call with one mutex (see snapshot.hpp).
+// Thread-safety: a Source's methods are NOT thread-safe. Every caller in
+// kstatsql holds mutex() around each call, so several Sessions (connections,
+// threads) may share one Source object safely.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +23,13 @@ namespace kstatsql::engine {
 
 class Source {
  public:
+  Source() = default;
+  Source(const Source&) = delete;
+  Source& operator=(const Source&) = delete;
   virtual ~Source() = default;
+
+  // The lock every user holds while calling the methods below.
+  std::mutex& mutex() const noexcept { return mu_; }
 
   // Human-readable origin, used in error messages: "live Linux (/proc, /sys)",
   // "dump.txt (kstat -p text)".
@@ -66,6 +74,9 @@ class Source {
     (void)g;
     return 0;
   }
+
+ private:
+  mutable std::mutex mu_;
 };
 
 // Opens a source from a spec:

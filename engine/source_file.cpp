@@ -19,6 +19,13 @@
 
 namespace kstatsql::engine {
 
+namespace file {
+// OpenBSD kstat(1) text (source_file_openbsd.cpp): a first line that is a
+// bare `provider:instance:name:unit` header.
+bool looks_like_openbsd_text(std::string_view data) noexcept;
+std::shared_ptr<Source> parse_openbsd_text(std::string_view data, const std::string& path);
+}  // namespace file
+
 namespace {
 
 // Reads all of `path`. Regular files are read with one allocation; pipes and
@@ -59,6 +66,7 @@ std::shared_ptr<Source> open_file_source(const std::string& path) {
   bool blank = std::all_of(data.begin(), data.end(),
                            [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
   if (blank) throw Error(Errc::parse, path + ": empty file");
+  if (file::looks_like_openbsd_text(data)) return file::parse_openbsd_text(data, path);
   switch (file::detect_format(data)) {
     case file::Format::kstat_text:
       return file::parse_kstat_text(data, path);

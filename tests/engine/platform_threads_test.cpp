@@ -117,6 +117,42 @@ TEST_CASE("threads: 8 connections over 8 illumos sources", "[threads][illumos][f
   fakes::install_il_kernel(nullptr);
 }
 
+TEST_CASE("threads: 8 connections sharing one illumos source", "[threads][illumos][fakes]") {
+  using fakes::IlKstat;
+  using fakes::IlNamed;
+  auto kern = std::make_shared<fakes::IlKernel>();
+  for (int i = 0; i < 2; ++i) {
+    IlKstat k;
+    k.module = "cpu", k.instance = i, k.name = "sys";
+    k.named = {IlNamed::u64("cpu_nsec_user", 1000), IlNamed::u64("cpu_nsec_idle", 1000)};
+    kern->add(k);
+  }
+  fakes::install_il_kernel(kern);
+  {
+    // One Source object (one kstat_ctl_t) behind 8 connections: its own lock
+    // must keep the handle to one thread at a time (the fake counts overlaps).
+    std::shared_ptr<Source> shared = make_illumos_source();
+    std::atomic<long> statements{0};
+    int failures = hammer(
+        8, [&] { return std::make_unique<test::Db>(shared); },
+        [](test::Db& db) {
+          return db.one("SELECT sum(value) FROM named WHERE module = 'cpu'") == "4000";
+        },
+        [&](int i) {
+          kern->modify(1 + i % 2, [&](IlKstat& k) {
+            k.named[0].u = static_cast<std::uint64_t>(i % 1000);
+            k.named[1].u = 2000 - static_cast<std::uint64_t>(i % 1000);
+          });
+        },
+        statements);
+    CHECK(failures == 0);
+    CHECK(statements > 8);
+    CHECK(kern->concurrent_use == 0);
+  }
+  CHECK(kern->open_handles == 0);
+  fakes::install_il_kernel(nullptr);
+}
+
 TEST_CASE("threads: 4 connections over 4 OpenBSD sources", "[threads][openbsd][fakes]") {
   using fakes::KvType;
   using fakes::ObKstat;
