@@ -240,7 +240,7 @@ void Session::new_generation_locked() {
   {
     std::lock_guard<std::mutex> source_lock(src_->source->mutex());
     src_->source->begin_generation();
-    if (!headers_ || src_->source->changed()) {
+    if (src_->source->changed_since(seen_epoch_) || !headers_) {
       Arena arena(64 * 1024);
       std::vector<KstatHeader> list;
       src_->source->enumerate(arena, list);
@@ -288,6 +288,7 @@ void Session::set_source(const std::string& spec) {
   }
   src_ = std::move(h);
   spec_ = spec;
+  seen_epoch_ = 0;
   recorded_sel_ = -1;
   recorded_headers_.clear();
   recorded_prev_.reset();

@@ -188,6 +188,7 @@ class Session {
   bool pinned_ = false;
   bool stale_ = true;  // refresh() requested, or no generation yet
   std::int64_t recorded_sel_ = -1;  // -1: the last recorded generation
+  std::uint64_t seen_epoch_ = 0;    // Source::changed_since bookkeeping
   std::vector<std::shared_ptr<const HeaderSet>> recorded_headers_;
   std::shared_ptr<const Generation> recorded_prev_;  // keeps the previous recorded generation
   std::shared_ptr<const HeaderSet> recorded_headers_locked(std::size_t g);

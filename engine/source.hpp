@@ -31,6 +31,16 @@ class Source {
   // The lock every user holds while calling the methods below.
   std::mutex& mutex() const noexcept { return mu_; }
 
+  // For sessions that may share this source: true when the set of kstats
+  // changed since the caller's `seen` epoch (which is updated), so every
+  // session notices a change, not only the first to ask. REQUIRES: mutex().
+  bool changed_since(std::uint64_t& seen) {
+    if (changed()) ++epoch_;
+    bool result = epoch_ != seen;
+    seen = epoch_;
+    return result;
+  }
+
   // Human-readable origin, used in error messages: "live Linux (/proc, /sys)",
   // "dump.txt (kstat -p text)".
   virtual std::string description() const = 0;
@@ -77,6 +87,7 @@ class Source {
 
  private:
   mutable std::mutex mu_;
+  std::uint64_t epoch_ = 0;
 };
 
 // Opens a source from a spec:
