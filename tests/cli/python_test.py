@@ -12,7 +12,8 @@ modules = {m for m, _ in rows}
 missing = {"cpu", "unix", "link", "linux"} - modules
 assert not missing, f"modules missing: {missing} (got {sorted(modules)})"
 ncpu = conn.execute("SELECT count(*) FROM kstat WHERE module='cpu' AND name='sys'").fetchone()[0]
-assert ncpu == os.cpu_count(), f"cpu:N:sys kstats {ncpu} != nproc {os.cpu_count()}"
+online = os.sysconf('SC_NPROCESSORS_ONLN')  # /proc/stat lists online CPUs, like nproc --all minus offline ones
+assert ncpu == online, f"cpu:N:sys kstats {ncpu} != online CPUs {online}"
 lo = conn.execute("SELECT value FROM named WHERE module='link' AND name='lo' AND statistic='rbytes64'").fetchone()[0]
 with open("/sys/class/net/lo/statistics/rx_bytes") as f:
     sys_lo = int(f.read())
