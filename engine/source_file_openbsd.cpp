@@ -29,7 +29,7 @@ std::shared_ptr<Source> parse_openbsd_text(std::string_view data, const std::str
 
 namespace {
 
-using i128 = __int128;
+__extension__ typedef __int128 i128;  // exact decimal scaling headroom
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
@@ -409,7 +409,8 @@ void ObParser::value(Stat& st, std::string_view raw) {
   if (v == "null") return;  // KSTAT_KV_T_NULL
   if (v == "true" || v == "false") {
     st.type = ValueType::boolean;
-    st.i = v == "true" ? 1 : 0;
+    st.u = v == "true" ? 1 : 0;  // as the live source stores it
+    st.i = static_cast<std::int64_t>(st.u);
     return;
   }
   constexpr std::string_view kUnknown = "unknown type ";

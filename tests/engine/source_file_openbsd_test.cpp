@@ -113,7 +113,8 @@ TEST_CASE("OpenBSD kstat text fixture: identities, types and exact values", "[en
   CHECK(l->stat("em0:0:rxq:0", "qdrops").unit == Unit::packets);
   CHECK(l->stat("em0:0:rxq:0", "qdrops").v.u == 12);
   CHECK(l->stat("em0:0:txq:0", "oactive").type == ValueType::boolean);
-  CHECK(l->stat("em0:0:txq:0", "oactive").v.i == 0);
+  CHECK(l->stat("em0:0:txq:0", "oactive").v.u == 0);
+  CHECK(l->stat("em1:0:phy:0", "link").v.u == 1);
 
   const NamedStat& t = l->stat("cpu1:0:sensors:0", "temp");
   CHECK(t.type == ValueType::temp);
@@ -167,9 +168,9 @@ TEST_CASE("OpenBSD kstat text through SQL", "[engine][file][openbsd]") {
                    {"em0", "0", "rxq", "bytes", "counter", "2178540212", "bytes"}});
   CHECK(db.rows("SELECT statistic, type, value, unit FROM named WHERE module = 'cpu0' "
                 "ORDER BY statistic") ==
-        test::Rows{{"freq", "freq", "2400000000", "hz"},
-                   {"temp", "temp", "318150000", "ukelvin"},
-                   {"tjmax", "temp", "373150000", "ukelvin"}});
+        test::Rows{{"freq", "freq", "2400000000", "Hz"},
+                   {"temp", "temp", "318150000", "uK"},
+                   {"tjmax", "temp", "373150000", "uK"}});
   CHECK(db.one("SELECT error FROM kstat WHERE name = 'em-stats'") ==
         "em0:0:em-stats:0: KSTATIOC_FIND_ID: Device not configured");
   CHECK(db.one("SELECT type FROM kstat WHERE module = 'mcx0'") == "raw");
@@ -211,7 +212,7 @@ TEST_CASE("OpenBSD kstat text: value conversions", "[engine][file][openbsd]") {
   CHECK(l->stat(k, "nolen").type == ValueType::bytes);
   CHECK(l->stat(k, "nolen").str().empty());
   CHECK(l->stat(k, "after").type == ValueType::boolean);
-  CHECK(l->stat(k, "after").v.i == 1);
+  CHECK(l->stat(k, "after").v.u == 1);
 }
 
 TEST_CASE("OpenBSD kstat text: -w intervals, CRLF, long hexdumps", "[engine][file][openbsd]") {
