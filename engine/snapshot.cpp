@@ -101,6 +101,21 @@ void HeaderSet::match(const Filter& f, std::vector<std::uint32_t>& out) const {
   }
 }
 
+std::int64_t HeaderSet::find(std::string_view module, std::int64_t instance,
+                             std::string_view name, std::int64_t unit) const noexcept {
+  KstatHeader probe;
+  probe.module = module;
+  probe.instance = instance;
+  probe.name = name;
+  probe.unit = unit < 0 ? INT64_MIN : unit;  // "any unit": start before every unit
+  auto it = std::lower_bound(headers_.begin(), headers_.end(), probe, kstat_less);
+  for (; it != headers_.end(); ++it) {
+    if (it->module != module || it->instance != instance || it->name != name) break;
+    if (unit < 0 || it->unit == unit) return it - headers_.begin();
+  }
+  return -1;
+}
+
 Generation::Generation(std::shared_ptr<SourceHandle> src, std::shared_ptr<const HeaderSet> headers,
                        std::uint64_t number, std::shared_ptr<Counters> counters,
                        std::weak_ptr<const Generation> previous, std::int64_t recorded)
@@ -161,18 +176,7 @@ const KstatData& Generation::data(std::uint32_t i) const {
 
 std::int64_t Generation::find(std::string_view module, std::int64_t instance,
                               std::string_view name, std::int64_t unit) const {
-  Filter f;
-  Predicate m;
-  m.col = KeyCol::module;
-  m.text.emplace_back(module);
-  f.preds.push_back(std::move(m));
-  std::vector<std::uint32_t> out;
-  headers_->match(f, out);
-  for (std::uint32_t i : out) {
-    const KstatHeader& h = (*headers_)[i];
-    if (h.instance == instance && h.name == name && (unit < 0 || h.unit == unit)) return i;
-  }
-  return -1;
+  return headers_->find(module, instance, name, unit);
 }
 
 std::size_t Generation::arena_bytes() const {

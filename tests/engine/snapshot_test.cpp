@@ -129,6 +129,28 @@ TEST_CASE("match uses indexes and counts matched kstats", "[engine]") {
   CHECK(out.size() == 1);
   CHECK(g->find("tick", 70, "k70") >= 0);
   CHECK(g->find("tick", 71, "k70") == -1);
+  CHECK(g->header(static_cast<std::uint32_t>(g->find("tick", 70, "k70"))).name == "k70");
   CHECK(src->reads == 0);
+  s.close_cursor();
+}
+
+TEST_CASE("find locates a kstat by identity, unit included", "[engine]") {
+  StaticBuilder b;
+  b.begin("ix", 0, "rxq", 1);
+  b.begin("ix", 0, "rxq", 0);
+  b.begin("IX", 0, "rxq", 0);
+  b.begin("cpu", 0, "sys");
+  Session s(b.finish("t"), "t");
+  auto g = s.open_cursor();
+  auto at = [&](std::int64_t i) { return g->header(static_cast<std::uint32_t>(i)); };
+  REQUIRE(g->find("ix", 0, "rxq", 1) >= 0);
+  CHECK(at(g->find("ix", 0, "rxq", 1)).unit == 1);
+  CHECK(at(g->find("ix", 0, "rxq", 0)).unit == 0);
+  CHECK(at(g->find("ix", 0, "rxq")).unit == 0);    // any unit: the first
+  CHECK(at(g->find("IX", 0, "rxq", 0)).module == "IX");
+  CHECK(g->find("ix", 0, "rxq", 2) == -1);
+  CHECK(g->find("ix", 1, "rxq") == -1);
+  CHECK(at(g->find("cpu", 0, "sys")).name == "sys");
+  CHECK(g->find("zzz", 0, "sys") == -1);
   s.close_cursor();
 }
