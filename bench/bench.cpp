@@ -14,6 +14,7 @@
 //  5. the time to load the same machine from a `kstat -p` dump.
 // No assertion depends on a time; result checks (counts, sums, reads) are
 // reported as PASS/MISS.
+#include "engine/sources/dump/dump_source.hpp"
 #include "bench/bench.hpp"
 
 #include <sqlite3.h>
@@ -29,7 +30,7 @@
 #include <string>
 #include <utility>
 
-#include "engine/snapshot.hpp"
+#include "engine/session.hpp"
 #include "engine/static_source.hpp"
 #include "vtab/tables.hpp"
 

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "engine/sources/dump/dump_source.hpp"
 #include "bench/bench.hpp"
 #include "kstatsql/error.hpp"
 

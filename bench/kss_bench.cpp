@@ -28,9 +28,10 @@
 #include <sstream>
 #include <string>
 
+#include "engine/sources/open_source.hpp"
 #include "bench/synthetic.hpp"
-#include "engine/kss_writer.hpp"
-#include "engine/source_kss.hpp"
+#include "engine/sources/kss/kss_writer.hpp"
+#include "engine/sources/kss/kss_reader.hpp"
 #include "kstatsql/kstatsql.h"
 #include "vtab/tables.hpp"
 
@@ -200,7 +201,7 @@ int main(int argc, char** argv) {
   if (live_gens > 0) {
     const std::string live_path = dir + "/kss_bench_live.kss";
     std::remove(live_path.c_str());
-    engine::Session s("live");
+    engine::Session s("live", engine::open_source);
     engine::KssWriter w(live_path, engine::KssWriter::Mode::create);
     double cpu0 = cpu_seconds();
     auto t0 = Clock::now();

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "engine/snapshot.hpp"
+#include "engine/session.hpp"
 
 namespace kstatsql::engine {
 

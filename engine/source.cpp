@@ -1,33 +1,12 @@
+// engine/source.cpp — the Source interface's default behaviour.
 #include "engine/source.hpp"
-
-#include <sys/stat.h>
-
-#include "engine/source_kss.hpp"
-#include "kstatsql/error.hpp"
 
 namespace kstatsql::engine {
 
-std::shared_ptr<Source> open_source(const std::string& spec) {
-  if (spec.empty() || spec == "live") return make_live_source();
-  // "a.kss,b.kss": several hosts as one source (engine/source_kss.hpp), unless
-  // a file of that very name exists.
-  struct stat st {};
-  if (spec.find(',') != std::string::npos && ::stat(spec.c_str(), &st) != 0) {
-    std::vector<std::string> parts;
-    std::size_t from = 0;
-    for (std::size_t comma; (comma = spec.find(',', from)) != std::string::npos; from = comma + 1) {
-      parts.push_back(spec.substr(from, comma - from));
-    }
-    parts.push_back(spec.substr(from));
-    return open_multi_source(parts);
-  }
-  constexpr std::string_view kProcfs = "procfs:";
-  if (spec.compare(0, kProcfs.size(), kProcfs) == 0) {
-    std::string root = spec.substr(kProcfs.size());
-    if (root.empty()) throw Error(Errc::parse, "procfs: source needs a directory (procfs:DIR)");
-    return make_linux_source(root + "/proc", root + "/sys");
-  }
-  return open_file_source(spec);
+std::vector<RecordedInfo> Source::recorded_info() const {
+  std::vector<RecordedInfo> v;
+  for (std::size_t g = 0; g < recorded_count(); ++g) v.push_back({g, recorded_time(g), 0, 0, {}});
+  return v;
 }
 
 }  // namespace kstatsql::engine

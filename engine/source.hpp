@@ -5,11 +5,15 @@
 // most (only when changed() says the set changed) and read at most once per
 // kstat per generation, and only for kstats a query needs.
 //
+// This header is the interface only: implementations live under
+// engine/sources/<family>/ and are opened by engine/sources/open_source.hpp.
+//
 // Thread-safety: a Source's methods are NOT thread-safe. Every caller in
 // kstatsql holds mutex() around each call, so several Sessions (connections,
 // threads) may share one Source object safely.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,6 +24,15 @@
 #include "engine/kstat.hpp"
 
 namespace kstatsql::engine {
+
+// One recorded generation, as kstat_generations lists it.
+struct RecordedInfo {
+  std::size_t index = 0;
+  std::int64_t wall_ns = 0;
+  std::uint64_t kstats = 0;
+  std::uint64_t bytes = 0;  // block size in the file (0 when not from a .kss)
+  std::string host;
+};
 
 class Source {
  public:
@@ -84,26 +97,23 @@ class Source {
     (void)g;
     return 0;
   }
+  // Per-generation details (index, time; kstats, size and host where the
+  // source knows them). Fixed at open: callable without mutex().
+  virtual std::vector<RecordedInfo> recorded_info() const;
+  // The host a recording was made on, "" when the source does not say.
+  virtual std::string recorded_host() const { return {}; }
+  // Problems found at open that did not stop it (a torn tail), "" when none.
+  virtual std::string warnings() const { return {}; }
 
  private:
   mutable std::mutex mu_;
   std::uint64_t epoch_ = 0;
 };
 
-// Opens a source from a spec:
-//   "live"          this machine's kernel (the live source compiled for this OS)
-//   "procfs:DIR"    Linux live source over a recorded tree DIR/proc and DIR/sys
-//   anything else   a file; its format is detected from its content
-// Throws Error naming the spec when it cannot be opened.
-std::shared_ptr<Source> open_source(const std::string& spec);
-
-// The live source of this OS. Linux: roots default to "/proc" and "/sys".
-std::shared_ptr<Source> make_live_source();
-std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys_root);
-
-// File sources (engine/source_file*.cpp). Detects the format from content:
-// `kstat -p` text, `kstat -j` JSON. Throws Error naming file and line.
-std::shared_ptr<Source> open_file_source(const std::string& path);
+// Opens a source from a spec (engine/sources/open_source.hpp provides the
+// one that knows every family); sessions take one so the core never names an
+// implementation.
+using SourceOpener = std::function<std::shared_ptr<Source>(const std::string& spec)>;
 
 // Helpers shared by sources: present an io / intr / timer record as the
 // named statistics kstat(8) prints for it, allocated in `arena`.

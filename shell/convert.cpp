@@ -9,7 +9,7 @@
 //  * to .kss: every recorded generation of IN (or only --generation N); one
 //    generation for dumps and live sources.
 //  * to text/JSON: one generation, the last recorded one or --generation N,
-//    written exactly as kstat(8) -p / -j would (engine/dump_writer.hpp).
+//    written exactly as kstat(8) -p / -j would (engine/sources/dump/dump_writer.hpp).
 // --select keeps the kstats (and statistics) that kstat(8) selectors match.
 #include <fcntl.h>
 #include <unistd.h>
@@ -20,9 +20,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/dump_writer.hpp"
-#include "engine/kss_writer.hpp"
-#include "engine/source_kss.hpp"
+#include "engine/sources/open_source.hpp"
+#include "engine/sources/dump/dump_writer.hpp"
+#include "engine/sources/kss/kss_writer.hpp"
+#include "engine/sources/kss/kss_reader.hpp"
 #include "kstatsql/error.hpp"
 #include "shell/commands.hpp"
 
@@ -165,7 +166,7 @@ int run_convert(int argc, char** argv) {
     return 2;
   }
   try {
-    engine::Session session(a.in);
+    engine::Session session(a.in, engine::open_source);
     std::string desc = session.source_description();
     std::size_t generations = 0, kstats = 0;
     if (a.fmt == Fmt::kss) {

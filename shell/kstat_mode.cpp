@@ -1,4 +1,5 @@
 // shell/kstat_mode.cpp — kstat(8)-compatible mode (shell/kstat_mode.hpp).
+#include "engine/sources/open_source.hpp"
 #include "shell/kstat_mode.hpp"
 
 #include <sqlite3.h>
@@ -12,7 +13,7 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "engine/dump_writer.hpp"
+#include "engine/sources/dump/dump_writer.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::shell {
@@ -341,7 +342,7 @@ int kstat_main(std::span<const std::string> args, const std::string& source_spec
     std::fputs(parsed.message.c_str(), stderr);
     return parsed.status;
   }
-  engine::Session session(source_spec);
+  engine::Session session(source_spec, engine::open_source);
   install_stop_handler();
   return run_kstat(parsed.options, session, stdout, stderr);
 }

@@ -16,7 +16,7 @@
 //    literal modules, names and instances are pushed down to the generation
 //    index, so `kstat -p unix:0:system_misc` reads one kstat;
 //  * output bytes as kstat(8): human (default), -p, -C, -l, and -j as valid
-//    JSON (engine/dump_writer.hpp does -p/-C/-l/-j; human is here);
+//    JSON (engine/sources/dump/dump_writer.hpp does -p/-C/-l/-j; human is here);
 //  * exit status 0 some statistic matched, 1 nothing matched, 2 usage, 3 the
 //    source failed.
 // Each iteration is one Session statement window (a fresh generation).
@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "engine/selector.hpp"
-#include "engine/snapshot.hpp"
+#include "engine/session.hpp"
 
 namespace kstatsql::shell {
 

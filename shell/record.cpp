@@ -6,7 +6,7 @@
 // Takes a generation every S seconds (default: one generation; with
 // --interval and no --count, until interrupted), each holding every kstat or
 // those matching the kstat(8) selectors (--select or operands), and appends it
-// to FILE (engine/kss_writer.hpp: one fsync'ed block per generation). Sleeps
+// to FILE (engine/sources/kss/kss_writer.hpp: one fsync'ed block per generation). Sleeps
 // are drift-corrected against CLOCK_MONOTONIC (a late sample does not shift
 // the later ones; missed ticks are skipped, not bunched). SIGINT/SIGTERM stop
 // after the generation being written. A progress line is drawn when stderr is
@@ -22,8 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/kss_writer.hpp"
-#include "engine/source_kss.hpp"
+#include "engine/sources/open_source.hpp"
+#include "engine/sources/kss/kss_writer.hpp"
+#include "engine/sources/kss/kss_reader.hpp"
 #include "kstatsql/error.hpp"
 #include "shell/commands.hpp"
 
@@ -139,7 +140,7 @@ int run_record(int argc, char** argv) {
   int status = 0;
   std::string out_path = a.out;
   try {
-    engine::Session session(a.source);
+    engine::Session session(a.source, engine::open_source);
     std::string desc = session.source_description();  // opens the source now
     engine::KssWriter writer(a.out, a.mode);
     writer.set_sync(a.sync);

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <array>
 
-#include "engine/dump_writer.hpp"
+#include "engine/sources/dump/dump_writer.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::shell {

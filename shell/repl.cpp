@@ -1,4 +1,5 @@
 // shell/repl.cpp — statement execution and input loops (shell/repl.hpp).
+#include "engine/sources/open_source.hpp"
 #include "shell/repl.hpp"
 
 #include <sqlite3.h>
@@ -416,7 +417,7 @@ int shell_main(ShellOptions options) {
     const char* env = std::getenv("KSTATSQL_SOURCE");
     spec = env && *env ? env : "live";
   }
-  auto session = std::make_shared<engine::Session>(spec);
+  auto session = std::make_shared<engine::Session>(spec, engine::open_source);
   if (!options.source.empty()) {
     try {
       (void)session->source_description();  // a bad --source is reported now, not at the first query

@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/snapshot.hpp"
+#include "engine/session.hpp"
 #include "shell/render.hpp"
 
 struct sqlite3;

@@ -26,7 +26,7 @@
 ** table (it reads host files).
 **
 ** HOW IT WORKS: the functions go through Session::select_recorded; the table
-** lists engine::recorded_info(), which reads only what the source fixed when it
+** lists Source::recorded_info(), which reads only what the source fixed when it
 ** opened the file (block headers), so listing generations touches no data.
 */
 #include "vtab/kss_functions.hpp"
@@ -36,7 +36,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/source_kss.hpp"
+#include "engine/sources/kss/kss_reader.hpp"
 #include "vtab/module.hpp"
 
 namespace kstatsql::vtab {
@@ -171,7 +171,7 @@ void fn_warnings(sqlite3_context* ctx, int, sqlite3_value**) noexcept {
       sqlite3_result_null(ctx);
       return;
     }
-    std::string w = engine::source_warnings(*s.source_handle()->source);
+    std::string w = s.source_handle()->source->warnings();
     if (w.empty()) {
       sqlite3_result_null(ctx);
     } else {
@@ -218,7 +218,7 @@ struct GenerationsTable {
     c.i = 0;
     engine::Session& s = *static_cast<GenTable*>(c.pVtab)->session;
     c.selected = selected(s);
-    if (c.selected >= 0) c.rows = engine::recorded_info(*s.source_handle()->source);
+    if (c.selected >= 0) c.rows = s.source_handle()->source->recorded_info();
     for (const auto& r : c.rows) c.times.push_back(iso_utc(r.wall_ns));
   }
 

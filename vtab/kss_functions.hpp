@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "engine/snapshot.hpp"
+#include "engine/session.hpp"
 #include "vtab/sqlite.hpp"
 
 namespace kstatsql::vtab {

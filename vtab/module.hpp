@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "engine/rates.hpp"
-#include "engine/snapshot.hpp"
+#include "engine/session.hpp"
 #include "vtab/guard.hpp"
 
 namespace kstatsql::vtab {

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/platform_sources.hpp"
+#include "engine/sources/openbsd/openbsd_source.hpp"
 
 namespace kstatsql::fakes {
 

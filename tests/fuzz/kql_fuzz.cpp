@@ -2,7 +2,7 @@
 //
 // Build (tests/fuzz/CMakeLists.txt does this with clang):
 //   clang++ -std=c++20 -fsanitize=fuzzer,address -I. -Iinclude tests/fuzz/kql_fuzz.cpp \
-//     grammar/kql.cpp grammar/kql_compile.cpp grammar/kql_sql.cpp grammar/selector.cpp
+//     grammar/kql.cpp vtab/kql_compile.cpp vtab/kql_sql.cpp grammar/selector.cpp
 // Seeds: the examples of docs/kql.md, one per file, e.g.
 //   mkdir corpus && echo 'io class=disk | rate | top 5 by nread' > corpus/1
 //   build-fuzz/kql_fuzz corpus -max_total_time=60

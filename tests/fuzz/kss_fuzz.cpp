@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/kss_format.hpp"
-#include "engine/source_kss.hpp"
+#include "engine/sources/kss/kss_format.hpp"
+#include "engine/sources/kss/kss_reader.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kss = kstatsql::engine::kss;

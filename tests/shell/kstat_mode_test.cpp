@@ -10,6 +10,8 @@
 #include <sstream>
 #include <strings.h>
 
+#include "engine/sources/open_source.hpp"
+#include "engine/sources/dump/dump_source.hpp"
 #include "engine/source.hpp"
 #include "engine/static_source.hpp"
 #include "shell/kstat_mode.hpp"
@@ -298,7 +300,7 @@ TEST_CASE("kstat mode: replaying a real kstat -p dump reproduces it", "[shell][k
 
 TEST_CASE("kstat mode: a source that cannot be opened is exit status 3", "[shell][kstat]") {
   KstatArgs a = parse_kstat_args(std::vector<std::string>{"-p"});
-  engine::Session s("/nonexistent/dump.txt");
+  engine::Session s("/nonexistent/dump.txt", engine::open_source);
   std::FILE* err = std::tmpfile();
   CHECK(shell::run_kstat(a.options, s, stdout, err) == 3);
   std::fclose(err);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "engine/sources/open_source.hpp"
 #include "shell/kstat_mode.hpp"
 #include "shell/repl.hpp"
 #include "support/db.hpp"
@@ -32,7 +33,7 @@ struct Harness {
   std::FILE* err = std::tmpfile();
   std::unique_ptr<Shell> shell;
   explicit Harness(ShellOptions o = {}, std::shared_ptr<engine::Source> src = test::small_machine()) {
-    shell = std::make_unique<Shell>(std::move(o), std::make_shared<engine::Session>(src, "test"), out, err);
+    shell = std::make_unique<Shell>(std::move(o), std::make_shared<engine::Session>(src, "test", engine::open_source), out, err);
   }
   ~Harness() {
     shell.reset();

@@ -1,3 +1,4 @@
+#include "engine/sources/open_source.hpp"
 #include "support/db.hpp"
 
 #include <cerrno>
@@ -10,13 +11,13 @@ namespace kstatsql::test {
 
 Db::Db(std::shared_ptr<engine::Source> source) {
   if (sqlite3_open(":memory:", &db_) != SQLITE_OK) throw std::runtime_error("sqlite3_open");
-  session_ = std::make_shared<engine::Session>(std::move(source), "test");
+  session_ = std::make_shared<engine::Session>(std::move(source), "test", engine::open_source);
   if (vtab::register_all(db_, session_) != SQLITE_OK) throw std::runtime_error("register_all");
 }
 
 Db::Db(const std::string& spec) {
   if (sqlite3_open(":memory:", &db_) != SQLITE_OK) throw std::runtime_error("sqlite3_open");
-  session_ = std::make_shared<engine::Session>(spec);
+  session_ = std::make_shared<engine::Session>(spec, engine::open_source);
   if (vtab::register_all(db_, session_) != SQLITE_OK) throw std::runtime_error("register_all");
 }
 

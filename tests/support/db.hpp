@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/snapshot.hpp"
+#include "engine/session.hpp"
 
 namespace kstatsql::test {
 

@@ -1,5 +1,5 @@
 // tests/support/kss_temp.hpp — a temporary directory and byte-patching helpers
-// for the .kss tests (tests/engine/kss_test.cpp, tests/vtab/kss_sql_test.cpp).
+// for the .kss tests (tests/engine/sources/kss/kss_test.cpp, tests/vtab/kss_sql_test.cpp).
 #pragma once
 
 #include <unistd.h>

@@ -278,6 +278,6 @@ TEST_CASE("KQL tables match kstat_columns", "[vtab][kql]") {
   for (const auto& [name, cols] : declared) {
     const auto& tables = kstatsql::grammar::kql_tables();
     const bool known = std::any_of(tables.begin(), tables.end(), [&](const auto& t) { return name == t.name; });
-    if (!known) WARN("table " << name << " is not a KQL source yet (grammar/kql_sql.cpp, grammar/kql.hpp table_kw)");
+    if (!known) WARN("table " << name << " is not a KQL source yet (vtab/kql_sql.cpp, grammar/kql.hpp table_kw)");
   }
 }

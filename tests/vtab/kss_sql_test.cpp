@@ -1,8 +1,8 @@
 // tests/vtab/kss_sql_test.cpp — kstat_generation(), kstat_generations, kss_warnings().
 #include <catch2/catch.hpp>
 
-#include "engine/kss_writer.hpp"
-#include "engine/source_kss.hpp"
+#include "engine/sources/kss/kss_writer.hpp"
+#include "engine/sources/kss/kss_reader.hpp"
 #include "support/db.hpp"
 #include "support/kss_temp.hpp"
 #include "support/ticking_source.hpp"

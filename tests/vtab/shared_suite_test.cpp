@@ -11,7 +11,8 @@
 #include <cstring>
 #include <functional>
 
-#include "engine/platform_sources.hpp"
+#include "engine/sources/illumos/illumos_source.hpp"
+#include "engine/sources/openbsd/openbsd_source.hpp"
 #include "fakes/fake_devkstat.hpp"
 #include "fakes/fake_libkstat.hpp"
 #include "support/db.hpp"

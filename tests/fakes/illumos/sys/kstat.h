@@ -1,6 +1,6 @@
 /*
  * tests/fakes/illumos/sys/kstat.h — illumos' kernel statistics ABI, as seen
- * from userland, for building engine/source_illumos.cpp and the fake libkstat
+ * from userland, for building engine/sources/illumos/illumos_source.cpp and the fake libkstat
  * on Linux. Layouts follow usr/src/uts/common/sys/kstat.h (LP64); every size
  * and offset is checked below against the documented values
  * (/work/shared/reference/kstat-facts.md §2). Declarations written for this

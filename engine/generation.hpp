@@ -1,0 +1,100 @@
+// engine/generation.hpp — one sample of a source's kstats.
+//
+// INVARIANTS (DESIGN.md, "Snapshot"):
+//  * A Generation reads each kstat at most once, on first need, into its own
+//    arena; what it has handed out never changes and stays valid while any
+//    shared_ptr to the generation lives. Strings go to SQLite as SQLITE_STATIC.
+//  * It holds its source through a SourceHandle, so views into a source's own
+//    storage (a mapped .kss) outlive their users.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/header_set.hpp"
+#include "engine/source.hpp"
+
+namespace kstatsql::engine {
+
+// Counters observable from SQL (kstat_reads()). Reset when a statement opens
+// its first cursor with none open.
+struct Counters {
+  std::atomic<std::uint64_t> enumerated{0};  // headers listed by the source
+  std::atomic<std::uint64_t> matched{0};     // kstats selected by pushed-down constraints
+  std::atomic<std::uint64_t> read{0};        // kstats whose data was read from the source
+  std::atomic<std::uint64_t> generation{0};  // number of the generation in use
+};
+
+// A Source and the spec it was opened from. Calls into the source hold
+// source->mutex(), which belongs to the Source itself so that sessions sharing
+// one Source object also share its lock.
+struct SourceHandle {
+  std::shared_ptr<Source> source;
+  std::string spec;
+};
+
+class Generation {
+ public:
+  Generation(std::shared_ptr<SourceHandle> src, std::shared_ptr<const HeaderSet> headers,
+             std::uint64_t number, std::shared_ptr<Counters> counters,
+             std::weak_ptr<const Generation> previous = {}, std::int64_t recorded = -1);
+  Generation(const Generation&) = delete;
+  Generation& operator=(const Generation&) = delete;
+
+  std::uint64_t number() const noexcept { return number_; }
+  std::size_t size() const noexcept { return headers_->size(); }
+  const KstatHeader& header(std::uint32_t i) const noexcept { return (*headers_)[i]; }
+  const HeaderSet& headers() const noexcept { return *headers_; }
+  const std::shared_ptr<const HeaderSet>& header_set() const noexcept { return headers_; }
+  const SourceHandle& source() const noexcept { return *src_; }
+  std::int64_t started_ns() const noexcept { return started_ns_; }
+
+  // Matching kstats; counts them in Counters::matched.
+  void match(const Filter& f, std::vector<std::uint32_t>& out) const;
+
+  // Data of kstat i: read from the source on first call (thread-safe), then
+  // the same immutable record. Never throws for per-kstat failures (see
+  // KstatData::error); may throw Error when the whole source fails.
+  const KstatData& data(std::uint32_t i) const;
+  bool has_data(std::uint32_t i) const noexcept;
+
+  // Index of the kstat with this identity, or -1.
+  std::int64_t find(std::string_view module, std::int64_t instance, std::string_view name,
+                    std::int64_t unit = -1) const;
+
+  std::size_t arena_bytes() const;
+
+  // The generation that was current when this one started (for deltas), if
+  // it is still alive. Cursors take a strong reference at open.
+  std::shared_ptr<const Generation> previous() const { return previous_.lock(); }
+
+  // The recorded generation this one replays (index in the file), or -1 for
+  // a live sample. A recorded generation's data does not depend on when it is
+  // read, so rates may read its previous generation's data lazily.
+  std::int64_t recorded_index() const noexcept { return recorded_; }
+  bool replayable() const noexcept { return recorded_ >= 0; }
+
+ private:
+  std::weak_ptr<const Generation> previous_;
+  std::int64_t recorded_;
+  mutable std::atomic<bool> full_scan_hinted_{false};
+  std::shared_ptr<SourceHandle> src_;
+  std::shared_ptr<const HeaderSet> headers_;
+  std::uint64_t number_;
+  std::shared_ptr<Counters> counters_;
+  std::int64_t started_ns_;
+  mutable std::mutex mu_;  // guards arena_ and the slow path of data()
+  mutable Arena arena_;
+  // Read data by kstat index, in pages of kPage slots allocated on first use,
+  // so starting a generation costs O(kstats / kPage), not O(kstats).
+  static constexpr std::size_t kPage = 512;
+  using Slot = std::atomic<const KstatData*>;
+  const Slot* slot(std::uint32_t i) const noexcept;
+  Slot& slot_for_write(std::uint32_t i) const;  // REQUIRES: mu_ held
+  std::unique_ptr<std::atomic<Slot*>[]> pages_;
+};
+
+}  // namespace kstatsql::engine

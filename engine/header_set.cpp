@@ -1,0 +1,102 @@
+// engine/header_set.cpp — sorting and indexing one enumeration's headers.
+#include "engine/header_set.hpp"
+
+#include <algorithm>
+#include <strings.h>
+
+namespace kstatsql::engine {
+namespace {
+
+int casecmp(std::string_view a, std::string_view b) noexcept {
+  std::size_t n = std::min(a.size(), b.size());
+  int c = n == 0 ? 0 : strncasecmp(a.data(), b.data(), n);
+  if (c != 0) return c;
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
+// kstat(8)'s order: module, instance, name (case-insensitive), then exact
+// bytes and unit so the order is total and stable.
+bool kstat_less(const KstatHeader& a, const KstatHeader& b) noexcept {
+  if (int c = casecmp(a.module, b.module)) return c < 0;
+  if (a.instance != b.instance) return a.instance < b.instance;
+  if (int c = casecmp(a.name, b.name)) return c < 0;
+  if (a.module != b.module) return a.module < b.module;
+  if (a.name != b.name) return a.name < b.name;
+  return a.unit < b.unit;
+}
+
+}  // namespace
+
+HeaderSet::HeaderSet(Arena arena, std::vector<KstatHeader> headers)
+    : arena_(std::move(arena)), headers_(std::move(headers)) {
+  std::stable_sort(headers_.begin(), headers_.end(), kstat_less);
+  for (std::uint32_t i = 0; i < headers_.size(); ++i) {
+    by_module_[headers_[i].module].push_back(i);
+    by_name_[headers_[i].name].push_back(i);
+    by_class_[headers_[i].klass].push_back(i);
+  }
+}
+
+void HeaderSet::add_candidates(const std::vector<std::uint32_t>* list, const Filter& f,
+                               std::vector<std::uint32_t>& out) const {
+  if (!list) return;
+  for (std::uint32_t i : *list) {
+    if (f.matches_header(headers_[i])) out.push_back(i);
+  }
+}
+
+void HeaderSet::match(const Filter& f, std::vector<std::uint32_t>& out) const {
+  out.clear();
+  if (f.empty_result) return;
+  // Use the smallest index an equality pins down; otherwise scan the headers.
+  const std::unordered_map<std::string_view, std::vector<std::uint32_t>>* index = nullptr;
+  const std::vector<std::string>* keys = nullptr;
+  std::size_t best = headers_.size() + 1;
+  const std::pair<KeyCol, decltype(index)> cols[] = {
+      {KeyCol::module, &by_module_}, {KeyCol::name, &by_name_}, {KeyCol::klass, &by_class_}};
+  for (const auto& [col, idx] : cols) {
+    const std::vector<std::string>* alts = f.eq_text(col);
+    if (!alts) continue;
+    std::size_t n = 0;
+    for (const std::string& k : *alts) {
+      auto it = idx->find(k);
+      if (it != idx->end()) n += it->second.size();
+    }
+    if (n < best) {
+      best = n;
+      index = idx;
+      keys = alts;
+    }
+  }
+  if (!index) {
+    for (std::uint32_t i = 0; i < headers_.size(); ++i) {
+      if (f.matches_header(headers_[i])) out.push_back(i);
+    }
+    return;
+  }
+  for (const std::string& k : *keys) {
+    auto it = index->find(k);
+    if (it != index->end()) add_candidates(&it->second, f, out);
+  }
+  if (keys->size() > 1) {
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+}
+
+std::int64_t HeaderSet::find(std::string_view module, std::int64_t instance,
+                             std::string_view name, std::int64_t unit) const noexcept {
+  KstatHeader probe;
+  probe.module = module;
+  probe.instance = instance;
+  probe.name = name;
+  probe.unit = unit < 0 ? INT64_MIN : unit;  // "any unit": start before every unit
+  auto it = std::lower_bound(headers_.begin(), headers_.end(), probe, kstat_less);
+  for (; it != headers_.end(); ++it) {
+    if (it->module != module || it->instance != instance || it->name != name) break;
+    if (unit < 0 || it->unit == unit) return it - headers_.begin();
+  }
+  return -1;
+}
+
+}  // namespace kstatsql::engine

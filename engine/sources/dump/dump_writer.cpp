@@ -1,0 +1,289 @@
+// engine/sources/dump/dump_writer.cpp — kstat(8) -p/-C/-l/-j output (engine/sources/dump/dump_writer.hpp).
+#include "engine/sources/dump/dump_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace kstatsql::engine {
+
+namespace {
+
+char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// casecmp made total with a byte-wise tie break.
+int total_casecmp(std::string_view a, std::string_view b) noexcept {
+  if (int c = casecmp(a, b)) return c;
+  return a.compare(b) < 0 ? -1 : a.compare(b) > 0 ? 1 : 0;
+}
+
+bool kstat_less(const DumpEntry& x, const DumpEntry& y) noexcept {
+  const KstatHeader& a = *x.header;
+  const KstatHeader& b = *y.header;
+  if (int c = total_casecmp(a.module, b.module)) return c < 0;
+  if (a.instance != b.instance) return a.instance < b.instance;
+  if (int c = total_casecmp(a.name, b.name)) return c < 0;
+  if (a.unit != b.unit) return a.unit < b.unit;
+  return a.host < b.host;
+}
+
+// One output row: a named statistic or a pseudo-statistic.
+struct Row {
+  std::string_view name;
+  const NamedStat* stat;  // null for pseudo rows
+  enum Pseudo { none, klass, crtime, snaptime } pseudo;
+};
+
+std::string_view until_nul(std::string_view s) noexcept {
+  std::size_t z = s.find('\0');
+  return z == std::string_view::npos ? s : s.substr(0, z);
+}
+
+void append_hex(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char c : s) {
+    out += kHex[static_cast<unsigned char>(c) >> 4];
+    out += kHex[static_cast<unsigned char>(c) & 15];
+  }
+}
+
+void append_double(std::string& out, double d, bool json) {
+  if (!std::isfinite(d)) {
+    out += json ? "null" : fmt::format("{}", d);
+    return;
+  }
+  std::string s = fmt::format("{}", d);
+  // Keep doubles recognisable as doubles when read back.
+  if (json && s.find_first_of(".eE") == std::string::npos) s += ".0";
+  out += s;
+}
+
+// The value of a named statistic; `json` selects JSON literals.
+void append_value(std::string& out, const NamedStat& s, bool json) {
+  switch (repr_of(s.type)) {
+    case Repr::i64:
+      if (s.type == ValueType::hrtime) {
+        out += format_hrtime(s.v.i);
+      } else {
+        out += fmt::format("{}", s.v.i);
+      }
+      return;
+    case Repr::u64:
+      if (s.type == ValueType::boolean) {
+        out += s.v.u ? "true" : "false";
+      } else {
+        out += fmt::format("{}", s.v.u);
+      }
+      return;
+    case Repr::f64:
+      append_double(out, s.v.d, json);
+      return;
+    case Repr::str:
+      if (json) {
+        append_json_string(out, s.str());
+      } else {
+        out += until_nul(s.str());
+      }
+      return;
+    case Repr::blob:
+      if (json) out += '"';
+      append_hex(out, s.str());
+      if (json) out += '"';
+      return;
+    case Repr::null:
+      if (json) out += "null";
+      return;
+  }
+}
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
+std::size_t utf8_len(std::string_view s, std::size_t i) noexcept {
+  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  std::size_t n;
+  std::uint32_t cp;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3F);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+  return n;
+}
+
+void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o, std::vector<Row>& rows) {
+  rows.clear();
+  auto keep = [&](std::string_view name) {
+    return !o.statistics || o.statistics->empty() || o.statistics->matches_statistic(h, name);
+  };
+  for (const NamedStat& s : d.named) {
+    if (keep(s.name_view())) rows.push_back({s.name_view(), &s, Row::none});
+  }
+  if (o.format == DumpOptions::Format::text && o.class_pseudo && keep("class")) {
+    rows.push_back({"class", nullptr, Row::klass});
+  }
+  if (keep("crtime")) rows.push_back({"crtime", nullptr, Row::crtime});
+  if (d.ok() && keep("snaptime")) rows.push_back({"snaptime", nullptr, Row::snaptime});
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Row& a, const Row& b) { return total_casecmp(a.name, b.name) < 0; });
+}
+
+void append_pseudo(std::string& out, const Row& r, const KstatHeader& h, const KstatData& d, bool json) {
+  switch (r.pseudo) {
+    case Row::klass:
+      out += h.klass;
+      break;
+    case Row::crtime:
+      out += format_hrtime(h.crtime);
+      break;
+    case Row::snaptime:
+      out += format_hrtime(d.snaptime);
+      break;
+    case Row::none:
+      break;
+  }
+  (void)json;
+}
+
+void write_text(const KstatHeader& h, const KstatData& d, const std::vector<Row>& rows,
+                const DumpOptions& o, std::string& out) {
+  for (const Row& r : rows) {
+    out += h.module;
+    out += ':';
+    out += fmt::format("{}", h.instance);
+    out += ':';
+    out += h.name;
+    out += ':';
+    out += r.name;
+    if (!o.names_only) {
+      out += o.separator;
+      if (r.stat) {
+        append_value(out, *r.stat, false);
+      } else {
+        append_pseudo(out, r, h, d, false);
+      }
+    }
+    out += '\n';
+  }
+}
+
+void write_json(const KstatHeader& h, const KstatData& d, const std::vector<Row>& rows, bool first,
+                std::string& out) {
+  out += first ? "{\n" : ", {\n";
+  out += "\t\"module\": ";
+  append_json_string(out, h.module);
+  out += fmt::format(",\n\t\"instance\": {},\n\t\"name\": ", h.instance);
+  append_json_string(out, h.name);
+  out += ",\n\t\"class\": ";
+  append_json_string(out, h.klass);
+  out += fmt::format(",\n\t\"type\": {},\n\t\"snaptime\": {},\n\t\"data\": {{\n",
+                     static_cast<int>(h.type), format_hrtime(d.ok() ? d.snaptime : 0));
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const Row& r = rows[k];
+    out += "\t\t";
+    append_json_string(out, r.name);
+    out += ": ";
+    if (r.stat) {
+      append_value(out, *r.stat, true);
+    } else {
+      append_pseudo(out, r, h, d, true);
+    }
+    out += k + 1 < rows.size() ? ",\n" : "\n";
+  }
+  out += "\t}\n}";
+}
+
+}  // namespace
+
+int casecmp(std::string_view a, std::string_view b) noexcept {
+  std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    char x = lower(a[i]), y = lower(b[i]);
+    if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y) ? -1 : 1;
+  }
+  return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
+}
+
+void append_text_value(std::string& out, const NamedStat& s) { append_value(out, s, false); }
+
+std::string format_hrtime(std::int64_t ns) {
+  if (ns == 0) return "0";
+  std::uint64_t mag = ns < 0 ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
+  return fmt::format("{}{}.{:09}", ns < 0 ? "-" : "", mag / 1000000000u, mag % 1000000000u);
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      std::size_t n = utf8_len(s, i);
+      if (n) {
+        out.append(s.substr(i, n));
+        i += n;
+      } else {
+        out += fmt::format("\\u{:04x}", c);
+        ++i;
+      }
+      continue;
+    }
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\u{:04x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+std::size_t write_dump(std::span<const DumpEntry> entries, const DumpOptions& o, std::string& out) {
+  std::vector<DumpEntry> list(entries.begin(), entries.end());
+  if (o.sort) std::stable_sort(list.begin(), list.end(), kstat_less);
+  const bool json = o.format == DumpOptions::Format::json;
+  if (json) out += '[';
+  std::size_t printed = 0;
+  bool first = true;
+  std::vector<Row> rows;
+  for (const DumpEntry& e : list) {
+    const KstatHeader& h = *e.header;
+    const KstatData& d = *e.data;
+    if (o.skip_kstat_prefix && h.name.substr(0, 6) == "kstat_") continue;
+    if (h.type == KstatType::raw && d.ok() && d.named.empty()) continue;  // no decoder
+    rows_of(h, d, o, rows);
+    if (rows.empty()) continue;
+    printed += rows.size();
+    if (json) {
+      write_json(h, d, rows, first, out);
+      first = false;
+    } else {
+      write_text(h, d, rows, o, out);
+    }
+  }
+  if (json) out += "]\n";
+  return printed;
+}
+
+}  // namespace kstatsql::engine

@@ -1,0 +1,249 @@
+// engine/sources/dump/kstat_p_reader.cpp — the `kstat -p` text parser.
+//
+// One line per statistic: `module:instance:name:statistic<TAB>value`. The rules
+// for the quirks of real dumps (TAB expanded to spaces, indentation, comma
+// decimals, CRLF, repeated intervals) are in docs/file-formats.md; the comments
+// here say why each rule is shaped the way it is.
+#include <cstring>
+#include <limits>
+
+#include "engine/sources/dump/dump_source.hpp"
+#include "kstatsql/error.hpp"
+
+namespace kstatsql::engine::file {
+
+namespace {
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+std::string_view rtrim_blanks(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// What a space-separated value must look like to count as a number when
+// choosing the separator: an integer or kstat(8)'s seconds ("35.240997153",
+// "35,240997153"), optionally followed by blanks.
+bool looks_numeric(std::string_view v) {
+  v = rtrim_blanks(v);
+  if (!v.empty() && v[0] == '-') v.remove_prefix(1);
+  if (v.empty() || !is_digit(v[0])) return false;
+  bool sep = false;
+  for (char c : v) {
+    if (is_digit(c)) continue;
+    if ((c == '.' || c == ',') && !sep) {
+      sep = true;
+      continue;
+    }
+    return false;
+  }
+  return is_digit(v.back());
+}
+
+struct Split {
+  std::string_view stat;
+  std::string_view value;
+};
+
+// Splits `rest` (everything after the third ':') into statistic and value when
+// no TAB is present. Statistics may contain single spaces (sderr's
+// "Hard Errors") and string values may contain any spaces, so every run of
+// spaces is a separator candidate. A candidate is plausible when it is what
+// expanding kstat(8)'s TAB would produce (the value starts on a multiple of 8
+// columns from the key, after 1..8 spaces) or when it is 2+ spaces wide
+// (column -t style).
+//   1. If the last candidate before any trailing spaces is followed by a
+//      number and is plausible (or no candidate is), take it: numbers hold no
+//      spaces, statistics may.
+//   2. Otherwise take the first plausible candidate (trailing spaces included:
+//      "Serial No" followed by spaces only is an empty value): string values
+//      hold spaces, statistics rarely do.
+//   3. Otherwise the first candidate.
+// `key_cols` is the width of `module:instance:name:`. Returns false when
+// there is no space at all.
+bool split_on_spaces(std::string_view rest, std::size_t key_cols, Split& out) {
+  constexpr std::size_t npos = std::string_view::npos;
+  std::size_t first = npos, first_end = 0;  // first candidate
+  std::size_t plaus = npos, plaus_end = 0;  // first plausible candidate
+  std::size_t last = npos, last_end = 0;    // last candidate not at the end
+  bool last_plausible = false;
+  std::size_t i = 0;
+  while (i < rest.size()) {
+    if (rest[i] != ' ') {
+      ++i;
+      continue;
+    }
+    std::size_t s = i;
+    while (i < rest.size() && rest[i] == ' ') ++i;
+    if (s == 0) continue;  // the statistic would be empty
+    std::size_t width = i - s;
+    bool aligned = width <= 8 && (key_cols + i) % 8 == 0;
+    bool plausible = aligned || width >= 2;
+    if (first == npos) first = s, first_end = i;
+    if (plausible && plaus == npos) plaus = s, plaus_end = i;
+    if (i < rest.size()) last = s, last_end = i, last_plausible = plausible;
+  }
+  if (first == npos) return false;
+  std::size_t s = first, e = first_end;
+  if (last != npos && looks_numeric(rest.substr(last_end)) && (last_plausible || plaus == npos)) {
+    s = last, e = last_end;
+  } else if (plaus != npos) {
+    s = plaus, e = plaus_end;
+  }
+  out = {rest.substr(0, s), rest.substr(e)};
+  return true;
+}
+
+class TextParser {
+ public:
+  TextParser(std::string_view data, const std::string& path)
+      : data_(data), path_(path), sink_(builder_) {}
+
+  std::shared_ptr<Source> run();
+
+ private:
+  void line(std::string_view l);
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error(Errc::parse, path_ + ":" + std::to_string(line_no_) + ": " + what);
+  }
+  [[noreturn]] void bad_key(std::string_view l) const {
+    fail("expected 'module:instance:name:statistic<TAB>value', found " + excerpt(l));
+  }
+  void value(std::string_view stat, std::string_view v);
+
+  std::string_view data_;
+  const std::string& path_;
+  std::size_t line_no_ = 0;
+  StaticBuilder builder_;
+  KstatSink sink_;
+};
+
+std::shared_ptr<Source> TextParser::run() {
+  std::string_view d = data_;
+  if (d.substr(0, 3) == "\xEF\xBB\xBF") d.remove_prefix(3);
+  std::size_t pos = 0;
+  while (pos < d.size()) {
+    ++line_no_;
+    const void* nl = std::memchr(d.data() + pos, '\n', d.size() - pos);
+    std::size_t end =
+        nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - d.data()) : d.size();
+    std::string_view l = d.substr(pos, end - pos);
+    pos = end + 1;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    line(l);
+  }
+  sink_.close();
+  if (sink_.kstats() == 0) {
+    throw Error(Errc::parse, path_ + ": no kstats (expected kstat -p text)");
+  }
+  return builder_.finish(path_ + " (kstat -p text)");
+}
+
+void TextParser::line(std::string_view l) {
+  if (std::memchr(l.data(), '\0', l.size()) != nullptr) {
+    fail("unexpected NUL byte (binary data?), expected kstat -p text");
+  }
+  std::size_t b = 0;
+  while (b < l.size() && (l[b] == ' ' || l[b] == '\t')) ++b;
+  l.remove_prefix(b);
+  if (l.empty()) return;
+  // `kstat -T u` prints a bare time(2) value before each interval.
+  if (is_digit(l[0]) && rtrim_blanks(l).find_first_not_of("0123456789") == std::string_view::npos) {
+    return;
+  }
+
+  // module: no blanks, no ':'.
+  std::size_t c1 = l.find(':');
+  if (c1 == 0 || c1 == std::string_view::npos) bad_key(l);
+  std::string_view module = l.substr(0, c1);
+  if (module.find_first_of(" \t") != std::string_view::npos) bad_key(l);
+
+  // instance: decimal digits.
+  std::size_t c2 = l.find(':', c1 + 1);
+  std::string_view inst = l.substr(c1 + 1, c2 == std::string_view::npos ? c2 : c2 - c1 - 1);
+  auto instance = parse_u64(inst);
+  if (!instance ||
+      *instance > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    fail("expected a decimal instance number after '" + std::string(module) + ":', found " +
+         excerpt(c2 == std::string_view::npos ? l.substr(c1 + 1) : inst));
+  }
+  if (c2 == std::string_view::npos) bad_key(l);
+
+  // name: anything but ':' and TAB (it may hold spaces and commas: "sd0,err").
+  std::size_t c3 = l.find(':', c2 + 1);
+  if (c3 == std::string_view::npos || c3 == c2 + 1) bad_key(l);
+  std::string_view name = l.substr(c2 + 1, c3 - c2 - 1);
+  if (name.find('\t') != std::string_view::npos) bad_key(l);
+
+  // statistic and value.
+  std::string_view rest = l.substr(c3 + 1);
+  Split sp;
+  std::size_t tab = rest.find('\t');
+  if (tab != std::string_view::npos) {
+    sp = {rtrim_blanks(rest.substr(0, tab)), rest.substr(tab + 1)};
+  } else if (!split_on_spaces(rest, c3 + 1, sp)) {
+    fail("expected '<TAB>value' after '" +
+         std::string(l.substr(0, std::min<std::size_t>(l.size(), 80))) +
+         "', found end of line (kstat -l and -C output are not dumps)");
+  }
+  if (sp.stat.empty()) fail("empty statistic name in " + excerpt(l));
+
+  sink_.select(module, static_cast<std::int64_t>(*instance), name);
+  value(sp.stat, sp.value);
+}
+
+// Pseudo-statistics fill the header; other values become uint64 (canonical
+// non-negative integers), int64 (canonical negative integers) or strings
+// (everything else, byte-exact).
+void TextParser::value(std::string_view stat, std::string_view v) {
+  std::string_view t = rtrim_blanks(v);
+  if (stat == "crtime" || stat == "snaptime") {
+    auto ns = parse_seconds_ns(t);
+    if (!ns) {
+      fail("expected " + std::string(stat) +
+           " as seconds with at most 9 decimals (35.240997153), found " + excerpt(t));
+    }
+    if (stat == "crtime") {
+      sink_.builder().set_crtime(*ns);
+    } else {
+      sink_.builder().set_snaptime(*ns);
+    }
+    return;
+  }
+  if (stat == "class") {
+    sink_.builder().set_class(t);
+    return;
+  }
+  bool neg = !t.empty() && t[0] == '-';
+  std::string_view digits = neg ? t.substr(1) : t;
+  bool integer = !digits.empty() &&
+                 digits.find_first_not_of("0123456789") == std::string_view::npos &&
+                 (digits[0] != '0' || (digits.size() == 1 && !neg));
+  if (!integer) {
+    sink_.add_string(stat, v);
+    return;
+  }
+  auto u = parse_u64(digits);
+  if (!neg) {
+    if (!u) fail("value " + excerpt(t) + " of '" + std::string(stat) + "' does not fit uint64");
+    sink_.add_uint(stat, *u);
+    return;
+  }
+  constexpr std::uint64_t kMinMagnitude = 9223372036854775808ull;  // -INT64_MIN
+  if (!u || *u > kMinMagnitude) {
+    fail("value " + excerpt(t) + " of '" + std::string(stat) + "' does not fit int64");
+  }
+  sink_.add_int(stat, *u == kMinMagnitude ? std::numeric_limits<std::int64_t>::min()
+                                          : -static_cast<std::int64_t>(*u));
+}
+
+}  // namespace
+
+std::shared_ptr<Source> parse_kstat_text(std::string_view data, const std::string& path) {
+  TextParser p(data, path);
+  return p.run();
+}
+
+}  // namespace kstatsql::engine::file

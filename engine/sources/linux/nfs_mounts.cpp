@@ -1,0 +1,388 @@
+// engine/sources/linux/nfs_mounts.cpp — NFS client mounts from /proc/self/mountstats as
+// illumos' nfs:N:mntinfo (raw struct mntinfo_kstat, class misc) and
+// nfs:N:nfsN (io, class nfs). N is the minor number of the mount's anonymous
+// device (/proc/self/mountinfo), as illumos uses getminor(vfs_dev). Every
+// field's source and unit: docs/linux-mapping.md, "NFS".
+//
+// Cost: enumerate() reads mountstats and, when it lists an NFS mount,
+// mountinfo; only the "device" lines are parsed then. read() parses the body
+// of its own mount's section only.
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "engine/sources/linux/procfs.hpp"
+#include "engine/sources/linux/linux_source.hpp"
+#include "engine/raw_decode.hpp"
+
+namespace kstatsql::engine::linuxsrc {
+
+namespace {
+
+using procfs::fields;
+using procfs::parse_u64;
+using procfs::StatList;
+
+// MI_* bits with a Linux equivalent (nfs_clnt.h; MI4_* has the same values).
+constexpr std::uint32_t kMiHard = 0x1, kMiNoac = 0x10, kMiNocto = 0x20, kMiLlock = 0x80,
+                        kMiLink = 0x400, kMiSymlink = 0x800, kMiReaddirOnly = 0x1000, kMiAcl = 0x2000;
+// NFS_CAP_* bits of the caps= value (include/linux/nfs_fs_sb.h, stable since 2.6).
+constexpr std::uint64_t kCapReaddirplus = 1, kCapHardlinks = 2, kCapSymlinks = 4, kCapAcls = 8;
+constexpr std::int64_t kFallbackInstance = 1 << 20;  // above any minor (MINORBITS = 20)
+constexpr std::uint64_t kMs = 1000000;
+
+// One "device ..." line of mountstats and the lines under it.
+struct Section {
+  std::string_view device, mountpoint, fstype;
+  std::string_view body;  // the lines after the device line, up to the next one
+  std::size_t line = 0;   // 1-based line number of the device line
+  bool nfs() const { return fstype == "nfs" || fstype == "nfs4"; }
+};
+
+// "device D mounted on M with fstype F [statvers=V]"; lines that do not look
+// like that (there are none on real kernels) are skipped.
+std::vector<Section> split_sections(std::string_view text) {
+  std::vector<Section> out;
+  std::size_t pos = 0, no = 0, body_start = 0;
+  auto close_body = [&](std::size_t end) {
+    if (!out.empty()) out.back().body = text.substr(body_start, end - body_start);
+  };
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view line = text.substr(pos, end - pos);
+    ++no;
+    auto f = line.substr(0, 7) == "device " ? fields(line) : std::vector<std::string_view>{};
+    if (f.size() >= 8 && f[2] == "mounted" && f[3] == "on" && f[5] == "with" && f[6] == "fstype") {
+      close_body(pos);
+      out.push_back({f[1], f[4], f[7], {}, no});
+      body_start = std::min(end + 1, text.size());
+    }
+    pos = end + 1;
+  }
+  close_body(text.size());
+  return out;
+}
+
+// The parsed body of one NFS section.
+struct NfsOp {
+  std::uint64_t ops = 0, trans = 0, timeouts = 0, bytes_sent = 0, bytes_recv = 0, queue_ms = 0,
+                rtt_ms = 0, execute_ms = 0;
+};
+struct NfsBody {
+  std::vector<std::pair<std::string_view, std::string_view>> opts;  // key, value ("" for flags)
+  std::optional<std::uint64_t> caps, pseudoflavor;
+  std::vector<std::uint64_t> bytes;
+  std::string_view xprt;
+  std::vector<std::pair<std::string_view, NfsOp>> ops;
+
+  std::optional<std::string_view> opt(std::string_view key) const {
+    for (const auto& [k, v] : opts)
+      if (k == key) return v;
+    return std::nullopt;
+  }
+  std::optional<std::uint64_t> num(std::string_view key) const {
+    auto v = opt(key);
+    return v ? parse_u64(*v) : std::nullopt;
+  }
+  NfsOp op(std::string_view name) const {
+    for (const auto& [k, v] : ops)
+      if (k == name) return v;
+    return {};
+  }
+};
+
+// "k=v,k2=v2,flag" → pairs.
+void split_options(std::string_view s, std::vector<std::pair<std::string_view, std::string_view>>& out) {
+  while (!s.empty()) {
+    std::size_t comma = s.find(',');
+    std::string_view item = s.substr(0, comma);
+    std::size_t eq = item.find('=');
+    out.emplace_back(item.substr(0, eq), eq == std::string_view::npos ? "" : item.substr(eq + 1));
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+}
+
+std::optional<std::uint64_t> parse_hex(std::string_view s) {
+  if (s.substr(0, 2) != "0x" || s.size() == 2 || s.size() > 18) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : s.substr(2)) {
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) return std::nullopt;
+    v = v << 4 | static_cast<std::uint64_t>(d);
+  }
+  return v;
+}
+
+// Parses the lines of an NFS section. Returns "" or "path:line: what".
+std::string parse_body(const Section& sec, const std::string& path, NfsBody& b) {
+  std::string msg;
+  bool per_op = false;
+  procfs::for_each_line(sec.body, [&](std::string_view raw, std::size_t i) {
+    std::string_view line = procfs::trim(raw);
+    const std::size_t no = sec.line + i;
+    auto numbers = [&](std::string_view rest, std::size_t need, std::vector<std::uint64_t>& v) {
+      for (std::string_view f : fields(rest)) {
+        auto n = parse_u64(f);
+        if (!n) return false;
+        v.push_back(*n);
+      }
+      return v.size() >= need;
+    };
+    if (per_op) {
+      std::size_t colon = line.find(':');
+      std::vector<std::uint64_t> v;
+      if (line.empty()) return true;
+      if (colon == std::string_view::npos || !numbers(line.substr(colon + 1), 8, v)) {
+        msg = fmt::format("{}:{}: expected 'OP: ops trans timeouts bytes_sent bytes_recv queue rtt execute'",
+                          path, no);
+        return false;
+      }
+      b.ops.emplace_back(line.substr(0, colon), NfsOp{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]});
+    } else if (line.substr(0, 5) == "opts:") {
+      split_options(procfs::trim(line.substr(5)), b.opts);
+    } else if (line.substr(0, 5) == "caps:") {
+      std::vector<std::pair<std::string_view, std::string_view>> caps;
+      split_options(procfs::trim(line.substr(5)), caps);
+      for (const auto& [k, v] : caps)
+        if (k == "caps") b.caps = parse_hex(v);
+    } else if (line.substr(0, 4) == "sec:") {
+      std::vector<std::pair<std::string_view, std::string_view>> sec_opts;
+      split_options(procfs::trim(line.substr(4)), sec_opts);
+      for (const auto& [k, v] : sec_opts)
+        if (k == "pseudoflavor") b.pseudoflavor = parse_u64(v);
+    } else if (line.substr(0, 6) == "bytes:") {
+      if (!numbers(line.substr(6), 8, b.bytes)) {
+        msg = fmt::format("{}:{}: expected 8 byte counters after 'bytes:'", path, no);
+        return false;
+      }
+    } else if (line.substr(0, 5) == "xprt:") {
+      auto f = fields(line.substr(5));
+      if (f.empty()) return msg = fmt::format("{}:{}: empty 'xprt:' line", path, no), false;
+      b.xprt = f[0];
+    } else if (line == "per-op statistics") {
+      per_op = true;
+    }
+    return true;
+  });
+  if (msg.empty() && b.bytes.empty()) msg = fmt::format("{}:{}: NFS mount has no 'bytes:' line", path, sec.line);
+  return msg;
+}
+
+// "\040" octal escapes (space, tab, newline, backslash) as the kernel prints them.
+std::string unescape(std::string_view s) {
+  auto octal = [](char c) { return c >= '0' && c <= '7'; };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] <= '3' && octal(s[i + 1]) && octal(s[i + 2]) &&
+        octal(s[i + 3])) {
+      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// "server:/path" or "[v6addr]:/path" → server and path.
+std::pair<std::string_view, std::string_view> split_device(std::string_view dev) {
+  if (!dev.empty() && dev.front() == '[') {
+    std::size_t close = dev.find("]:");
+    if (close != std::string_view::npos) return {dev.substr(1, close - 1), dev.substr(close + 2)};
+  }
+  std::size_t colon = dev.find(':');
+  if (colon == std::string_view::npos) return {dev, {}};
+  return {dev.substr(0, colon), dev.substr(colon + 1)};
+}
+
+// illumos secmod (nfssec.conf): none 0, sys 1, krb5 390003, krb5i 390004, krb5p 390005.
+std::optional<std::uint32_t> secmod_of(const NfsBody& b) {
+  if (b.pseudoflavor && *b.pseudoflavor <= UINT32_MAX) return static_cast<std::uint32_t>(*b.pseudoflavor);
+  auto sec = b.opt("sec");
+  if (!sec) return std::nullopt;
+  static constexpr std::pair<std::string_view, std::uint32_t> kSec[] = {
+      {"null", 0}, {"none", 0}, {"sys", 1}, {"krb5", 390003}, {"krb5i", 390004}, {"krb5p", 390005}};
+  for (const auto& [name, num] : kSec)
+    if (*sec == name) return num;
+  return std::nullopt;
+}
+
+// Mean RTT of one operation in nfsstat -m's srtt unit (2.5 ms), rounded.
+std::uint32_t srtt_of(const NfsOp& op) {
+  if (op.ops == 0) return 0;
+  return static_cast<std::uint32_t>((4 * op.rtt_ms + 5 * op.ops) / (10 * op.ops));
+}
+
+// mntinfo fields copied from a mount option (left out when the option is).
+constexpr std::pair<std::string_view, std::string_view> kFromOption[] = {
+    {"mik_curread", "rsize"},       {"mik_curwrite", "wsize"},      {"mik_timeo", "timeo"},
+    {"mik_retrans", "retrans"},     {"mik_acregmin", "acregmin"},   {"mik_acregmax", "acregmax"},
+    {"mik_acdirmin", "acdirmin"},   {"mik_acdirmax", "acdirmax"}};
+
+void copy_str(char* dst, std::size_t size, std::string_view s) {
+  std::size_t n = std::min(s.size(), size - 1);
+  std::memcpy(dst, s.data(), n);
+  dst[n] = '\0';
+}
+
+}  // namespace
+
+void LinuxSource::enumerate_nfs(Arena& arena, std::vector<KstatHeader>& out) {
+  nfs_.clear();
+  std::string msg;
+  int err = 0;
+  const std::string* ms = text(proc_ + "/self/mountstats", msg, err, nullptr);
+  if (ms == nullptr) return;  // no mountstats (no procfs self, old kernel): no NFS kstats
+  std::vector<Section> sections = split_sections(*ms);
+  struct Info {
+    std::string_view mountpoint, fstype, source;
+    std::int64_t minor;
+    bool used = false;
+  };
+  std::vector<Info> infos;
+  const std::string* mi = nullptr;
+  std::int64_t ordinal = 0;
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    const Section& s = sections[i];
+    if (!s.nfs()) continue;
+    if (mi == nullptr && (mi = text(proc_ + "/self/mountinfo", msg, err, nullptr)) != nullptr) {
+      // "id parent major:minor root mountpoint options [optional...] - fstype source superopts"
+      procfs::for_each_line(*mi, [&](std::string_view line, std::size_t) {
+        auto f = fields(line);
+        std::size_t dash = 6;
+        while (dash < f.size() && f[dash] != "-") ++dash;
+        if (dash + 2 >= f.size() || f[2].find(':') == std::string_view::npos) return true;
+        auto minor = parse_u64(f[2].substr(f[2].find(':') + 1));
+        if (minor) infos.push_back({f[4], f[dash + 1], f[dash + 2], static_cast<std::int64_t>(*minor)});
+        return true;
+      });
+    }
+    std::int64_t instance = kFallbackInstance + ++ordinal;
+    for (Info& in : infos) {
+      if (!in.used && in.mountpoint == s.mountpoint && in.source == s.device && in.fstype == s.fstype) {
+        in.used = true;
+        instance = in.minor;
+        break;
+      }
+    }
+    // A second mount of the same superblock (bind mount, sharecache) has the
+    // same minor and the same statistics: one kstat, as for one vfs on illumos.
+    if (!nfs_.emplace(instance, NfsMountId{std::string(s.mountpoint), i}).second) continue;
+    add(arena, out, "nfs", instance, "mntinfo", "misc", KstatType::raw, Kind::nfs_mntinfo);
+    out.back().ndata = 1;
+    out.back().data_size = sizeof(MntinfoKstat);
+    add(arena, out, "nfs", instance, fmt::format("nfs{}", instance), "nfs", KstatType::io, Kind::nfs_io);
+    out.back().ndata = 1;
+    out.back().data_size = sizeof(IoStats);
+  }
+}
+
+std::string LinuxSource::read_nfs(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
+  const std::string path = proc_ + "/self/mountstats";
+  auto it = nfs_.find(h.instance);
+  if (it == nfs_.end()) return err = ENOENT, fmt::format("{}: no NFS mount with minor {}", path, h.instance);
+  std::string msg;
+  const std::string* ms = text(path, msg, err, &out.snaptime);
+  if (ms == nullptr) return msg;
+  std::vector<Section> sections = split_sections(*ms);
+  const std::size_t at = it->second.section;
+  if (at >= sections.size() || sections[at].mountpoint != it->second.mountpoint || !sections[at].nfs())
+    return err = ENOENT, fmt::format("{}: {} is no longer mounted", path, unescape(it->second.mountpoint));
+  const Section& sec = sections[at];
+  NfsBody b;
+  if (msg = parse_body(sec, path, b); !msg.empty()) return err = EINVAL, msg;
+  const NfsOp read = b.op("READ"), write = b.op("WRITE");
+
+  if (static_cast<Kind>(h.cookie) == Kind::nfs_io) {
+    auto* io = arena.make_array<IoStats>(1);
+    io->nread = b.bytes[4];  // serverreadbytes: what READ calls returned
+    io->nwritten = b.bytes[5];
+    io->reads = static_cast<std::uint32_t>(read.ops);
+    io->writes = static_cast<std::uint32_t>(write.ops);
+    io->rlentime = static_cast<std::int64_t>((read.execute_ms + write.execute_ms) * kMs);
+    io->rlastupdate = io->wlastupdate = out.snaptime;
+    out.io = io;
+    StatList s(arena);
+    s.append(io_as_named(*io, arena));
+    static constexpr std::string_view kBytes[8] = {"normal_read_bytes", "normal_write_bytes", "direct_read_bytes",
+        "direct_write_bytes", "", "", "read_pages", "write_pages"};
+    for (std::size_t i = 0; i < 8; ++i)
+      if (!kBytes[i].empty()) s.add_u64(kBytes[i], b.bytes[i], i < 6 ? Unit::bytes : Unit::none);
+    for (const auto& [name, op] : {std::pair<std::string_view, NfsOp>{"read", read}, {"write", write}}) {
+      s.add_u64(fmt::format("{}_rtt_ns", name), op.rtt_ms * kMs, Unit::ns);
+      s.add_u64(fmt::format("{}_execute_ns", name), op.execute_ms * kMs, Unit::ns);
+      s.add_u64(fmt::format("{}_retrans", name), op.trans > op.ops ? op.trans - op.ops : 0);
+      s.add_u64(fmt::format("{}_timeouts", name), op.timeouts);
+    }
+    out.named = s.finish();
+    out.ndata = 1;
+    out.data_size = sizeof(IoStats);
+    return {};
+  }
+
+  MntinfoKstat m;
+  std::string_view proto = b.opt("proto").value_or(b.xprt);
+  if (proto.size() > 1 && proto.back() == '6') proto.remove_suffix(1);  // tcp6 → tcp, as knc_proto
+  copy_str(m.mik_proto, sizeof m.mik_proto, proto);
+  std::string_view vers = b.opt("vers").value_or(sec.fstype == "nfs4" ? "4" : "");
+  auto major = parse_u64(vers.substr(0, vers.find('.')));
+  std::optional<std::uint64_t> minor;
+  if (vers.find('.') != std::string_view::npos) minor = parse_u64(vers.substr(vers.find('.') + 1));
+  else if (major == 4u) minor = b.num("minorversion").value_or(0);
+  m.mik_vers = static_cast<std::uint32_t>(major.value_or(0));
+  std::uint32_t flags = 0;
+  if (!b.opt("soft") && !b.opt("softerr")) flags |= kMiHard;
+  if (b.opt("noac")) flags |= kMiNoac;
+  if (b.opt("nocto")) flags |= kMiNocto;
+  auto local_lock = b.opt("local_lock");
+  if (b.opt("nolock") || local_lock == "posix" || local_lock == "all") flags |= kMiLlock;
+  if (b.caps) {
+    if (*b.caps & kCapHardlinks) flags |= kMiLink;
+    if (*b.caps & kCapSymlinks) flags |= kMiSymlink;
+    if (*b.caps & kCapAcls) flags |= kMiAcl;
+    if (m.mik_vers == 3 && !(*b.caps & kCapReaddirplus)) flags |= kMiReaddirOnly;
+  }
+  m.mik_flags = flags;
+  auto secmod = secmod_of(b);
+  m.mik_secmod = secmod.value_or(0);
+  auto u32 = [&](std::string_view key) { return static_cast<std::uint32_t>(b.num(key).value_or(0)); };
+  m.mik_curread = u32("rsize");
+  m.mik_curwrite = u32("wsize");
+  m.mik_timeo = static_cast<std::int32_t>(u32("timeo"));
+  m.mik_retrans = static_cast<std::int32_t>(u32("retrans"));
+  m.mik_acregmin = u32("acregmin");
+  m.mik_acregmax = u32("acregmax");
+  m.mik_acdirmin = u32("acdirmin");
+  m.mik_acdirmax = u32("acdirmax");
+  m.mik_timers[0].srtt = srtt_of(b.op("LOOKUP"));
+  m.mik_timers[1].srtt = srtt_of(read);
+  m.mik_timers[2].srtt = srtt_of(write);
+  auto [server, export_path] = split_device(sec.device);
+  const std::string host = unescape(server);
+  copy_str(m.mik_curserver, sizeof m.mik_curserver, host);
+  publish_raw(h, m, arena, out);
+  // Dropped: what Linux does not report (no deviation, no current RTO), and
+  // options this kernel did not print.
+  StatList s(arena);
+  for (const NamedStat& st : out.named) {
+    std::string_view n = st.name_view();
+    if (n.ends_with("_deviate") || n.ends_with("_rtxcur")) continue;
+    if (n == "mik_secmod" && !secmod) continue;
+    if (n == "mik_vers" && !major) continue;
+    bool missing = false;
+    for (const auto& [field, key] : kFromOption)
+      if (n == field) missing = !b.num(key);
+    if (!missing) s.append({&st, 1});
+  }
+  s.add_str("mountpoint", unescape(sec.mountpoint));  // Linux-only (the mntinfo table shows it)
+  s.add_str("export", unescape(export_path));
+  if (minor && m.mik_vers == 4) s.add_u32("minorversion", *minor);
+  out.named = s.finish();
+  out.ndata = 1;
+  return {};
+}
+
+}  // namespace kstatsql::engine::linuxsrc

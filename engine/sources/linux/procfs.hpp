@@ -1,0 +1,122 @@
+// engine/sources/linux/procfs.hpp — text helpers for the Linux live source.
+//
+// Small, allocation-light parsers for the /proc, /sys and /proc/spl/kstat text
+// the Linux source reads (engine/sources/linux/linux_source.cpp). Nothing here knows about
+// kstat names; the mapping lives in linux_source.cpp and docs/linux-mapping.md.
+// Every parser reports failure with a message that names the file and line
+// ("/proc/stat:3: ..."), never by throwing; the source turns it into a
+// per-kstat error.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/arena.hpp"
+#include "engine/kstat.hpp"
+
+namespace kstatsql::engine::procfs {
+
+// Reads a whole file into `out`. Returns 0 or an errno value.
+int read_file(const std::string& path, std::string& out);
+
+// Reads at most `max` bytes. `complete` is true when end of file was reached
+// within them (then `out` is the whole file). Returns 0 or an errno value.
+int read_prefix(const std::string& path, std::size_t max, std::string& out, bool& complete);
+
+// Lists the entries of a directory (without "." and ".."), sorted by name.
+// Returns 0 or an errno value.
+int list_dir(const std::string& path, std::vector<std::string>& out);
+
+bool is_dir(const std::string& path);      // follows symlinks
+bool is_regular(const std::string& path);  // follows symlinks
+bool exists(const std::string& path);
+// Basename of a symlink's target ("virtio_blk" for ../../bus/virtio/drivers/virtio_blk),
+// or empty when `path` is not a readable symlink.
+std::string link_basename(const std::string& path);
+
+// CLOCK_MONOTONIC in nanoseconds (the gethrtime analogue).
+std::int64_t monotonic_ns();
+
+// Whitespace (space, tab) separated fields of one line.
+std::vector<std::string_view> fields(std::string_view line);
+// Calls f(line, 1-based line number) for each line of text (no '\n').
+template <typename F>
+void for_each_line(std::string_view text, F&& f) {
+  std::size_t no = 0;
+  while (!text.empty()) {
+    std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    ++no;
+    if (!f(line, no)) return;
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+}
+std::string_view trim(std::string_view s);
+
+// Strict decimal integers: the whole token must be digits (optional '-' for i64).
+std::optional<std::uint64_t> parse_u64(std::string_view s);
+std::optional<std::int64_t> parse_i64(std::string_view s);
+// "12.34" × scale, computed exactly in integers (up to 9 fraction digits);
+// `round` rounds half up, otherwise truncates. Negative numbers are rejected.
+std::optional<std::uint64_t> parse_fixed(std::string_view s, std::uint64_t scale, bool round);
+
+// Collects named statistics for one kstat, then copies them into an arena.
+// Names and string values are copied into the arena as they are added.
+class StatList {
+ public:
+  explicit StatList(Arena& arena) : arena_(arena) {}
+  void add_u64(std::string_view name, std::uint64_t v, Unit unit = Unit::none);
+  void add_u32(std::string_view name, std::uint64_t v);  // keeps the low 32 bits
+  void add_i64(std::string_view name, std::int64_t v, Unit unit = Unit::none);
+  void add_i32(std::string_view name, std::int64_t v);
+  void add_f64(std::string_view name, double v);  // KSTAT_DATA_DOUBLE
+  void add_str(std::string_view name, std::string_view v, ValueType type = ValueType::string);
+  void append(std::span<const NamedStat> stats) { stats_.insert(stats_.end(), stats.begin(), stats.end()); }
+  std::size_t size() const noexcept { return stats_.size(); }
+  std::span<const NamedStat> finish() { return arena_.copy_span<NamedStat>(stats_); }
+
+ private:
+  NamedStat& push(std::string_view name, ValueType type, Unit unit);
+  Arena& arena_;
+  std::vector<NamedStat> stats_;
+};
+
+// ---- /sys/class/net/<if>/ (docs/linux-mapping.md, "link") ----
+
+// Fills the link:0:<if> statistics from the interface directory `dir`
+// (ending in '/'). Returns an error message naming the file, errno in `err`,
+// when a counter is missing (interface removed: ENOENT) or malformed.
+std::string read_link(const std::string& dir, Arena& arena, KstatData& out, int& err);
+
+// ---- /proc/spl/kstat (kstat-facts.md §8) ----
+
+// Line 1 of an SPL kstat file: "kid type 0xflags ndata data_size crtime snaptime".
+struct SplHeader {
+  std::int64_t kid = 0;
+  int type = 0;
+  std::uint32_t flags = 0;
+  std::uint64_t ndata = 0;
+  std::uint64_t data_size = 0;
+  std::int64_t crtime = 0;
+  std::int64_t snaptime = 0;
+};
+// True when `line` is a complete, well-formed header with a known type (0..4).
+bool parse_spl_header(std::string_view line, SplHeader& out);
+// True when `line` starts like a header ("digits digits 0x...") — used to tell
+// a damaged header from a no-header file (KSTAT_FLAG_NO_HEADERS).
+bool looks_like_spl_header(std::string_view line);
+
+// Parses a whole SPL kstat file into `out` (named / io / intr / timers / raw,
+// plus the matching `named` view), allocating in `arena`. `text` is the file
+// content, `path` is used in messages. Files without a header become raw
+// bytes. `type` receives the type the file declares (raw without a header).
+// Returns an empty string on success, else "path:line: what".
+std::string parse_spl(std::string_view text, std::string_view path, Arena& arena, KstatData& out,
+                      KstatType& type);
+
+}  // namespace kstatsql::engine::procfs
