@@ -2,34 +2,14 @@
 #include "engine/header_set.hpp"
 
 #include <algorithm>
-#include <strings.h>
+
+#include "engine/kstat_rules.hpp"
 
 namespace kstatsql::engine {
-namespace {
-
-int casecmp(std::string_view a, std::string_view b) noexcept {
-  std::size_t n = std::min(a.size(), b.size());
-  int c = n == 0 ? 0 : strncasecmp(a.data(), b.data(), n);
-  if (c != 0) return c;
-  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
-}
-
-// kstat(8)'s order: module, instance, name (case-insensitive), then exact
-// bytes and unit so the order is total and stable.
-bool kstat_less(const KstatHeader& a, const KstatHeader& b) noexcept {
-  if (int c = casecmp(a.module, b.module)) return c < 0;
-  if (a.instance != b.instance) return a.instance < b.instance;
-  if (int c = casecmp(a.name, b.name)) return c < 0;
-  if (a.module != b.module) return a.module < b.module;
-  if (a.name != b.name) return a.name < b.name;
-  return a.unit < b.unit;
-}
-
-}  // namespace
 
 HeaderSet::HeaderSet(Arena arena, std::vector<KstatHeader> headers)
     : arena_(std::move(arena)), headers_(std::move(headers)) {
-  std::stable_sort(headers_.begin(), headers_.end(), kstat_less);
+  std::stable_sort(headers_.begin(), headers_.end(), kstat8::kstat_less);
   for (std::uint32_t i = 0; i < headers_.size(); ++i) {
     by_module_[headers_[i].module].push_back(i);
     by_name_[headers_[i].name].push_back(i);
@@ -91,7 +71,7 @@ std::int64_t HeaderSet::find(std::string_view module, std::int64_t instance,
   probe.instance = instance;
   probe.name = name;
   probe.unit = unit < 0 ? INT64_MIN : unit;  // "any unit": start before every unit
-  auto it = std::lower_bound(headers_.begin(), headers_.end(), probe, kstat_less);
+  auto it = std::lower_bound(headers_.begin(), headers_.end(), probe, kstat8::kstat_less);
   for (; it != headers_.end(); ++it) {
     if (it->module != module || it->instance != instance || it->name != name) break;
     if (unit < 0 || it->unit == unit) return it - headers_.begin();

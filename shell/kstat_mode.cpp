@@ -2,6 +2,8 @@
 #include "engine/sources/open_source.hpp"
 #include "shell/kstat_mode.hpp"
 
+#include "engine/kstat_rules.hpp"
+
 #include <sqlite3.h>
 
 #include <fmt/format.h>
@@ -80,7 +82,7 @@ std::size_t human_kstat(const engine::KstatHeader& h, const engine::KstatData& d
   if (d.ok() && sel.matches_statistic("snaptime")) rows.push_back({"snaptime", nullptr, d.snaptime});
   if (rows.empty()) return 0;
   std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return engine::casecmp(a.name, b.name) < 0; });
+                   [](const Row& a, const Row& b) { return engine::kstat8::statistic_less(a.name, b.name); });
   out += "module: ";
   pad_bytes(out, h.module, 30, 30);
   out += "  instance: ";
@@ -103,32 +105,6 @@ std::size_t human_kstat(const engine::KstatHeader& h, const engine::KstatData& d
   }
   out += '\n';
   return rows.size();
-}
-
-// Pushdown of the selectors' literal parts onto the generation's indexes.
-engine::Filter pushdown(const engine::SelectorSet& set) {
-  engine::Filter f;
-  if (auto mods = set.literal_modules()) {
-    engine::Predicate p;
-    p.col = engine::KeyCol::module;
-    for (std::string_view m : *mods) p.text.emplace_back(m);
-    f.preds.push_back(std::move(p));
-  }
-  if (auto names = set.literal_names()) {
-    engine::Predicate p;
-    p.col = engine::KeyCol::name;
-    for (std::string_view n : *names) p.text.emplace_back(n);
-    f.preds.push_back(std::move(p));
-  }
-  engine::Predicate inst;
-  inst.col = engine::KeyCol::instance;
-  for (const engine::Selector& s : set.selectors()) {
-    auto i = s.literal_instance();
-    if (!i || s.mode() != engine::SelectorMode::illumos) return f;
-    inst.ints.push_back(*i);
-  }
-  if (!inst.ints.empty()) f.preds.push_back(std::move(inst));
-  return f;
 }
 
 std::string timestamp(char fmt) {
@@ -252,12 +228,12 @@ KstatArgs parse_kstat_args(std::span<const std::string> args) {
 
 std::size_t kstat_iteration(const engine::Generation& gen, const KstatOptions& o, std::string& out) {
   std::vector<std::uint32_t> candidates;
-  gen.match(pushdown(o.selectors), candidates);
+  gen.match(engine::kstat8::pushdown(o.selectors), candidates);
   // Read every kstat some selector will print, once.
   std::vector<std::uint32_t> keep;
   for (std::uint32_t i : candidates) {
     const engine::KstatHeader& h = gen.header(i);
-    if (h.name.substr(0, 6) == "kstat_" || !o.klass.matches(h.klass)) continue;
+    if (engine::kstat8::hidden(h) || !o.klass.matches(h.klass)) continue;
     if (o.selectors.matches(h)) keep.push_back(i);
   }
   for (std::uint32_t i : keep) (void)gen.data(i);

@@ -11,12 +11,13 @@
 ** Columns: module, instance, name, class, statistic, type, value, unit,
 ** snaptime, crtime — as in `named` — plus the hidden arguments spec1..spec8.
 **
-** HOW IT WORKS: literal modules and names of every selector are pushed down
+** HOW IT WORKS: literal modules, instances and names of every selector are pushed down
 ** to the snapshot (only matching kstats are read); the rest of the selector
 ** is applied per kstat and per statistic. Like kstat(8), kstats whose name
 ** starts with "kstat_" are not selected.
 */
 #include "engine/selector.hpp"
+#include "engine/kstat_rules.hpp"
 #include "vtab/tables.hpp"
 
 namespace kstatsql::vtab {
@@ -54,7 +55,7 @@ struct SelectCursor : Cursor {
 // Moves to the first selected statistic at or after (k, s).
 void settle(SelectCursor& c) {
   vtab::settle(
-      c, [&c](const engine::KstatHeader& h) { return h.name.substr(0, 6) != "kstat_" && c.set.matches(h); },
+      c, [&c](const engine::KstatHeader& h) { return !engine::kstat8::hidden(h) && c.set.matches(h); },
       [&c](const engine::KstatHeader& h, const engine::KstatData& d, std::size_t& s) {
         return seek_named(d, s, [&](std::string_view stat) { return c.set.matches_statistic(h, stat); });
       });
@@ -108,18 +109,7 @@ struct KstatSelect : detail::SessionTable<KstatSelect>, RowsPerKstat {
                          static_cast<std::size_t>(sqlite3_value_bytes(argv[a])));
     }
     c.set = engine::SelectorSet::parse(std::span<const std::string>(specs));
-    // Push literal modules / names down to the snapshot.
-    c.filter = engine::Filter{};
-    if (auto mods = c.set.literal_modules()) {
-      engine::Predicate p{engine::KeyCol::module, engine::MatchOp::eq, {}, {}};
-      for (std::string_view m : *mods) p.text.emplace_back(m);
-      c.filter.preds.push_back(std::move(p));
-    }
-    if (auto names = c.set.literal_names()) {
-      engine::Predicate p{engine::KeyCol::name, engine::MatchOp::eq, {}, {}};
-      for (std::string_view n : *names) p.text.emplace_back(n);
-      c.filter.preds.push_back(std::move(p));
-    }
+    c.filter = engine::kstat8::pushdown(c.set);
     c.gen->match(c.filter, c.kstats);
     c.rewind();
     settle(c);

@@ -1,6 +1,8 @@
 // engine/sources/dump/dump_writer.cpp — kstat(8) -p/-C/-l/-j output (engine/sources/dump/dump_writer.hpp).
 #include "engine/sources/dump/dump_writer.hpp"
 
+#include "engine/kstat_rules.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,22 +13,8 @@ namespace kstatsql::engine {
 
 namespace {
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// casecmp made total with a byte-wise tie break.
-int total_casecmp(std::string_view a, std::string_view b) noexcept {
-  if (int c = casecmp(a, b)) return c;
-  return a.compare(b) < 0 ? -1 : a.compare(b) > 0 ? 1 : 0;
-}
-
 bool kstat_less(const DumpEntry& x, const DumpEntry& y) noexcept {
-  const KstatHeader& a = *x.header;
-  const KstatHeader& b = *y.header;
-  if (int c = total_casecmp(a.module, b.module)) return c < 0;
-  if (a.instance != b.instance) return a.instance < b.instance;
-  if (int c = total_casecmp(a.name, b.name)) return c < 0;
-  if (a.unit != b.unit) return a.unit < b.unit;
-  return a.host < b.host;
+  return kstat8::kstat_less(*x.header, *y.header);
 }
 
 // One output row: a named statistic or a pseudo-statistic.
@@ -140,7 +128,7 @@ void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o, std
   if (keep("crtime")) rows.push_back({"crtime", nullptr, Row::crtime});
   if (d.ok() && keep("snaptime")) rows.push_back({"snaptime", nullptr, Row::snaptime});
   std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return total_casecmp(a.name, b.name) < 0; });
+                   [](const Row& a, const Row& b) { return kstat8::statistic_less(a.name, b.name); });
 }
 
 void append_pseudo(std::string& out, const Row& r, const KstatHeader& h, const KstatData& d, bool json) {
@@ -210,15 +198,6 @@ void write_json(const KstatHeader& h, const KstatData& d, const std::vector<Row>
 
 }  // namespace
 
-int casecmp(std::string_view a, std::string_view b) noexcept {
-  std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    char x = lower(a[i]), y = lower(b[i]);
-    if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y) ? -1 : 1;
-  }
-  return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
-}
-
 void append_text_value(std::string& out, const NamedStat& s) { append_value(out, s, false); }
 
 std::string format_hrtime(std::int64_t ns) {
@@ -270,7 +249,7 @@ std::size_t write_dump(std::span<const DumpEntry> entries, const DumpOptions& o,
   for (const DumpEntry& e : list) {
     const KstatHeader& h = *e.header;
     const KstatData& d = *e.data;
-    if (o.skip_kstat_prefix && h.name.substr(0, 6) == "kstat_") continue;
+    if (o.skip_kstat_prefix && kstat8::hidden(h)) continue;
     if (h.type == KstatType::raw && d.ok() && d.named.empty()) continue;  // no decoder
     rows_of(h, d, o, rows);
     if (rows.empty()) continue;

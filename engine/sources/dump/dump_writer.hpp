@@ -62,10 +62,6 @@ std::size_t write_dump(std::span<const DumpEntry> entries, const DumpOptions& op
 // kstat(8) default layout.
 void append_text_value(std::string& out, const NamedStat& s);
 
-// strcasecmp over string views (ASCII case folding, bytes compared unsigned,
-// a prefix first): <0, 0 or >0. Names equal but for case compare equal.
-int casecmp(std::string_view a, std::string_view b) noexcept;
-
 // kstat(8)'s hrtime: "9013.271863046", or "0" for zero.
 std::string format_hrtime(std::int64_t ns);
 
