@@ -147,8 +147,10 @@ int main(int argc, char** argv) {
                 rss_point - rss_enum);
     sqlite3* db = nullptr;
     sqlite3_open(":memory:", &db);
-    kstatsql_options o{path.c_str(), 1};
-    kstatsql_register(db, &o);
+    kstatsql_options o = KSTATSQL_OPTIONS_INIT;
+    o.source = path.c_str();
+    o.ignore_env = 1;
+    kstatsql_register(db, &o, nullptr);
     auto t0 = Clock::now();
     std::string v = one(db, kPoint);
     double q_s = secs(t0, Clock::now());

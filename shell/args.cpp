@@ -1,5 +1,8 @@
 // shell/args.cpp — command-line parsing of the SQL shell (shell/repl.hpp).
+#include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <optional>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -11,6 +14,17 @@
 #endif
 
 namespace kstatsql::shell {
+
+namespace {
+
+// "-list -csv -tabs ...": the output modes as options, from render.cpp's table.
+std::string mode_options() {
+  std::string out = " ";
+  for (const ModeInfo& m : output_modes()) out += fmt::format(" -{}", m.name);
+  return out + "\n";
+}
+
+}  // namespace
 
 std::string shell_usage() {
   return
@@ -31,7 +45,7 @@ std::string shell_usage() {
       "  -bail             stop at the first error\n"
       "  -echo             print each statement before running it\n"
       "  -header / -noheader   column names on or off\n"
-      "  -list -csv -tabs -json -jsonl -line -column -table -box -markdown -quote -kstat\n"
+      + mode_options() +
       "  -mode MODE        output mode (same names)\n"
       "  -separator SEP    list mode column separator (default '|')\n"
       "  -nullvalue TEXT   text for NULL\n"
@@ -76,18 +90,105 @@ ShellArgs usage_error(std::string message) {
 
 }  // namespace
 
+namespace {
+
+// What parse_shell_args learns across arguments.
+struct ArgState {
+  bool seen_sql = false;
+  bool layout_set = false;  // -mode/-header given: reports keep the user's layout
+  std::vector<std::string> report_numbers;
+};
+
+// Applies the option `name` (spelt `a` on the command line) with `value`.
+// Returns a result to hand back at once (help, version, usage error), else nullopt.
+std::optional<ShellArgs> apply_option(const std::string& a, const std::string& name,
+                                      const std::string& value, ShellArgs& r, ArgState& st) {
+  ShellOptions& o = r.options;
+  auto input = [&](Input::Kind kind) {
+    o.inputs.push_back({kind, value});
+    st.seen_sql = true;
+  };
+  if (name == "h" || name == "help" || name == "version") {
+    r.action = name == "version" ? ShellArgs::Action::version : ShellArgs::Action::help;
+    return r;
+  } else if (name == "source") {
+    o.source = value;
+  } else if (name == "c") {
+    input(Input::Kind::sql);
+  } else if (name == "k" || name == "kql") {
+    input(Input::Kind::kql);
+  } else if (name == "f") {
+    input(Input::Kind::file);
+  } else if (name == "cmd" || name == "init") {
+    o.commands.push_back(name == "init" ? ".read " + value : value);
+  } else if (name == "bail") {
+    o.bail = true;
+  } else if (name == "echo") {
+    o.echo = true;
+  } else if (name == "batch" || name == "interactive") {
+    o.interactive = name == "interactive";
+  } else if (name == "header" || name == "headers" || name == "noheader" || name == "noheaders") {
+    o.render.headers = name.rfind("no", 0) != 0;
+    st.layout_set = true;
+  } else if (name == "separator") {
+    o.render.separator = value;
+  } else if (name == "nullvalue") {
+    o.render.null_value = value;
+  } else if (name == "interval") {
+    if (!parse_seconds(value, o.interval)) {
+      return usage_error(fmt::format("--interval {}: expected a number of seconds > 0", value));
+    }
+  } else if (name == "count") {
+    if (!parse_count(value, o.count)) return usage_error(fmt::format("--count {}: expected an integer >= 1", value));
+  } else if (name == "report") {
+    o.report = value;
+  } else if (auto m = parse_mode(name == "mode" ? value : name)) {
+    o.render.mode = *m;
+    st.layout_set = true;
+  } else if (name == "mode") {
+    return usage_error(fmt::format("unknown mode '{}'", value));
+  } else {
+    return usage_error(fmt::format("unknown option {}", a));
+  }
+  return std::nullopt;
+}
+
+// --report NAME [interval [count]]: its numbers and its default layout.
+std::optional<ShellArgs> finish_report(ShellOptions& o, const ArgState& st) {
+  if (!o.inputs.empty()) return usage_error("--report runs a report file; it takes no SQL arguments");
+  if (!st.layout_set) {  // reports read like the tools they replace: aligned, with headers
+    o.render.mode = Mode::column;
+    o.render.headers = true;
+  }
+  const auto& nums = st.report_numbers;
+  if (nums.size() > 2) return usage_error("--report NAME takes at most an interval and a count");
+  if (nums.size() >= 1 && !parse_seconds(nums[0], o.interval)) {
+    return usage_error(fmt::format("--report interval {}: expected a number of seconds > 0", nums[0]));
+  }
+  if (nums.size() == 2 && !parse_count(nums[1], o.count)) {
+    return usage_error(fmt::format("--report count {}: expected an integer >= 1", nums[1]));
+  }
+  return std::nullopt;
+}
+
+bool takes_value(const std::string& name) {
+  static const char* const kWithValue[] = {"source", "c", "f", "k", "kql", "cmd", "init", "mode", "separator",
+                                           "nullvalue", "interval", "count", "report"};
+  return std::any_of(std::begin(kWithValue), std::end(kWithValue), [&](const char* w) { return name == w; });
+}
+
+}  // namespace
+
 ShellArgs parse_shell_args(std::span<const std::string> args) {
   ShellArgs r;
   ShellOptions& o = r.options;
+  ArgState st;
   bool options_done = false;
-  bool seen_sql = false;
-  std::vector<std::string> report_numbers;
-  bool layout_set = false;  // -mode/-header given: reports keep the user's layout
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     bool is_opt = !options_done && a.size() > 1 && a[0] == '-';
     if (!is_opt) {
-      if (!seen_sql && o.report.empty() && (a == "kstat" || a == "record" || a == "convert")) {
+      if (!st.seen_sql && o.report.empty() && (a == "kstat" || a == "record" || a == "convert")) {
         r.action = a == "kstat"    ? ShellArgs::Action::kstat
                    : a == "record" ? ShellArgs::Action::record
                                    : ShellArgs::Action::convert;
@@ -95,10 +196,10 @@ ShellArgs parse_shell_args(std::span<const std::string> args) {
         return r;
       }
       if (!o.report.empty()) {
-        report_numbers.push_back(a);
+        st.report_numbers.push_back(a);
       } else {
         o.inputs.push_back({Input::Kind::sql, a});
-        seen_sql = true;
+        st.seen_sql = true;
       }
       continue;
     }
@@ -112,88 +213,14 @@ ShellArgs parse_shell_args(std::span<const std::string> args) {
       value = name.substr(eq + 1);
       name.resize(eq);
     }
-    static const char* const kWithValue[] = {"source", "c", "f", "k", "kql", "cmd", "init", "mode", "separator",
-                                             "nullvalue", "interval", "count", "report"};
-    bool wants = false;
-    for (const char* w : kWithValue) wants |= name == w;
-    if (wants && value.empty()) {
+    if (takes_value(name) && value.empty()) {
       if (i + 1 >= args.size()) return usage_error(fmt::format("{} needs an argument", a));
       value = args[++i];
     }
-    if (name == "h" || name == "help") {
-      r.action = ShellArgs::Action::help;
-      return r;
-    } else if (name == "version") {
-      r.action = ShellArgs::Action::version;
-      return r;
-    } else if (name == "source") {
-      o.source = value;
-    } else if (name == "c") {
-      o.inputs.push_back({Input::Kind::sql, value});
-      seen_sql = true;
-    } else if (name == "k" || name == "kql") {
-      o.inputs.push_back({Input::Kind::kql, value});
-      seen_sql = true;
-    } else if (name == "f") {
-      o.inputs.push_back({Input::Kind::file, value});
-      seen_sql = true;
-    } else if (name == "cmd") {
-      o.commands.push_back(value);
-    } else if (name == "init") {
-      o.commands.push_back(".read " + value);
-    } else if (name == "bail") {
-      o.bail = true;
-    } else if (name == "echo") {
-      o.echo = true;
-    } else if (name == "batch") {
-      o.interactive = false;
-    } else if (name == "interactive") {
-      o.interactive = true;
-    } else if (name == "header" || name == "headers") {
-      o.render.headers = true;
-      layout_set = true;
-    } else if (name == "noheader" || name == "noheaders") {
-      o.render.headers = false;
-      layout_set = true;
-    } else if (name == "separator") {
-      o.render.separator = value;
-    } else if (name == "nullvalue") {
-      o.render.null_value = value;
-    } else if (name == "interval") {
-      if (!parse_seconds(value, o.interval)) {
-        return usage_error(fmt::format("--interval {}: expected a number of seconds > 0", value));
-      }
-    } else if (name == "count") {
-      if (!parse_count(value, o.count)) {
-        return usage_error(fmt::format("--count {}: expected an integer >= 1", value));
-      }
-    } else if (name == "report") {
-      o.report = value;
-    } else if (auto m = parse_mode(name == "mode" ? value : name)) {
-      o.render.mode = *m;
-      layout_set = true;
-    } else if (name == "mode") {
-      return usage_error(fmt::format("unknown mode '{}'", value));
-    } else {
-      return usage_error(fmt::format("unknown option {}", a));
-    }
+    if (auto done = apply_option(a, name, value, r, st)) return *done;
   }
   if (!o.report.empty()) {
-    if (!o.inputs.empty()) return usage_error("--report runs a report file; it takes no SQL arguments");
-    if (!layout_set) {  // reports read like the tools they replace: aligned, with headers
-      o.render.mode = Mode::column;
-      o.render.headers = true;
-    }
-    if (report_numbers.size() > 2) {
-      return usage_error("--report NAME takes at most an interval and a count");
-    }
-    if (report_numbers.size() >= 1 && !parse_seconds(report_numbers[0], o.interval)) {
-      return usage_error(fmt::format("--report interval {}: expected a number of seconds > 0",
-                                     report_numbers[0]));
-    }
-    if (report_numbers.size() == 2 && !parse_count(report_numbers[1], o.count)) {
-      return usage_error(fmt::format("--report count {}: expected an integer >= 1", report_numbers[1]));
-    }
+    if (auto bad = finish_report(o, st)) return *bad;
   }
   if ((o.interval > 0 || o.count > 0) && o.inputs.empty() && o.report.empty()) {
     return usage_error("--interval and --count repeat SQL given as arguments, -c, -f or --report");

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "kstatsql/kstatsql.h"
+#include "shell/dot_commands.hpp"
 #include "shell/kstat_mode.hpp"
 #include "shell/repl.hpp"
 
@@ -21,13 +22,6 @@
 namespace kstatsql::shell {
 
 namespace {
-
-constexpr const char* kDotCommands[] = {
-    ".bail", ".echo", ".exit", ".headers", ".help", ".mode", ".nullvalue", ".once", ".output",
-    ".print", ".quit", ".read", ".refresh", ".schema", ".separator", ".source", ".stats", ".tables",
-    ".timer"};
-constexpr const char* kModes[] = {"box",  "csv",   "column", "json", "jsonl", "kstat", "line",
-                                  "list", "markdown", "quote", "table", "tabs", "tsv"};
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -85,20 +79,30 @@ std::vector<std::string> complete_word(const CompletionData& d, std::string_view
       if (starts_with_ci(cand, prefix)) out.push_back(fmt::format("{}{}{}", pre, cand, post));
     }
   };
+  auto add_if = [&](std::string_view cand) {
+    if (starts_with_ci(cand, word)) out.emplace_back(cand);
+  };
   std::size_t first = before.find_first_not_of(" \t");
   bool dot = first != std::string_view::npos ? before[first] == '.' : (!word.empty() && word[0] == '.');
   if (dot) {
     if (first == std::string_view::npos) {
-      add_matching(kDotCommands, word);
+      for (const DotCommand& c : dot_commands()) add_if(std::string(".").append(c.name));
     } else {
-      std::string_view cmd = before.substr(first);
-      cmd = cmd.substr(0, cmd.find_first_of(" \t"));
-      if (cmd == ".mode") add_matching(kModes, word);
-      if (cmd == ".schema" || cmd == ".tables") add_matching(d.tables, word);
-      if (cmd == ".headers" || cmd == ".timer" || cmd == ".stats" || cmd == ".bail" || cmd == ".echo") {
-        add_matching(std::vector<std::string>{"on", "off"}, word);
+      std::string_view name = before.substr(first + 1);
+      const DotCommand* c = find_dot_command(name.substr(0, name.find_first_of(" \t")));
+      unsigned what = c ? c->complete : kCompleteNothing;
+      if (what & kCompleteModes) {
+        for (const ModeInfo& m : output_modes()) {
+          add_if(m.name);
+          if (!m.alias.empty()) add_if(m.alias);
+        }
       }
-      if (cmd == ".source") add_matching(std::vector<std::string>{"live"}, word);
+      if (what & kCompleteTables) add_matching(d.tables, word);
+      if (what & kCompleteOnOff) {
+        add_if("on");
+        add_if("off");
+      }
+      if (what & kCompleteLive) add_if("live");
     }
   } else if (!word.empty() && word[0] == '\'') {
     add_matching(d.modules, word.substr(1), "'", "'");
@@ -137,31 +141,30 @@ char* next_match(const char*, int state) {
   return strdup(g_matches[g_next++].c_str());
 }
 
+// True when `before` is a dot-command whose argument is a file name.
+bool wants_files(std::string_view before) {
+  std::size_t first = before.find_first_not_of(" \t");
+  if (first == std::string_view::npos || before[first] != '.') return false;
+  std::string_view name = before.substr(first + 1);
+  const DotCommand* c = find_dot_command(name.substr(0, name.find_first_of(" \t")));
+  return c && (c->complete & kCompleteFiles);
+}
+
 char** attempt_completion(const char* text, int start, int) {
   std::string_view word(text);
   std::string_view before(rl_line_buffer, static_cast<std::size_t>(std::max(start, 0)));
   // Completion runs queries: keep .stats describing the user's last statement.
-  const engine::Counters& c = *g_shell->session().counters();
-  std::uint64_t saved[4] = {c.enumerated.load(), c.matched.load(), c.read.load(), c.generation.load()};
+  const Counters saved = g_shell->session().counters();
   bool want_modules = !word.empty() && word[0] == '\'';
   if (!g_loaded || (want_modules && !g_data.have_modules)) {
     g_data = load_completion_data(g_shell->db(), want_modules || g_data.have_modules);
     g_loaded = true;
   }
-  auto& cm = *g_shell->session().counters();
-  cm.enumerated.store(saved[0]);
-  cm.matched.store(saved[1]);
-  cm.read.store(saved[2]);
-  cm.generation.store(saved[3]);
+  g_shell->session().set_counters(saved);
   g_matches = complete_word(g_data, before, word);
   rl_attempted_completion_over = 1;  // no filename completion unless asked for below
   if (g_matches.empty()) {
-    std::string_view b = before.substr(before.find_first_not_of(" \t") == std::string_view::npos
-                                           ? before.size() : before.find_first_not_of(" \t"));
-    if (b.rfind(".read", 0) == 0 || b.rfind(".once", 0) == 0 || b.rfind(".output", 0) == 0 ||
-        b.rfind(".source", 0) == 0) {
-      rl_attempted_completion_over = 0;
-    }
+    if (wants_files(before)) rl_attempted_completion_over = 0;  // libedit completes file names
     return nullptr;
   }
   return rl_completion_matches(text, next_match);
@@ -224,7 +227,7 @@ std::optional<std::string> LineReader::read(const std::string& prompt) {
 void Shell::run_interactive() {
   std::string desc;
   try {
-    desc = session_->source_description();
+    desc = session_.source_description();
   } catch (const std::exception& e) {
     desc = std::string("unavailable: ") + e.what();
   }

@@ -20,11 +20,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/sources/open_source.hpp"
 #include "engine/sources/dump/dump_writer.hpp"
 #include "engine/sources/kss/kss_writer.hpp"
-#include "engine/sources/kss/kss_reader.hpp"
 #include "kstatsql/error.hpp"
+#include "kstatsql/kstatsql.hpp"
 #include "shell/commands.hpp"
 
 namespace kstatsql::shell {
@@ -103,23 +102,15 @@ void write_file(const std::string& path, const std::string& s) {
   if (fd != 1 && ::close(fd) != 0) throw_errno(path, errno);
 }
 
-// RAII cursor: one fresh generation of the session.
-struct Cursor {
-  engine::Session& s;
-  std::shared_ptr<const engine::Generation> gen;
-  explicit Cursor(engine::Session& session) : s(session), gen(session.open_cursor()) {}
-  ~Cursor() { s.close_cursor(); }
-};
-
-std::size_t convert_to_dump(engine::Session& session, const Args& a, const engine::SelectorSet& sel) {
+std::size_t convert_to_dump(Session& session, const Args& a, const engine::SelectorSet& sel) {
   if (a.gen_given) session.select_recorded(a.generation);
-  Cursor c(session);
+  Sample sample = session.sample();
   std::vector<engine::DumpEntry> entries;
-  entries.reserve(c.gen->size());
-  for (std::uint32_t i = 0; i < c.gen->size(); ++i) {
-    const engine::KstatHeader& h = c.gen->header(i);
+  entries.reserve(sample.size());
+  for (std::uint32_t i = 0; i < sample.size(); ++i) {
+    const engine::KstatHeader& h = sample.header(i);
     if (!sel.empty() && !sel.matches(h)) continue;
-    entries.push_back({&h, &c.gen->data(i)});
+    entries.push_back({&h, &sample.data(i)});
   }
   engine::DumpOptions o;
   o.format = a.fmt == Fmt::json ? engine::DumpOptions::Format::json : engine::DumpOptions::Format::text;
@@ -130,14 +121,14 @@ std::size_t convert_to_dump(engine::Session& session, const Args& a, const engin
   return entries.size();
 }
 
-std::size_t convert_to_kss(engine::Session& session, const Args& a, const engine::SelectorSet& sel,
+std::size_t convert_to_kss(Session& session, const Args& a, const engine::SelectorSet& sel,
                            std::size_t& generations) {
   engine::KssWriter writer(a.out, engine::KssWriter::Mode::truncate);
   std::size_t n = session.recorded_count();
   std::size_t kstats = 0;
   auto one = [&] {
-    Cursor c(session);
-    writer.append(*c.gen, sel.empty() ? nullptr : &sel);
+    Sample sample = session.sample();
+    writer.append(sample.generation(), sel.empty() ? nullptr : &sel);
     kstats += writer.last_kstats();
     ++generations;
   };
@@ -166,7 +157,7 @@ int run_convert(int argc, char** argv) {
     return 2;
   }
   try {
-    engine::Session session(a.in, engine::open_source);
+    Session session(a.in);
     std::string desc = session.source_description();
     std::size_t generations = 0, kstats = 0;
     if (a.fmt == Fmt::kss) {

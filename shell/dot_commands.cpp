@@ -1,4 +1,7 @@
-// shell/dot_commands.cpp — the shell's dot-commands (.help lists them).
+// shell/dot_commands.cpp — the shell's dot-commands: one table
+// (shell/dot_commands.hpp) feeds .help, dispatch and completion.
+#include "shell/dot_commands.hpp"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -12,30 +15,6 @@
 #include "shell/repl.hpp"
 
 namespace kstatsql::shell {
-
-const char Shell::kHelp[] =
-    ".bail on|off             stop at the first error\n"
-    ".echo on|off             print each statement before running it\n"
-    ".exit ?CODE?             exit with status CODE (default: 0, or 1 after an error)\n"
-    ".explain KQL             show the SQL a KQL pipeline compiles to\n"
-    ".headers on|off          show column names\n"
-    ".help                    this text\n"
-    ".kql on|off              read input lines as KQL pipelines (or prefix one line with `kql `)\n"
-    ".mode MODE               output mode: list csv tabs(tsv) json jsonl line column\n"
-    "                         table box markdown quote kstat (module:instance:name:statistic<TAB>value)\n"
-    ".nullvalue TEXT          text shown for NULL\n"
-    ".once FILE               send the next statement's output to FILE\n"
-    ".output ?FILE?           send output to FILE, or back to standard output\n"
-    ".print TEXT...           print TEXT\n"
-    ".quit                    exit\n"
-    ".read FILE               run the statements and dot-commands in FILE\n"
-    ".refresh                 the next statement reads a fresh generation\n"
-    ".schema ?TABLE?          the columns of kstatsql's tables (and your own tables)\n"
-    ".separator SEP           column separator of list mode\n"
-    ".source ?PATH|live?      show or switch the source (a dump, a .kss recording, procfs:DIR)\n"
-    ".stats ?on|off?          kstats enumerated, matched and read by the last statement\n"
-    ".tables ?PATTERN?        list tables (LIKE pattern)\n"
-    ".timer on|off            time each statement\n";
 
 namespace {
 
@@ -168,105 +147,200 @@ bool Shell::set_output(std::string_view path, bool once) {
   return true;
 }
 
+const std::string& DotArgs::arg(std::size_t i) const {
+  static const std::string kNone;
+  return i < words.size() ? words[i] : kNone;
+}
+
+// The run functions of the table below; a struct so that Shell can befriend
+// them all at once.
+struct DotCommands {
+  static bool quit(Shell& s, const DotArgs&) {
+    s.quit_ = true;
+    return false;
+  }
+  static bool exit(Shell& s, const DotArgs& a) {
+    s.quit_ = true;
+    if (a.count() > 1) s.exit_code_ = std::atoi(a.arg().c_str());
+    return false;
+  }
+  static bool help(Shell& s, const DotArgs&) {
+    s.write(dot_help());
+    return true;
+  }
+  static bool tables(Shell& s, const DotArgs& a) {
+    s.list_tables(a.arg());
+    return true;
+  }
+  static bool schema(Shell& s, const DotArgs& a) {
+    s.show_schema(a.arg());
+    return true;
+  }
+  static bool mode(Shell& s, const DotArgs& a) {
+    if (a.count() == 1) {
+      s.write(fmt::format("current output mode: {}\n", mode_name(s.o_.render.mode)));
+    } else if (auto m = parse_mode(a.arg())) {
+      s.o_.render.mode = *m;
+    } else {
+      throw Error(Errc::parse, fmt::format("unknown mode \"{}\"; use {}", a.arg(), mode_names()));
+    }
+    return true;
+  }
+  // `.NAME on|off` into `target`.
+  static bool flag(const DotArgs& a, bool& target) {
+    auto b = boolean(a.arg());
+    if (a.count() != 2 || !b) throw Error(Errc::parse, fmt::format("usage: .{} on|off", a.words[0]));
+    target = *b;
+    return true;
+  }
+  static bool headers(Shell& s, const DotArgs& a) { return flag(a, s.o_.render.headers); }
+  static bool timer(Shell& s, const DotArgs& a) { return flag(a, s.timer_); }
+  static bool bail(Shell& s, const DotArgs& a) { return flag(a, s.o_.bail); }
+  static bool echo(Shell& s, const DotArgs& a) { return flag(a, s.o_.echo); }
+  static bool kql(Shell& s, const DotArgs& a) {
+    if (a.count() == 1) {
+      s.kql_mode_ = true;
+      return true;
+    }
+    return flag(a, s.kql_mode_);
+  }
+  // `.explain KQL…` shows the SQL a pipeline compiles to. sqlite3's own
+  // `.explain on|off|auto` (EXPLAIN layout) has no meaning here.
+  static bool explain(Shell& s, const DotArgs& a) {
+    const std::string& first = a.arg();
+    if (a.count() == 1 || first == "on" || first == "off" || first == "auto") {
+      throw Error(Errc::parse, "usage: .explain KQL   (shows the SQL a KQL pipeline compiles to)");
+    }
+    std::size_t at = a.line.find("explain") + 7;
+    s.write(kql_to_sql(a.line.substr(at)) + "\n");
+    return true;
+  }
+  static bool separator(Shell& s, const DotArgs& a) {
+    if (a.count() != 2) throw InvalidDotArgs{};
+    s.o_.render.separator = a.arg();
+    return true;
+  }
+  static bool nullvalue(Shell& s, const DotArgs& a) {
+    if (a.count() != 2) throw InvalidDotArgs{};
+    s.o_.render.null_value = a.arg();
+    return true;
+  }
+  static bool print(Shell& s, const DotArgs& a) {
+    std::string text;
+    for (std::size_t i = 1; i < a.count(); ++i) text += (i > 1 ? " " : "") + a.words[i];
+    s.write(text + "\n");
+    return true;
+  }
+  static bool read(Shell& s, const DotArgs& a) {
+    if (a.count() != 2) throw InvalidDotArgs{};
+    return s.run_file(a.arg());
+  }
+  static bool once(Shell& s, const DotArgs& a) {
+    if (a.count() != 2) throw InvalidDotArgs{};
+    return s.set_output(a.arg(), true);
+  }
+  static bool output(Shell& s, const DotArgs& a) {
+    if (a.count() > 2) throw InvalidDotArgs{};
+    return s.set_output(a.arg(), false);
+  }
+  static bool source(Shell& s, const DotArgs& a) {
+    if (a.count() == 1) {
+      s.write(fmt::format("{} ({})\n", s.session_.source_spec(), s.session_.source_description()));
+    } else {
+      s.session_.set_source(a.arg());
+      if (s.reader_) s.reader_->invalidate();
+    }
+    return true;
+  }
+  static bool refresh(Shell& s, const DotArgs& a) {
+    if (a.count() != 1) throw InvalidDotArgs{};
+    s.session_.refresh();
+    return true;
+  }
+  static bool stats(Shell& s, const DotArgs& a) {
+    if (a.count() == 2) return flag(a, s.stats_);
+    Counters c = s.session_.counters();
+    s.write(fmt::format("kstats enumerated: {}  matched: {}  read: {}  generation: {}\n", c.enumerated,
+                        c.matched, c.read, c.generation));
+    return true;
+  }
+
+  static const DotCommand kTable[];
+};
+
+const DotCommand DotCommands::kTable[] = {
+    {"bail", "on|off", "stop at the first error", bail, kCompleteOnOff},
+    {"echo", "on|off", "print each statement before running it", echo, kCompleteOnOff},
+    {"exit", "?CODE?", "exit with status CODE (default: 0, or 1 after an error)", exit},
+    {"explain", "KQL", "show the SQL a KQL pipeline compiles to", explain},
+    {"headers", "on|off", "show column names", headers, kCompleteOnOff, "header"},
+    {"help", "", "this text", help},
+    {"kql", "?on|off?", "read input lines as KQL pipelines (or prefix one line with `kql `)", kql,
+     kCompleteOnOff},
+    {"mode", "MODE", "output mode (list below)", mode, kCompleteModes},
+    {"nullvalue", "TEXT", "text shown for NULL", nullvalue, kCompleteNothing, {}, true},
+    {"once", "FILE", "send the next statement's output to FILE", once, kCompleteFiles},
+    {"output", "?FILE?", "send output to FILE, or back to standard output", output, kCompleteFiles},
+    {"print", "TEXT...", "print TEXT", print, kCompleteNothing, {}, true},
+    {"quit", "", "exit", quit, kCompleteNothing, "q"},
+    {"read", "FILE", "run the statements and dot-commands in FILE", read, kCompleteFiles},
+    {"refresh", "", "the next statement reads a fresh generation", refresh},
+    {"schema", "?TABLE?", "the columns of kstatsql's tables (and your own tables)", schema,
+     kCompleteTables},
+    {"separator", "SEP", "column separator of list mode", separator, kCompleteNothing, {}, true},
+    {"source", "?PATH|live?", "show or switch the source (a dump, a .kss recording, procfs:DIR)",
+     source, kCompleteLive | kCompleteFiles},
+    {"stats", "?on|off?", "kstats enumerated, matched and read by the last statement", stats,
+     kCompleteOnOff},
+    {"tables", "?PATTERN?", "list tables (LIKE pattern)", tables, kCompleteTables},
+    {"timer", "on|off", "time each statement", timer, kCompleteOnOff},
+};
+
+std::span<const DotCommand> dot_commands() { return DotCommands::kTable; }
+
+const DotCommand* find_dot_command(std::string_view name) {
+  for (const DotCommand& c : DotCommands::kTable) {
+    if (c.name == name || (!c.alias.empty() && c.alias == name)) return &c;
+  }
+  return nullptr;
+}
+
+std::string dot_help() {
+  std::string out;
+  for (const DotCommand& c : DotCommands::kTable) {
+    std::string head = fmt::format(".{} {}", c.name, c.usage);
+    out += fmt::format("{:<24} {}\n", head, c.help);
+  }
+  out += "Output modes (.mode MODE, or -MODE on the command line):\n";
+  for (const ModeInfo& m : output_modes()) {
+    std::string name = m.alias.empty() ? std::string(m.name) : fmt::format("{} ({})", m.name, m.alias);
+    out += fmt::format("  {:<22} {}\n", name, m.help);
+  }
+  return out;
+}
+
 bool Shell::dot_command(std::string_view line) {
-  std::vector<std::string> w = words_of(line.substr(1));
-  if (w.empty()) return true;
-  const std::string cmd = w[0];
+  DotArgs a{line, words_of(line.substr(1))};
+  if (a.words.empty()) return true;
+  const std::string cmd = a.words[0];
+  const DotCommand* c = find_dot_command(cmd);
   // `.schema named;` and the like: a trailing ';' is not part of the argument.
-  if (cmd != "print" && cmd != "separator" && cmd != "nullvalue") {
+  if (!c || !c->keep_semicolon) {
+    std::vector<std::string>& w = a.words;
     while (!w.empty() && !w.back().empty() && w.back().back() == ';') w.back().pop_back();
     if (w.size() > 1 && w.back().empty()) w.pop_back();
   }
-  const std::string arg = w.size() > 1 ? w[1] : std::string();
-  auto flag = [&](bool& target) {
-    auto b = boolean(arg);
-    if (w.size() != 2 || !b) throw Error(Errc::parse, fmt::format("usage: .{} on|off", cmd));
-    target = *b;
-  };
   try {
-    if (cmd == "quit" || cmd == "q") {
-      quit_ = true;
-      return false;
-    } else if (cmd == "exit") {
-      quit_ = true;
-      if (w.size() > 1) exit_code_ = std::atoi(arg.c_str());
-      return false;
-    } else if (cmd == "help") {
-      write(kHelp);
-    } else if (cmd == "tables") {
-      list_tables(arg);
-    } else if (cmd == "schema") {
-      show_schema(arg);
-    } else if (cmd == "mode") {
-      if (w.size() == 1) {
-        write(fmt::format("current output mode: {}\n", mode_name(o_.render.mode)));
-      } else if (auto m = parse_mode(arg)) {
-        o_.render.mode = *m;
-      } else {
-        throw Error(Errc::parse, fmt::format("unknown mode \"{}\"; use list csv tabs json jsonl line "
-                                             "column table box markdown quote kstat", arg));
-      }
-    } else if (cmd == "headers" || cmd == "header") {
-      flag(o_.render.headers);
-    } else if (cmd == "timer") {
-      flag(timer_);
-    } else if (cmd == "kql") {
-      if (w.size() == 1) kql_mode_ = true; else flag(kql_mode_);
-    } else if (cmd == "explain") {
-      // `.explain KQL…` shows the SQL a pipeline compiles to. sqlite3's own
-      // `.explain on|off|auto` (EXPLAIN layout) has no meaning here.
-      if (w.size() == 1 || arg == "on" || arg == "off" || arg == "auto") {
-        throw Error(Errc::parse, "usage: .explain KQL   (shows the SQL a KQL pipeline compiles to)");
-      }
-      std::size_t at = line.find("explain") + 7;
-      write(kql_to_sql(line.substr(at)) + "\n");
-    } else if (cmd == "bail") {
-      flag(o_.bail);
-    } else if (cmd == "echo") {
-      flag(o_.echo);
-    } else if (cmd == "separator" && w.size() == 2) {
-      o_.render.separator = arg;
-    } else if (cmd == "nullvalue" && w.size() == 2) {
-      o_.render.null_value = arg;
-    } else if (cmd == "print") {
-      std::string text;
-      for (std::size_t i = 1; i < w.size(); ++i) text += (i > 1 ? " " : "") + w[i];
-      write(text + "\n");
-    } else if ((cmd == "read") && w.size() == 2) {
-      return run_file(arg);
-    } else if (cmd == "once" && w.size() == 2) {
-      set_output(arg, true);
-    } else if (cmd == "output" && w.size() <= 2) {
-      set_output(arg, false);
-    } else if (cmd == "source") {
-      if (w.size() == 1) {
-        write(fmt::format("{} ({})\n", session_->source_spec(), session_->source_description()));
-      } else {
-        session_->set_source(arg);
-        if (reader_) reader_->invalidate();
-      }
-    } else if (cmd == "refresh" && w.size() == 1) {
-      session_->refresh();
-    } else if (cmd == "stats") {
-      if (w.size() == 2) {
-        flag(stats_);
-      } else {
-        const engine::Counters& c = *session_->counters();
-        write(fmt::format("kstats enumerated: {}  matched: {}  read: {}  generation: {}\n",
-                          c.enumerated.load(), c.matched.load(), c.read.load(), c.generation.load()));
-      }
-    } else {
-      error(fmt::format("Error: unknown command or invalid arguments:  \"{}\". Enter \".help\" for help",
-                        cmd));
-      status_ = 1;
-      return !o_.bail;
-    }
+    if (!c) throw InvalidDotArgs{};
+    return c->run(*this, a);
+  } catch (const InvalidDotArgs&) {
+    error(fmt::format("Error: unknown command or invalid arguments:  \"{}\". Enter \".help\" for help",
+                      cmd));
   } catch (const std::exception& e) {
     error(fmt::format("Error: .{}: {}", cmd, e.what()));
-    status_ = 1;
-    return !o_.bail;
   }
-  return true;
+  status_ = 1;
+  return !o_.bail;
 }
 
 }  // namespace kstatsql::shell

@@ -1,5 +1,4 @@
 // shell/kstat_mode.cpp — kstat(8)-compatible mode (shell/kstat_mode.hpp).
-#include "engine/sources/open_source.hpp"
 #include "shell/kstat_mode.hpp"
 
 #include "engine/kstat_rules.hpp"
@@ -14,7 +13,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 
+#include "engine/match.hpp"  // engine::Filter, which pushdown() builds
 #include "engine/sources/dump/dump_writer.hpp"
 #include "kstatsql/error.hpp"
 
@@ -119,13 +120,44 @@ std::string timestamp(char fmt) {
 
 }  // namespace
 
-KstatArgs parse_kstat_args(std::span<const std::string> args) {
-  KstatArgs r;
-  KstatOptions& o = r.options;
+namespace {
+
+// -m -i -n -s values, and whether any was given.
+struct NamedParts {
   std::string m, i, n, s;
-  bool named = false, errflg = false;
+  bool given = false;
+};
+
+// Applies option letter `c` that takes `val` (-T -m -i -n -s -c). Returns
+// false with `err` set on a usage error.
+bool apply_valued(char c, const std::string& val, KstatOptions& o, NamedParts& parts, bool& errflg,
+                  std::optional<KstatArgs>& err) {
+  if (c == 'T') {
+    if (val[0] == 'u' || val[0] == 'd') {
+      o.timestamp = val[0];
+    } else {
+      errflg = true;
+    }
+  } else if (c == 'c') {
+    try {
+      o.klass = engine::Pattern::compile(val);
+    } catch (const Error& e) {
+      err = usage_error(fmt::format("kstat: {}\n", e.what()));
+      return false;
+    }
+  } else {
+    parts.given = true;
+    (c == 'm' ? parts.m : c == 'i' ? parts.i : c == 'n' ? parts.n : parts.s) = val;
+  }
+  return true;
+}
+
+// Options as getopt(3) "h?CqjlpT:m:i:n:s:c:", from args[k] on; leaves k at
+// the first operand. Returns a result when parsing ends here (help, usage).
+std::optional<KstatArgs> parse_kstat_options(std::span<const std::string> args, std::size_t& k,
+                                             KstatOptions& o, NamedParts& parts) {
+  bool errflg = false;
   std::string msg;
-  std::size_t k = 0;
   for (; k < args.size(); ++k) {
     const std::string& a = args[k];
     if (a == "--") {
@@ -144,30 +176,18 @@ KstatArgs parse_kstat_args(std::span<const std::string> args) {
         } else {
           return usage_error(fmt::format("kstat: option requires an argument -- {}\n", c));
         }
-        if (c == 'T') {
-          if (val[0] == 'u' || val[0] == 'd') {
-            o.timestamp = val[0];
-          } else {
-            errflg = true;
-          }
-        } else if (c == 'c') {
-          try {
-            o.klass = engine::Pattern::compile(val);
-          } catch (const Error& e) {
-            return usage_error(fmt::format("kstat: {}\n", e.what()));
-          }
-        } else {
-          named = true;
-          (c == 'm' ? m : c == 'i' ? i : c == 'n' ? n : s) = val;
-        }
+        std::optional<KstatArgs> err;
+        if (!apply_valued(c, val, o, parts, errflg, err)) return err;
         break;  // the rest of the word was the value
       }
       switch (c) {
         case 'h':
-        case '?':
+        case '?': {
+          KstatArgs r;
           r.status = 0;
           r.message = kKstatUsage;
           return r;
+        }
         case 'C': o.parseable = o.colon = true; break;
         case 'q': o.quiet = true; break;
         case 'j': o.json = true; break;
@@ -184,7 +204,13 @@ KstatArgs parse_kstat_args(std::span<const std::string> args) {
     errflg = true;
   }
   if (errflg) return usage_error(msg);
-  std::vector<std::string> specs;
+  return std::nullopt;
+}
+
+// Operands: whole numbers are interval then count, the others selectors
+// (appended to `specs`). Returns a result on a usage error.
+std::optional<KstatArgs> parse_kstat_operands(std::span<const std::string> args, std::size_t k,
+                                              KstatOptions& o, std::vector<std::string>& specs) {
   int nums = 0;
   for (; k < args.size(); ++k) {
     unsigned long v = 0;
@@ -210,15 +236,28 @@ KstatArgs parse_kstat_args(std::span<const std::string> args) {
     }
     ++nums;
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+KstatArgs parse_kstat_args(std::span<const std::string> args) {
+  KstatArgs r;
+  KstatOptions& o = r.options;
+  NamedParts parts;
+  std::size_t k = 0;
+  if (auto done = parse_kstat_options(args, k, o, parts)) return *done;
+  std::vector<std::string> specs;
+  if (auto bad = parse_kstat_operands(args, k, o, specs)) return *bad;
   try {
     if (!specs.empty()) {
-      if (named) {
+      if (parts.given) {
         return usage_error(
             "[module[:instance[:name[:statistic]]]] and -m -i -n -s are mutually exclusive\n");
       }
       o.selectors = engine::SelectorSet::parse(specs);
     } else {
-      o.selectors.add(engine::Selector::from_patterns(m, i, n, s));
+      o.selectors.add(engine::Selector::from_patterns(parts.m, parts.i, parts.n, parts.s));
     }
   } catch (const Error& e) {
     return usage_error(fmt::format("kstat: {}\n", e.what()));
@@ -226,7 +265,7 @@ KstatArgs parse_kstat_args(std::span<const std::string> args) {
   return r;
 }
 
-std::size_t kstat_iteration(const engine::Generation& gen, const KstatOptions& o, std::string& out) {
+std::size_t kstat_iteration(const Sample& gen, const KstatOptions& o, std::string& out) {
   std::vector<std::uint32_t> candidates;
   gen.match(engine::kstat8::pushdown(o.selectors), candidates);
   // Read every kstat some selector will print, once.
@@ -284,19 +323,15 @@ std::size_t kstat_iteration(const engine::Generation& gen, const KstatOptions& o
   return matched;
 }
 
-int run_kstat(const KstatOptions& o, engine::Session& session, std::FILE* out, std::FILE* err) {
+int run_kstat(const KstatOptions& o, Session& session, std::FILE* out, std::FILE* err) {
   bool matched = false;
-  const std::int64_t start = engine::monotonic_ns();
+  const std::int64_t start = monotonic_ns();
   for (long k = 0; o.count < 0 || k < o.count; ++k) {
     std::string text;
     if (o.timestamp) text = timestamp(o.timestamp);
     try {
-      std::shared_ptr<const engine::Generation> gen = session.open_cursor();
-      struct Close {
-        engine::Session& s;
-        ~Close() { s.close_cursor(); }
-      } close{session};
-      matched |= kstat_iteration(*gen, o, text) > 0;
+      Sample gen = session.sample();
+      matched |= kstat_iteration(gen, o, text) > 0;
     } catch (const std::exception& e) {
       std::fprintf(err, "kstat: %s\n", e.what());
       return 3;
@@ -305,7 +340,7 @@ int run_kstat(const KstatOptions& o, engine::Session& session, std::FILE* out, s
     std::fflush(out);
     bool more = o.count < 0 || k + 1 < o.count;
     if (!o.interval_ns || !more || stop_requested()) break;
-    std::int64_t due = next_deadline(start, o.interval_ns, k + 1, engine::monotonic_ns());
+    std::int64_t due = next_deadline(start, o.interval_ns, k + 1, monotonic_ns());
     if (!sleep_until(due)) break;
     std::fputc('\n', out);
   }
@@ -318,7 +353,7 @@ int kstat_main(std::span<const std::string> args, const std::string& source_spec
     std::fputs(parsed.message.c_str(), stderr);
     return parsed.status;
   }
-  engine::Session session(source_spec, engine::open_source);
+  Session session(source_spec);
   install_stop_handler();
   return run_kstat(parsed.options, session, stdout, stderr);
 }
@@ -329,6 +364,12 @@ void install_stop_handler() {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: sleeps and reads return EINTR
   sigaction(SIGINT, &sa, nullptr);
+}
+
+std::int64_t monotonic_ns() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
 bool stop_requested() noexcept { return g_stop != 0; }

@@ -19,7 +19,7 @@
 //    JSON (engine/sources/dump/dump_writer.hpp does -p/-C/-l/-j; human is here);
 //  * exit status 0 some statistic matched, 1 nothing matched, 2 usage, 3 the
 //    source failed.
-// Each iteration is one Session statement window (a fresh generation).
+// Each iteration is one Sample of the session (a fresh generation).
 #pragma once
 
 #include <csignal>
@@ -29,8 +29,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/selector.hpp"
-#include "engine/session.hpp"
+#include "engine/sources/dump/dump_writer.hpp"  // engine::SelectorSet, Pattern
+#include "kstatsql/kstatsql.hpp"
 
 namespace kstatsql::shell {
 
@@ -62,12 +62,12 @@ extern const char kKstatUsage[];
 // One iteration over `gen`: reads what the selectors need and appends the
 // output (without the -T timestamp). Returns the number of statistics
 // matched (0: nothing matched). May throw Error when the source fails.
-std::size_t kstat_iteration(const engine::Generation& gen, const KstatOptions& o, std::string& out);
+std::size_t kstat_iteration(const Sample& gen, const KstatOptions& o, std::string& out);
 
 // The whole run: iterations on fresh generations of `session`, drift-free
 // sleeps, -T timestamps, blank lines between iterations; stops early (after
 // the current iteration) when stop_requested(). Returns 0, 1 or 3.
-int run_kstat(const KstatOptions& o, engine::Session& session, std::FILE* out, std::FILE* err);
+int run_kstat(const KstatOptions& o, Session& session, std::FILE* out, std::FILE* err);
 
 // `kstatsql kstat ARGS…` with the source spec chosen by the caller.
 int kstat_main(std::span<const std::string> args, const std::string& source_spec);
@@ -82,7 +82,10 @@ bool stop_requested() noexcept;
 void clear_stop() noexcept;
 void set_interrupt_db(void* sqlite3_db) noexcept;
 
-// Sleeps until `deadline_ns` on CLOCK_MONOTONIC (engine::monotonic_ns()).
+// CLOCK_MONOTONIC in nanoseconds (the clock generations are stamped with).
+std::int64_t monotonic_ns() noexcept;
+
+// Sleeps until `deadline_ns` on CLOCK_MONOTONIC (monotonic_ns()).
 // Returns false when interrupted by stop_requested().
 bool sleep_until(std::int64_t deadline_ns);
 

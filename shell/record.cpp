@@ -22,10 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/sources/open_source.hpp"
 #include "engine/sources/kss/kss_writer.hpp"
-#include "engine/sources/kss/kss_reader.hpp"
 #include "kstatsql/error.hpp"
+#include "kstatsql/kstatsql.hpp"
 #include "shell/commands.hpp"
 
 namespace kstatsql::shell {
@@ -88,7 +87,7 @@ int parse_args(int argc, char** argv, Args& a) {
       a.count = std::strtoll(v.c_str(), &end, 10);
       if (*end || a.count < 1) throw Error(Errc::parse, "--count must be an integer >= 1, not '" + v + "'");
     } else if (s == "--select" || s == "-s") a.selects.push_back(value("--select"));
-    else if (s == "--source") a.source += (a.source.empty() ? "" : ",") + value("--source");
+    else if (s == "--source") a.source.append(a.source.empty() ? "" : ",").append(value("--source"));
     else if (s == "--append") a.mode = engine::KssWriter::Mode::append;
     else if (s == "--force") a.mode = engine::KssWriter::Mode::truncate;
     else if (s == "--no-sync") a.sync = false;
@@ -109,6 +108,19 @@ int parse_args(int argc, char** argv, Args& a) {
 void sleep_until(const timespec& t) {
   while (!g_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, nullptr) == EINTR) {
   }
+}
+
+// Drift-corrected: tick k is at start + k*interval; ticks already missed are skipped.
+void sleep_until_tick(double start_s, long long k, double interval) {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  double now_s = static_cast<double>(now.tv_sec) + now.tv_nsec / 1e9;
+  double tick = start_s + static_cast<double>(k) * interval;
+  if (now_s > tick) tick = start_s + std::ceil((now_s - start_s) / interval) * interval;
+  timespec t{};
+  t.tv_sec = static_cast<time_t>(tick);
+  t.tv_nsec = static_cast<long>((tick - static_cast<double>(t.tv_sec)) * 1e9);
+  sleep_until(t);
 }
 
 }  // namespace
@@ -140,7 +152,7 @@ int run_record(int argc, char** argv) {
   int status = 0;
   std::string out_path = a.out;
   try {
-    engine::Session session(a.source, engine::open_source);
+    Session session(a.source);
     std::string desc = session.source_description();  // opens the source now
     engine::KssWriter writer(a.out, a.mode);
     writer.set_sync(a.sync);
@@ -154,24 +166,11 @@ int run_record(int argc, char** argv) {
     const double start_s = static_cast<double>(start.tv_sec) + start.tv_nsec / 1e9;
     for (long long k = 0; !g_stop && (a.count == 0 || k < a.count); ++k) {
       if (k > 0) {
-        // Drift-corrected: tick k is at start + k*interval; skip ticks already missed.
-        timespec now{};
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        double now_s = static_cast<double>(now.tv_sec) + now.tv_nsec / 1e9;
-        double tick = start_s + static_cast<double>(k) * a.interval;
-        if (now_s > tick) tick = start_s + std::ceil((now_s - start_s) / a.interval) * a.interval;
-        timespec t{};
-        t.tv_sec = static_cast<time_t>(tick);
-        t.tv_nsec = static_cast<long>((tick - static_cast<double>(t.tv_sec)) * 1e9);
-        sleep_until(t);
+        sleep_until_tick(start_s, k, a.interval);
         if (g_stop) break;
       }
-      auto gen = session.open_cursor();  // a fresh generation
-      struct Close {
-        engine::Session& s;
-        ~Close() { s.close_cursor(); }
-      } close{session};
-      written += writer.append(*gen, &select);
+      Sample sample = session.sample();  // a fresh generation
+      written += writer.append(sample.generation(), &select);
       kstats += writer.last_kstats();
       ++done;
       if (tty) {

@@ -4,7 +4,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <array>
 
 #include "engine/sources/dump/dump_writer.hpp"
 #include "kstatsql/error.hpp"
@@ -13,13 +12,21 @@ namespace kstatsql::shell {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Mode>, 13> kModes{{
-    {"list", Mode::list},       {"csv", Mode::csv},         {"tabs", Mode::tabs},
-    {"tsv", Mode::tabs},        {"json", Mode::json},       {"jsonl", Mode::jsonl},
-    {"line", Mode::line},       {"column", Mode::column},   {"table", Mode::table},
-    {"box", Mode::box},         {"markdown", Mode::markdown}, {"quote", Mode::quote},
-    {"kstat", Mode::kstat},
-}};
+// The output modes: .mode, --MODE options, .help and completion all read this.
+constexpr ModeInfo kModes[] = {
+    {"list", Mode::list, "values joined by the separator (default \"|\")"},
+    {"csv", Mode::csv, "comma-separated values, quoted as sqlite3 quotes them"},
+    {"tabs", Mode::tabs, "values separated by TABs", "tsv"},
+    {"json", Mode::json, "one JSON array per result set"},
+    {"jsonl", Mode::jsonl, "one JSON object per row (JSON Lines)"},
+    {"line", Mode::line, "one `name = value` line per column"},
+    {"column", Mode::column, "aligned columns"},
+    {"table", Mode::table, "an ASCII table"},
+    {"box", Mode::box, "a table drawn with Unicode box characters"},
+    {"markdown", Mode::markdown, "a GitHub Markdown table"},
+    {"quote", Mode::quote, "SQL literals"},
+    {"kstat", Mode::kstat, "kstat -p lines module:instance:name:statistic<TAB>value"},
+};
 
 // Decodes one UTF-8 code point at s[i]; returns its length (1 for an invalid byte).
 std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
@@ -133,18 +140,34 @@ void append_json_value(std::string& out, const Cell& c) {
 
 }  // namespace
 
+std::span<const ModeInfo> output_modes() { return kModes; }
+
 std::optional<Mode> parse_mode(std::string_view name) {
-  for (const auto& [n, m] : kModes) {
-    if (n == name) return m;
+  for (const ModeInfo& m : kModes) {
+    if (m.name == name || (!m.alias.empty() && m.alias == name)) return m.mode;
   }
   return std::nullopt;
 }
 
 std::string_view mode_name(Mode m) {
-  for (const auto& [n, mode] : kModes) {
-    if (mode == m) return n;
+  for (const ModeInfo& info : kModes) {
+    if (info.mode == m) return info.name;
   }
   return "list";
+}
+
+std::string mode_names() {
+  std::string out;
+  for (const ModeInfo& m : kModes) {
+    if (!out.empty()) out += ' ';
+    out += m.name;
+    if (!m.alias.empty()) {
+      out += '(';
+      out += m.alias;
+      out += ')';
+    }
+  }
+  return out;
 }
 
 std::size_t display_width(std::string_view s) {

@@ -44,9 +44,20 @@ namespace kstatsql::shell {
 
 enum class Mode { list, csv, tabs, json, jsonl, line, column, table, box, markdown, quote, kstat };
 
+// One output mode: the name .mode and --MODE take, a second accepted name,
+// and a line of help. output_modes() is the one list of them.
+struct ModeInfo {
+  std::string_view name;
+  Mode mode;
+  std::string_view help;
+  std::string_view alias = {};
+};
+std::span<const ModeInfo> output_modes();
 // "list", "csv", "tabs" (or "tsv"), ...; nullopt for an unknown name.
 std::optional<Mode> parse_mode(std::string_view name);
 std::string_view mode_name(Mode m);
+// Every mode's name, space-separated, aliases in parentheses: "list csv tabs(tsv) ...".
+std::string mode_names();
 // Modes that print one JSON document per result set or per row.
 inline bool is_json(Mode m) { return m == Mode::json || m == Mode::jsonl; }
 

@@ -1,5 +1,4 @@
 // shell/repl.cpp — statement execution and input loops (shell/repl.hpp).
-#include "engine/sources/open_source.hpp"
 #include "shell/repl.hpp"
 
 #include <sqlite3.h>
@@ -17,9 +16,7 @@
 
 #include "kstatsql/error.hpp"
 #include "kstatsql/kql.hpp"
-#include "kstatsql/kstatsql.h"
 #include "shell/kstat_mode.hpp"
-#include "vtab/tables.hpp"
 
 namespace kstatsql::shell {
 
@@ -74,18 +71,18 @@ std::string where(std::string_view origin, int line) {
 
 }  // namespace
 
-Shell::Shell(ShellOptions options, std::shared_ptr<engine::Session> session, std::FILE* out,
-             std::FILE* err)
+Shell::Shell(ShellOptions options, Session session, std::FILE* out, std::FILE* err)
     : o_(std::move(options)), session_(std::move(session)), stdout_(out), out_(out), err_(err) {
   if (sqlite3_open(":memory:", &db_) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw Error(Errc::internal, "cannot open an SQLite connection: " + msg);
   }
-  if (vtab::register_all(db_, session_) != SQLITE_OK) {
-    std::string msg = sqlite3_errmsg(db_);
+  try {
+    session_.register_on(db_);
+  } catch (...) {
     sqlite3_close(db_);
-    throw Error(Errc::internal, "cannot register kstatsql's tables: " + msg);
+    throw;
   }
 }
 
@@ -266,7 +263,7 @@ bool Shell::run_statement(std::string_view sql, int lineno, std::string_view ori
   if (!st) return true;
   rusage ru0{};
   getrusage(RUSAGE_SELF, &ru0);
-  std::int64_t t0 = engine::monotonic_ns();
+  std::int64_t t0 = monotonic_ns();
   std::string buf;
   Renderer r(o_.render, buf);
   int ncol = sqlite3_column_count(st);
@@ -299,7 +296,7 @@ bool Shell::run_statement(std::string_view sql, int lineno, std::string_view ori
     rusage ru1{};
     getrusage(RUSAGE_SELF, &ru1);
     write(fmt::format("Run Time: real {:.3f} user {:.6f} sys {:.6f}\n",
-                      static_cast<double>(engine::monotonic_ns() - t0) / 1e9,
+                      static_cast<double>(monotonic_ns() - t0) / 1e9,
                       seconds(ru1.ru_utime) - seconds(ru0.ru_utime),
                       seconds(ru1.ru_stime) - seconds(ru0.ru_stime)));
   }
@@ -347,20 +344,20 @@ bool Shell::run_inputs(const std::vector<Input>& inputs) {
 
 int Shell::run_repeated(const std::vector<Input>& inputs) {
   const auto interval_ns = static_cast<std::int64_t>(std::llround(o_.interval * 1e9));
-  const std::int64_t start = engine::monotonic_ns();
+  const std::int64_t start = monotonic_ns();
   set_interrupt_db(nullptr);  // Ctrl-C ends the run after the current iteration
   for (long k = 0;; ++k) {
     if (k > 0 && !is_json(o_.render.mode)) {
       write("\n");
       std::fflush(out_);
     }
-    session_->refresh();
-    session_->pin();
+    session_.refresh();
+    session_.pin();
     bool ok = run_inputs(inputs);
-    session_->unpin();
+    session_.unpin();
     if (!ok || quit_ || interval_ns == 0) break;
     if ((o_.count > 0 && k + 1 >= o_.count) || stop_requested()) break;
-    if (!sleep_until(next_deadline(start, interval_ns, k + 1, engine::monotonic_ns()))) break;
+    if (!sleep_until(next_deadline(start, interval_ns, k + 1, monotonic_ns()))) break;
   }
   return exit_code_.value_or(status_);
 }
@@ -412,15 +409,10 @@ int Shell::run() {
 }
 
 int shell_main(ShellOptions options) {
-  std::string spec = options.source;
-  if (spec.empty()) {
-    const char* env = std::getenv("KSTATSQL_SOURCE");
-    spec = env && *env ? env : "live";
-  }
-  auto session = std::make_shared<engine::Session>(spec, engine::open_source);
+  Session session(options.source.empty() ? default_source_spec() : options.source);
   if (!options.source.empty()) {
     try {
-      (void)session->source_description();  // a bad --source is reported now, not at the first query
+      session.open();  // a bad --source is reported now, not at the first query
     } catch (const std::exception& e) {
       std::fprintf(stderr, "kstatsql: %s\n", e.what());
       return 1;

@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/session.hpp"
+#include "kstatsql/kstatsql.hpp"
 #include "shell/render.hpp"
 
 struct sqlite3;
@@ -101,9 +101,8 @@ std::vector<std::string> complete_word(const CompletionData& d, std::string_view
 
 class Shell {
  public:
-  // `session` must be the one registered on the connection the Shell opens.
-  Shell(ShellOptions options, std::shared_ptr<engine::Session> session, std::FILE* out,
-        std::FILE* err);
+  // Opens an in-memory connection and registers kstatsql on it over `session`.
+  Shell(ShellOptions options, Session session, std::FILE* out, std::FILE* err);
   ~Shell();
   Shell(const Shell&) = delete;
   Shell& operator=(const Shell&) = delete;
@@ -124,12 +123,11 @@ class Shell {
   int status() const noexcept { return status_; }
   bool quitting() const noexcept { return quit_; }
   sqlite3* db() const noexcept { return db_; }
-  engine::Session& session() noexcept { return *session_; }
+  Session& session() noexcept { return session_; }
   ShellOptions& options() noexcept { return o_; }
 
-  // Dot-commands (dot_commands.cpp). `line` starts with '.'. Returns false to stop.
+  // Dot-commands (shell/dot_commands.hpp). `line` starts with '.'. Returns false to stop.
   bool dot_command(std::string_view line);
-  static const char kHelp[];
 
  private:
   bool execute(std::string_view sql, int lineno, std::string_view origin);
@@ -148,13 +146,14 @@ class Shell {
   void error(const std::string& message);
   void write(std::string_view text);
   void after_output();
-  // dot_commands.cpp helpers
+  // dot_commands.cpp: the commands' run functions, and their helpers.
+  friend struct DotCommands;
   void list_tables(std::string_view pattern);
   void show_schema(std::string_view table);
   bool set_output(std::string_view path, bool once);
 
   ShellOptions o_;
-  std::shared_ptr<engine::Session> session_;
+  Session session_;
   sqlite3* db_ = nullptr;
   std::FILE* stdout_;
   std::FILE* out_;

@@ -5,6 +5,7 @@
 SQLITE_EXTENSION_INIT1
 
 #include <cstdlib>
+#include <string>
 
 #include "kstatsql/kstatsql.h"
 #include "vtab/tables.hpp"
@@ -13,6 +14,8 @@ namespace kstatsql::vtab {
 
 namespace {
 
+// The spec the options name, else $KSTATSQL_SOURCE (unless ignore_env), else "live".
+// REQUIRES: opts is NULL or passed options_problem().
 std::string initial_spec(const kstatsql_options* opts) {
   if (opts && opts->source) return opts->source;
   if (!opts || !opts->ignore_env) {
@@ -21,28 +24,45 @@ std::string initial_spec(const kstatsql_options* opts) {
   return "live";
 }
 
+// Every version of kstatsql_options starts with its size; members past what
+// this library knows (a caller built against a newer header) are ignored.
+std::string options_problem(const kstatsql_options* opts) {
+  if (!opts || opts->size >= KSTATSQL_OPTIONS_MIN_SIZE) return {};
+  return "kstatsql_register: kstatsql_options.size is " + std::to_string(opts->size) + ", at least " +
+         std::to_string(KSTATSQL_OPTIONS_MIN_SIZE) +
+         " expected: set it to sizeof(kstatsql_options) or start from KSTATSQL_OPTIONS_INIT";
+}
+
+// register_all reports failures through the connection; guard() through errmsg.
+int register_on(sqlite3* db, const kstatsql_options* opts, char** errmsg) {
+  if (errmsg) *errmsg = nullptr;
+  if (!db) {
+    set_message(errmsg, "kstatsql_register: no database connection");
+    return SQLITE_MISUSE;
+  }
+  if (std::string problem = options_problem(opts); !problem.empty()) {
+    set_message(errmsg, problem);
+    return SQLITE_MISUSE;
+  }
+  int rc = guard(errmsg, [&] {
+    auto session = std::make_shared<engine::Session>(initial_spec(opts), engine::open_source);
+    return register_all(db, std::move(session));
+  });
+  if (rc != SQLITE_OK && errmsg && !*errmsg) set_message(errmsg, sqlite3_errmsg(db));
+  return rc;
+}
+
 }  // namespace
 
 }  // namespace kstatsql::vtab
 
-extern "C" int kstatsql_register(sqlite3* db, const kstatsql_options* options) {
-  char* err = nullptr;
-  int rc = kstatsql::vtab::guard(&err, [&] {
-    auto session = std::make_shared<kstatsql::engine::Session>(kstatsql::vtab::initial_spec(options),
-                                                                kstatsql::engine::open_source);
-    return kstatsql::vtab::register_all(db, std::move(session));
-  });
-  sqlite3_free(err);
-  return rc;
+extern "C" int kstatsql_register(sqlite3* db, const kstatsql_options* options, char** errmsg) {
+  return kstatsql::vtab::register_on(db, options, errmsg);
 }
 
 extern "C" const char* kstatsql_version(void) { return KSTATSQL_VERSION; }
 
 extern "C" int sqlite3_kstatsql_init(sqlite3* db, char** pzErrMsg, const sqlite3_api_routines* pApi) {
   SQLITE_EXTENSION_INIT2(pApi);
-  return kstatsql::vtab::guard(pzErrMsg, [&] {
-    auto session = std::make_shared<kstatsql::engine::Session>(kstatsql::vtab::initial_spec(nullptr),
-                                                                kstatsql::engine::open_source);
-    return kstatsql::vtab::register_all(db, std::move(session));
-  });
+  return kstatsql::vtab::register_on(db, nullptr, pzErrMsg);
 }

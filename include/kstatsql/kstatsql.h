@@ -18,6 +18,10 @@
 #ifndef KSTATSQL_H
 #define KSTATSQL_H
 
+#include <stddef.h>
+
+#include "kstatsql/version.h" /* KSTATSQL_VERSION: CMake's project(VERSION) */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -25,23 +29,42 @@ extern "C" {
 typedef struct sqlite3 sqlite3;
 typedef struct sqlite3_api_routines sqlite3_api_routines;
 
-#define KSTATSQL_VERSION "0.1.0"
-
+/* Options of kstatsql_register. The struct grows at its end in later
+** versions; `size` tells the library which version the caller was compiled
+** with. Set it to sizeof(kstatsql_options), or start from
+** KSTATSQL_OPTIONS_INIT, and zero every member you do not set:
+**   kstatsql_options opts = KSTATSQL_OPTIONS_INIT;
+**   opts.source = "stats.kss";
+** A size smaller than KSTATSQL_OPTIONS_MIN_SIZE (the first version's) is
+** rejected with SQLITE_MISUSE and a message. A larger size (a caller built
+** against a newer header) is accepted: members this library does not know
+** are ignored, so every member added later means "as before" when zero. */
 typedef struct kstatsql_options {
+  size_t size; /* sizeof(kstatsql_options) as the caller compiled it */
   /* Where kstats come from: NULL or "live" = this machine's kernel;
   ** "procfs:DIR" = a recorded Linux tree (DIR/proc, DIR/sys);
-  ** any other string = a dump file (kstat -p text or kstat -j JSON). */
+  ** "a,b,..." = several sources, one host each;
+  ** any other string = a file: a .kss recording or a dump (kstat -p text,
+  ** kstat -j JSON, OpenBSD kstat text; the format is detected). */
   const char *source;
   /* When source is NULL and this is 0, KSTATSQL_SOURCE (if set) is used. */
   int ignore_env;
 } kstatsql_options;
 
-/* Registers kstatsql's tables and functions on db. options may be NULL.
-** The source is opened on first use, so a bad source is reported by the
-** first query that needs it. Returns SQLITE_OK or an SQLite error code. */
-int kstatsql_register(sqlite3 *db, const kstatsql_options *options);
+/* C++ programs may use kstatsql/kstatsql.hpp (kstatsql::Session) instead. */
+#define KSTATSQL_OPTIONS_INIT { sizeof(kstatsql_options), NULL, 0 }
+/* The size of the first version of kstatsql_options (size, source, ignore_env). */
+#define KSTATSQL_OPTIONS_MIN_SIZE (offsetof(kstatsql_options, ignore_env) + sizeof(int))
 
-/* The library version, e.g. "0.1.0". */
+/* Registers kstatsql's tables and functions on db. options may be NULL (the
+** default source: KSTATSQL_SOURCE, else "live"). The source is opened on first
+** use, so a bad source is reported by the first query that needs it.
+** Returns SQLITE_OK or an SQLite error code. On error, when errmsg is not
+** NULL, *errmsg is set to a message from sqlite3_malloc (free it with
+** sqlite3_free), as sqlite3_exec does; on success *errmsg is set to NULL. */
+int kstatsql_register(sqlite3 *db, const kstatsql_options *options, char **errmsg);
+
+/* The library version, KSTATSQL_VERSION when the library was built, e.g. "1.2.3". */
 const char *kstatsql_version(void);
 
 /* Loadable-extension entry point (what `.load kstatsql` calls). */

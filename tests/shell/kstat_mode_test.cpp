@@ -87,11 +87,11 @@ struct Run {
 
 // Runs `kstat ARGS` over `source` in-process, capturing stdout and stderr.
 Run kstat(std::vector<std::string> args, std::shared_ptr<engine::Source> source = fixture_machine(),
-          engine::Session* keep = nullptr) {
+          Session* keep = nullptr) {
   KstatArgs a = parse_kstat_args(args);
   if (a.status >= 0) return {a.status, "", a.message};
-  engine::Session local(source, "fixture");
-  engine::Session& s = keep ? *keep : local;
+  Session local(source, "fixture");
+  Session& s = keep ? *keep : local;
   std::FILE* out = std::tmpfile();
   std::FILE* err = std::tmpfile();
   int st = shell::run_kstat(a.options, s, out, err);
@@ -196,28 +196,28 @@ TEST_CASE("kstat mode: matching, selector order and exit status 1", "[shell][kst
 }
 
 TEST_CASE("kstat mode: literal selectors read only what they name", "[shell][kstat]") {
-  engine::Session s(fixture_machine(), "fixture");
+  Session s(fixture_machine(), "fixture");
   Run r = kstat({"-p", "unix:0:system_misc"}, nullptr, &s);
   CHECK(r.status == 0);
   CHECK(lines_of(r.out).size() == 7);
-  CHECK(s.counters()->read.load() == 1);
-  CHECK(s.counters()->matched.load() == 1);
+  CHECK(s.counters().read == 1);
+  CHECK(s.counters().matched == 1);
   kstat({"-p", "cpu::sys:Canch", "sd"}, nullptr, &s);
-  CHECK(s.counters()->read.load() == 3);
+  CHECK(s.counters().read == 3);
 }
 
 TEST_CASE("kstat mode: interval and count over a live-like source", "[shell][kstat]") {
   auto src = std::make_shared<test::TickingSource>(2);
-  engine::Session s(src, "ticking");
+  Session s(src, "ticking");
   KstatArgs a = parse_kstat_args(std::vector<std::string>{"-p", "tick:1::value"});
   REQUIRE(a.status == -1);
   a.options.interval_ns = 50000000;  // 0.05 s (the command line takes whole seconds, as kstat(8))
   a.options.count = 3;
   a.options.timestamp = 'u';
   std::FILE* out = std::tmpfile();
-  std::int64_t t0 = engine::monotonic_ns();
+  std::int64_t t0 = shell::monotonic_ns();
   int st = shell::run_kstat(a.options, s, out, stderr);
-  std::int64_t elapsed = engine::monotonic_ns() - t0;
+  std::int64_t elapsed = shell::monotonic_ns() - t0;
   CHECK(st == 0);
   CHECK(elapsed >= 100000000);
   CHECK(elapsed < 2000000000);
@@ -300,7 +300,7 @@ TEST_CASE("kstat mode: replaying a real kstat -p dump reproduces it", "[shell][k
 
 TEST_CASE("kstat mode: a source that cannot be opened is exit status 3", "[shell][kstat]") {
   KstatArgs a = parse_kstat_args(std::vector<std::string>{"-p"});
-  engine::Session s("/nonexistent/dump.txt", engine::open_source);
+  Session s("/nonexistent/dump.txt");
   std::FILE* err = std::tmpfile();
   CHECK(shell::run_kstat(a.options, s, stdout, err) == 3);
   std::fclose(err);

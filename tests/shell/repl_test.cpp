@@ -33,7 +33,7 @@ struct Harness {
   std::FILE* err = std::tmpfile();
   std::unique_ptr<Shell> shell;
   explicit Harness(ShellOptions o = {}, std::shared_ptr<engine::Source> src = test::small_machine()) {
-    shell = std::make_unique<Shell>(std::move(o), std::make_shared<engine::Session>(src, "test", engine::open_source), out, err);
+    shell = std::make_unique<Shell>(std::move(o), Session(src, "test"), out, err);
   }
   ~Harness() {
     shell.reset();
@@ -159,9 +159,9 @@ TEST_CASE("shell: --interval re-runs on fresh generations, rates per interval", 
                       "and statistic='value'; select kstat_reads('generation') - 0;"});
   auto src = std::make_shared<test::TickingSource>(1);
   Harness h(o, src);
-  std::int64_t t0 = engine::monotonic_ns();
+  std::int64_t t0 = shell::monotonic_ns();
   CHECK(h.shell->run() == 0);
-  std::int64_t elapsed = engine::monotonic_ns() - t0;
+  std::int64_t elapsed = shell::monotonic_ns() - t0;
   CHECK(elapsed >= 100000000);
   CHECK(elapsed < 2000000000);
   // Both statements of an iteration see one generation; a blank line between
