@@ -1,7 +1,6 @@
 // shell/kstat_mode.cpp — kstat(8)-compatible mode (shell/kstat_mode.hpp).
 #include "shell/kstat_mode.hpp"
 
-#include "engine/kstat_rules.hpp"
 
 #include <sqlite3.h>
 
@@ -15,7 +14,6 @@
 #include <ctime>
 #include <optional>
 
-#include "engine/match.hpp"  // engine::Filter, which pushdown() builds
 #include "engine/sources/dump/dump_writer.hpp"
 #include "kstatsql/error.hpp"
 
@@ -57,55 +55,6 @@ Num as_number(const std::string& s, unsigned long& v) {
   if (errno != 0 || *end != '\0') return Num::no;
   if (v > static_cast<unsigned long>(INT_MAX)) return Num::too_large;
   return Num::yes;
-}
-
-// printf("%-W.Ps") by bytes, as kstat(8) prints (not by display width).
-void pad_bytes(std::string& out, std::string_view s, std::size_t width, std::size_t max = SIZE_MAX) {
-  s = s.substr(0, std::min(s.size(), max));
-  out += s;
-  if (s.size() < width) out.append(width - s.size(), ' ');
-}
-
-// kstat(8)'s default layout for one kstat and one selector; returns the
-// number of statistics printed.
-std::size_t human_kstat(const engine::KstatHeader& h, const engine::KstatData& d,
-                        const engine::Selector& sel, std::string& out) {
-  struct Row {
-    std::string_view name;
-    const engine::NamedStat* stat;
-    std::int64_t hrtime;
-  };
-  std::vector<Row> rows;
-  for (const engine::NamedStat& s : d.named) {
-    if (sel.matches_statistic(s.name_view())) rows.push_back({s.name_view(), &s, 0});
-  }
-  if (sel.matches_statistic("crtime")) rows.push_back({"crtime", nullptr, h.crtime});
-  if (d.ok() && sel.matches_statistic("snaptime")) rows.push_back({"snaptime", nullptr, d.snaptime});
-  if (rows.empty()) return 0;
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return engine::kstat8::statistic_less(a.name, b.name); });
-  out += "module: ";
-  pad_bytes(out, h.module, 30, 30);
-  out += "  instance: ";
-  pad_bytes(out, std::to_string(h.instance), 6);
-  out += "\nname:   ";
-  pad_bytes(out, h.name, 30, 30);
-  out += "  class:    ";
-  pad_bytes(out, h.klass, 0, 30);
-  out += '\n';
-  for (const Row& r : rows) {
-    out += '\t';
-    pad_bytes(out, r.name, 30);
-    out += "  ";
-    if (r.stat) {
-      engine::append_text_value(out, *r.stat);
-    } else {
-      out += engine::format_hrtime(r.hrtime);
-    }
-    out += '\n';
-  }
-  out += '\n';
-  return rows.size();
 }
 
 std::string timestamp(char fmt) {
@@ -266,14 +215,11 @@ KstatArgs parse_kstat_args(std::span<const std::string> args) {
 }
 
 std::size_t kstat_iteration(const Sample& gen, const KstatOptions& o, std::string& out) {
-  std::vector<std::uint32_t> candidates;
-  gen.match(engine::kstat8::pushdown(o.selectors), candidates);
+  std::vector<std::uint32_t> selected, keep;
+  gen.select(o.selectors, selected);
   // Read every kstat some selector will print, once.
-  std::vector<std::uint32_t> keep;
-  for (std::uint32_t i : candidates) {
-    const engine::KstatHeader& h = gen.header(i);
-    if (engine::kstat8::hidden(h) || !o.klass.matches(h.klass)) continue;
-    if (o.selectors.matches(h)) keep.push_back(i);
+  for (std::uint32_t i : selected) {
+    if (o.klass.matches(gen.header(i).klass)) keep.push_back(i);
   }
   for (std::uint32_t i : keep) (void)gen.data(i);
 
@@ -311,7 +257,7 @@ std::size_t kstat_iteration(const Sample& gen, const KstatOptions& o, std::strin
       for (const engine::DumpEntry& e : entries) {
         const engine::KstatHeader& h = *e.header;
         if (h.type == engine::KstatType::raw && e.data->ok() && e.data->named.empty()) continue;
-        matched += human_kstat(h, *e.data, sel, sink);
+        matched += engine::write_human_kstat(h, *e.data, sel, sink);
       }
     }
   }

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "engine/kstat_rules.hpp"
 #include "engine/session.hpp"
 #include "engine/sources/open_source.hpp"
 #include "vtab/tables.hpp"
@@ -80,6 +81,13 @@ std::uint64_t Sample::number() const noexcept { return gen_->number(); }
 std::size_t Sample::size() const noexcept { return gen_->size(); }
 const engine::KstatHeader& Sample::header(std::uint32_t i) const noexcept { return gen_->header(i); }
 const engine::KstatData& Sample::data(std::uint32_t i) const { return gen_->data(i); }
-void Sample::match(const engine::Filter& f, std::vector<std::uint32_t>& out) const { gen_->match(f, out); }
+void Sample::select(const engine::SelectorSet& selectors, std::vector<std::uint32_t>& out) const {
+  std::vector<std::uint32_t> candidates;
+  gen_->match(engine::kstat8::pushdown(selectors), candidates);
+  for (std::uint32_t i : candidates) {
+    const engine::KstatHeader& h = gen_->header(i);
+    if (!engine::kstat8::hidden(h) && selectors.matches(h)) out.push_back(i);
+  }
+}
 
 }  // namespace kstatsql

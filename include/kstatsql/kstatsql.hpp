@@ -37,7 +37,7 @@ class Source;
 class Generation;
 struct KstatHeader;
 struct KstatData;
-struct Filter;
+class SelectorSet;
 }  // namespace engine
 
 // What the last statement (or sample) cost, as kstat_reads() shows it.
@@ -120,9 +120,10 @@ class Sample {
   // May throw Error when the whole source fails; a kstat that fails alone
   // has its error in KstatData.
   const engine::KstatData& data(std::uint32_t i) const;
-  // Indexes of the kstats the filter selects, appended to `out`, without
-  // reading their data.
-  void match(const engine::Filter& f, std::vector<std::uint32_t>& out) const;
+  // Indexes of the kstats kstat(8) shows for `selectors` (an empty set: all),
+  // in kstat(8)'s order, appended to `out`: the selectors' literal parts are
+  // pushed down, kstat_* kstats are left out, and no data is read.
+  void select(const engine::SelectorSet& selectors, std::vector<std::uint32_t>& out) const;
   // For writers that take a whole generation (engine/sources/kss/kss_writer.hpp).
   const engine::Generation& generation() const noexcept { return *gen_; }
 

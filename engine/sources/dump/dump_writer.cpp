@@ -17,6 +17,13 @@ bool kstat_less(const DumpEntry& x, const DumpEntry& y) noexcept {
   return kstat8::kstat_less(*x.header, *y.header);
 }
 
+// printf("%-W.Ps") by bytes, as kstat(8) prints (not by display width).
+void pad_bytes(std::string& out, std::string_view s, std::size_t width, std::size_t max = SIZE_MAX) {
+  s = s.substr(0, std::min(s.size(), max));
+  out += s;
+  if (s.size() < width) out.append(width - s.size(), ' ');
+}
+
 // One output row: a named statistic or a pseudo-statistic.
 struct Row {
   std::string_view name;
@@ -197,6 +204,48 @@ void write_json(const KstatHeader& h, const KstatData& d, const std::vector<Row>
 }
 
 }  // namespace
+
+// kstat(8)'s default layout for one kstat and one selector; returns the
+// number of statistics printed.
+std::size_t write_human_kstat(const KstatHeader& h, const KstatData& d,
+                        const Selector& sel, std::string& out) {
+  struct Line {
+    std::string_view name;
+    const NamedStat* stat;
+    std::int64_t hrtime;
+  };
+  std::vector<Line> rows;
+  for (const NamedStat& s : d.named) {
+    if (sel.matches_statistic(s.name_view())) rows.push_back({s.name_view(), &s, 0});
+  }
+  if (sel.matches_statistic("crtime")) rows.push_back({"crtime", nullptr, h.crtime});
+  if (d.ok() && sel.matches_statistic("snaptime")) rows.push_back({"snaptime", nullptr, d.snaptime});
+  if (rows.empty()) return 0;
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Line& a, const Line& b) { return kstat8::statistic_less(a.name, b.name); });
+  out += "module: ";
+  pad_bytes(out, h.module, 30, 30);
+  out += "  instance: ";
+  pad_bytes(out, std::to_string(h.instance), 6);
+  out += "\nname:   ";
+  pad_bytes(out, h.name, 30, 30);
+  out += "  class:    ";
+  pad_bytes(out, h.klass, 0, 30);
+  out += '\n';
+  for (const Line& r : rows) {
+    out += '\t';
+    pad_bytes(out, r.name, 30);
+    out += "  ";
+    if (r.stat) {
+      append_text_value(out, *r.stat);
+    } else {
+      out += format_hrtime(r.hrtime);
+    }
+    out += '\n';
+  }
+  out += '\n';
+  return rows.size();
+}
 
 void append_text_value(std::string& out, const NamedStat& s) { append_value(out, s, false); }
 

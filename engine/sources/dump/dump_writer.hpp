@@ -62,6 +62,12 @@ std::size_t write_dump(std::span<const DumpEntry> entries, const DumpOptions& op
 // kstat(8) default layout.
 void append_text_value(std::string& out, const NamedStat& s);
 
+// kstat(8)'s default (human) layout of one kstat, the statistics `sel`
+// selects in kstat(8)'s order: a `module: … instance: …` / `name: … class: …`
+// header, one TAB-indented `statistic  value` line each, a blank line.
+// Returns the number of statistics printed (0: nothing is written).
+std::size_t write_human_kstat(const KstatHeader& h, const KstatData& d, const Selector& sel, std::string& out);
+
 // kstat(8)'s hrtime: "9013.271863046", or "0" for zero.
 std::string format_hrtime(std::int64_t ns);
 
