@@ -8,10 +8,6 @@
 
 namespace kstatsql {
 
-void throw_errno(const std::string& context, int err) {
-  throw Error(Errc::io, context + ": " + std::strerror(err));
-}
-
 }  // namespace kstatsql
 
 namespace kstatsql::engine {

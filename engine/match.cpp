@@ -2,24 +2,15 @@
 
 #include <algorithm>
 
+#include "engine/text.hpp"
+
 namespace kstatsql::engine {
 
 namespace {
 
-// Length of the UTF-8 character starting at s[i] (1 for invalid bytes).
+// Length in bytes of the character starting at s[i] (1 for an ill-formed byte).
 std::size_t char_len(std::string_view s, std::size_t i) noexcept {
-  auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-  return std::min(n, s.size() - i);
-}
-
-// Decodes one UTF-8 character (invalid bytes decode as themselves).
-std::uint32_t decode(std::string_view s, std::size_t i, std::size_t n) noexcept {
-  auto c = static_cast<unsigned char>(s[i]);
-  if (n == 1) return c;
-  std::uint32_t cp = c & (0x7F >> n);
-  for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  return cp;
+  return text::decode_utf8(s, i).length;
 }
 
 // Matches a [...] class at p[pi] (just after '['); sets pi past ']'.
@@ -31,15 +22,14 @@ bool glob_class(std::string_view p, std::size_t& pi, std::uint32_t ch, bool& ok)
   while (pi < p.size() && p[pi] != ']') {
     if (p[pi] == '-' && prev != 0 && pi + 1 < p.size() && p[pi + 1] != ']') {
       ++pi;
-      std::size_t n = char_len(p, pi);
-      std::uint32_t hi = decode(p, pi, n);
-      pi += n;
-      if (ch >= prev && ch <= hi) seen = true;
+      const text::CodePoint hi = text::decode_utf8(p, pi);
+      pi += hi.length;
+      if (ch >= prev && ch <= hi.value) seen = true;
       prev = 0;
     } else {
-      std::size_t n = char_len(p, pi);
-      prev = decode(p, pi, n);
-      pi += n;
+      const text::CodePoint cp = text::decode_utf8(p, pi);
+      prev = cp.value;
+      pi += cp.length;
       if (ch == prev) seen = true;
     }
   }
@@ -73,7 +63,7 @@ bool glob_at(std::string_view p, std::size_t pi, std::string_view s, std::size_t
     } else if (c == '[') {
       ++pi;
       bool ok = true;
-      if (!glob_class(p, pi, decode(s, si, n), ok) || !ok) return false;
+      if (!glob_class(p, pi, text::decode_utf8(s, si).value, ok) || !ok) return false;
     } else {
       std::size_t m = char_len(p, pi);
       if (m != n || p.compare(pi, m, s.substr(si, n)) != 0) return false;
@@ -83,8 +73,6 @@ bool glob_at(std::string_view p, std::size_t pi, std::string_view s, std::size_t
   }
   return si == s.size();
 }
-
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 bool like_at(std::string_view p, std::size_t pi, std::string_view s, std::size_t si) noexcept {
   while (pi < p.size()) {
@@ -111,7 +99,7 @@ bool like_at(std::string_view p, std::size_t pi, std::string_view s, std::size_t
       si += n;
       continue;
     }
-    if (lower(c) != lower(s[si])) return false;
+    if (text::ascii_lower(c) != text::ascii_lower(s[si])) return false;
     ++pi;
     ++si;
   }

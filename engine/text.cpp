@@ -1,4 +1,4 @@
-// engine/text.cpp — ASCII case helpers (text.hpp).
+// engine/text.cpp — ASCII case and UTF-8 decoding (text.hpp).
 #include "engine/text.hpp"
 
 #include <algorithm>
@@ -17,6 +17,35 @@ int ascii_casecmp(std::string_view a, std::string_view b) noexcept {
 
 bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && ascii_casecmp(a, b) == 0;
+}
+
+CodePoint decode_utf8(std::string_view s, std::size_t i) noexcept {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = byte(0);
+  const CodePoint bad{c, 1, false};
+  if (c < 0x80) return {c, 1, true};
+  std::size_t n = 0;
+  char32_t cp = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return bad;
+  }
+  if (n > s.size() - i) return bad;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((byte(k) & 0xC0) != 0x80) return bad;
+    cp = (cp << 6) | (byte(k) & 0x3F);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return bad;
+  if (cp >= 0xD800 && cp <= 0xDFFF) return bad;
+  return {cp, static_cast<std::uint8_t>(n), true};
 }
 
 }  // namespace kstatsql::engine::text

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <limits>
 
+#include "engine/text.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::engine {
@@ -85,10 +86,6 @@ bool is_blank(char c) {
 }
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 // A line that starts like kstat -p output: module (no blank, no ':'), ':',
@@ -182,12 +179,7 @@ std::string excerpt(std::string_view s, std::size_t max) {
 }
 
 int compare_stat_names(std::string_view a, std::string_view b) noexcept {
-  std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    char x = lower(a[i]), y = lower(b[i]);
-    if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y) ? -1 : 1;
-  }
-  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  if (int c = text::ascii_casecmp(a, b); c != 0) return c;
   int c = a.compare(b);
   return c < 0 ? -1 : c > 0 ? 1 : 0;
 }

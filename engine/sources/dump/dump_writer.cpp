@@ -2,6 +2,7 @@
 #include "engine/sources/dump/dump_writer.hpp"
 
 #include "engine/kstat_rules.hpp"
+#include "engine/text.hpp"
 
 #include <fmt/format.h>
 
@@ -91,34 +92,6 @@ void append_value(std::string& out, const NamedStat& s, bool json) {
       if (json) out += "null";
       return;
   }
-}
-
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
-std::size_t utf8_len(std::string_view s, std::size_t i) noexcept {
-  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  std::size_t n;
-  std::uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
-  return n;
 }
 
 void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o, std::vector<Row>& rows) {
@@ -260,10 +233,10 @@ void append_json_string(std::string& out, std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      std::size_t n = utf8_len(s, i);
-      if (n) {
-        out.append(s.substr(i, n));
-        i += n;
+      const text::CodePoint cp = text::decode_utf8(s, i);
+      if (cp.valid) {
+        out.append(s.substr(i, cp.length));
+        i += cp.length;
       } else {
         out += fmt::format("\\u{:04x}", c);
         ++i;

@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "engine/sources/illumos/illumos_source.hpp"
+#include "engine/posix_error.hpp"
 #include "engine/raw_decode.hpp"
 #include "kstatsql/error.hpp"
 
@@ -46,7 +47,7 @@ class IllumosSource final : public Source {
     kc_ = ::kstat_open();
     if (kc_ == nullptr) {
       int e = errno != 0 ? errno : EIO;
-      throw Error(Errc::io, fmt::format("kstat_open: {}", std::strerror(e)));
+      throw posix_error("kstat_open", e);
     }
   }
   ~IllumosSource() override { ::kstat_close(kc_); }
@@ -74,7 +75,7 @@ class IllumosSource final : public Source {
 // kstat_chain_update(): 0 unchanged, -1 error, else the new chain id.
 void IllumosSource::update_chain() {
   kid_t r = ::kstat_chain_update(kc_);
-  if (r == -1) throw Error(Errc::io, fmt::format("kstat_chain_update: {}", std::strerror(errno)));
+  if (r == -1) throw posix_error("kstat_chain_update", errno);
   if (r != 0) moved_ = true;
 }
 
@@ -145,10 +146,8 @@ void IllumosSource::read(const KstatHeader& h, Arena& arena, KstatData& out) {
     }
     break;
   }
-  std::string msg = err == EAGAIN
-                        ? fmt::format("{}: kstat_read: {} (still busy after {} tries)", identity(h),
-                                      std::strerror(err), kReadTries)
-                        : fmt::format("{}: kstat_read: {}", identity(h), std::strerror(err));
+  std::string msg = errno_message(fmt::format("{}: kstat_read", identity(h)), err);
+  if (err == EAGAIN) msg += fmt::format(" (still busy after {} tries)", kReadTries);
   set_read_error(out, arena, err, msg);
 }
 

@@ -26,6 +26,7 @@
 
 #include "engine/sources/linux/procfs.hpp"
 #include "engine/sources/linux/linux_source.hpp"
+#include "engine/posix_error.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::engine {
@@ -76,16 +77,19 @@ const CachedFile& LinuxSource::file(const std::string& path) {
   return cache_.insert_or_assign(path, std::move(f)).first->second;
 }
 
-const std::string* LinuxSource::text(const std::string& path, std::string& msg, int& err,
-                                     std::int64_t* snaptime) {
+LinuxSource::TextFile LinuxSource::read_text(std::string path, int& err, KstatData* stamp) {
   const CachedFile& f = file(path);
+  TextFile out;
+  out.snaptime = f.snaptime;
   if (f.err != 0) {
     err = f.err;
-    msg = fmt::format("{}: {}", path, std::strerror(f.err));
-    return nullptr;
+    out.error = errno_message(path, f.err);
+  } else {
+    out.text = &f.text;
+    if (stamp != nullptr) stamp->snaptime = f.snaptime;
   }
-  if (snaptime != nullptr) *snaptime = f.snaptime;
-  return &f.text;
+  out.path = std::move(path);
+  return out;
 }
 
 // Ids survive from one enumeration to the next while the kstat stays visible;
@@ -111,11 +115,10 @@ void LinuxSource::add(Arena& arena, std::vector<KstatHeader>& out, std::string_v
 void LinuxSource::enumerate(Arena& arena, std::vector<KstatHeader>& out) {
   cache_.clear();
   next_ids_.clear();
-  std::string msg;
   int err = 0;
-  const std::string* stat = text(proc_ + "/stat", msg, err, nullptr);
-  if (stat == nullptr) throw Error(Errc::io, msg + " (is procfs mounted?)");
-  procfs::for_each_line(*stat, [&](std::string_view line, std::size_t) {
+  const TextFile stat = read_text(proc_ + "/stat", err);
+  if (!stat) throw Error(Errc::io, stat.error + " (is procfs mounted?)");
+  procfs::for_each_line(*stat.text, [&](std::string_view line, std::size_t) {
     auto f = fields(line);
     if (!f.empty() && f[0].size() > 3 && f[0].substr(0, 3) == "cpu")
       if (auto n = parse_u64(f[0].substr(3)))
@@ -139,16 +142,15 @@ void LinuxSource::enumerate(Arena& arena, std::vector<KstatHeader>& out) {
 
 void LinuxSource::enumerate_disks(Arena& arena, std::vector<KstatHeader>& out) {
   disks_.clear();
-  std::string msg;
   int err = 0;
-  const std::string* ds = text(proc_ + "/diskstats", msg, err, nullptr);
-  if (ds == nullptr) return;  // no block layer statistics: no disk kstats
+  const TextFile ds = read_text(proc_ + "/diskstats", err);
+  if (!ds) return;  // no block layer statistics: no disk kstats
   struct Dev {
     std::string name;
     std::int64_t minor;
   };
   std::vector<Dev> devs;
-  procfs::for_each_line(*ds, [&](std::string_view line, std::size_t) {
+  procfs::for_each_line(*ds.text, [&](std::string_view line, std::size_t) {
     auto f = fields(line);
     if (f.size() >= 3)
       if (auto minor = procfs::parse_i64(f[1])) devs.push_back({std::string(f[2]), *minor});
@@ -263,14 +265,14 @@ void LinuxSource::read(const KstatHeader& h, Arena& arena, KstatData& out) {
 }
 
 std::string LinuxSource::read_cpu(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const std::string path = proc_ + "/stat";
+  const TextFile in = read_text(proc_ + "/stat", err, &out);
+  if (!in) return in.error;
+  const std::string& path = in.path;
   std::string msg;
-  const std::string* t = text(path, msg, err, &out.snaptime);
-  if (t == nullptr) return msg;
   const std::string label = fmt::format("cpu{}", h.instance);
   std::vector<std::uint64_t> v;
   std::size_t line_no = 0;
-  procfs::for_each_line(*t, [&](std::string_view line, std::size_t no) {
+  procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
     auto f = fields(line);
     if (f.empty() || f[0] != label) return true;
     line_no = no;
@@ -337,12 +339,12 @@ std::string parse_meminfo(std::string_view t, const std::string& path, std::vect
 }
 
 std::string LinuxSource::read_meminfo(Arena& arena, KstatData& out, int& err) {
-  const std::string path = proc_ + "/meminfo";
+  const TextFile in = read_text(proc_ + "/meminfo", err, &out);
+  if (!in) return in.error;
+  const std::string& path = in.path;
   std::string msg;
-  const std::string* t = text(path, msg, err, &out.snaptime);
-  if (t == nullptr) return msg;
   std::vector<MeminfoEntry> entries;
-  if (msg = parse_meminfo(*t, path, entries); !msg.empty()) return msg;
+  if (msg = parse_meminfo(*in.text, path, entries); !msg.empty()) return msg;
   StatList s(arena);
   for (const auto& e : entries) s.add_u64(e.key, e.value, e.bytes ? Unit::bytes : Unit::none);
   out.named = s.finish();
@@ -350,12 +352,12 @@ std::string LinuxSource::read_meminfo(Arena& arena, KstatData& out, int& err) {
 }
 
 std::string LinuxSource::read_system_pages(Arena& arena, KstatData& out, int& err) {
-  const std::string path = proc_ + "/meminfo";
+  const TextFile in = read_text(proc_ + "/meminfo", err, &out);
+  if (!in) return in.error;
+  const std::string& path = in.path;
   std::string msg;
-  const std::string* t = text(path, msg, err, &out.snaptime);
-  if (t == nullptr) return msg;
   std::vector<MeminfoEntry> entries;
-  if (msg = parse_meminfo(*t, path, entries); !msg.empty()) return msg;
+  if (msg = parse_meminfo(*in.text, path, entries); !msg.empty()) return msg;
   auto find = [&](std::string_view key) -> const MeminfoEntry* {
     for (const auto& e : entries)
       if (e.key == key) return &e;
@@ -378,12 +380,12 @@ std::string LinuxSource::read_system_pages(Arena& arena, KstatData& out, int& er
 }
 
 std::string LinuxSource::read_vmstat(Arena& arena, KstatData& out, int& err) {
-  const std::string path = proc_ + "/vmstat";
+  const TextFile in = read_text(proc_ + "/vmstat", err, &out);
+  if (!in) return in.error;
+  const std::string& path = in.path;
   std::string msg;
-  const std::string* t = text(path, msg, err, &out.snaptime);
-  if (t == nullptr) return msg;
   StatList s(arena);
-  procfs::for_each_line(*t, [&](std::string_view line, std::size_t no) {
+  procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
     auto f = fields(line);
     if (f.empty()) return true;
     if (f.size() == 2) {
@@ -401,14 +403,14 @@ std::string LinuxSource::read_vmstat(Arena& arena, KstatData& out, int& err) {
 // Totals from /proc/stat that illumos keeps per CPU (intr, pswitch, sysfork):
 // Linux has no per-CPU split, so they live here under their Linux names.
 std::string LinuxSource::read_stat(Arena& arena, KstatData& out, int& err) {
-  const std::string path = proc_ + "/stat";
+  const TextFile in = read_text(proc_ + "/stat", err, &out);
+  if (!in) return in.error;
+  const std::string& path = in.path;
   std::string msg;
-  const std::string* t = text(path, msg, err, &out.snaptime);
-  if (t == nullptr) return msg;
   StatList s(arena);
   static constexpr std::string_view kKeys[] = {"intr", "ctxt", "btime", "processes",
                                               "procs_running", "procs_blocked", "softirq"};
-  procfs::for_each_line(*t, [&](std::string_view line, std::size_t no) {
+  procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
     auto f = fields(line);
     if (f.empty() || std::find(std::begin(kKeys), std::end(kKeys), f[0]) == std::end(kKeys)) return true;
     auto v = f.size() >= 2 ? parse_u64(f[1]) : std::nullopt;  // intr/softirq: the total comes first
@@ -434,13 +436,14 @@ std::uint64_t LinuxSource::count_processes() const {
 }
 
 std::string LinuxSource::read_system_misc(Arena& arena, KstatData& out, int& err) {
-  std::string msg;
-  const std::string stat_path = proc_ + "/stat", load_path = proc_ + "/loadavg",
-                    up_path = proc_ + "/uptime";
-  const std::string* stat = text(stat_path, msg, err, nullptr);
-  const std::string* load = stat ? text(load_path, msg, err, nullptr) : nullptr;
-  const std::string* up = load ? text(up_path, msg, err, nullptr) : nullptr;
-  if (up == nullptr) return msg;
+  const TextFile stat_file = read_text(proc_ + "/stat", err);
+  if (!stat_file) return stat_file.error;
+  const TextFile load_file = read_text(proc_ + "/loadavg", err);
+  if (!load_file) return load_file.error;
+  const TextFile up_file = read_text(proc_ + "/uptime", err);
+  if (!up_file) return up_file.error;
+  const std::string &stat_path = stat_file.path, &load_path = load_file.path, &up_path = up_file.path;
+  const std::string *stat = stat_file.text, *load = load_file.text, *up = up_file.text;
   std::uint64_t ncpus = 0;
   std::optional<std::uint64_t> btime;
   procfs::for_each_line(*stat, [&](std::string_view line, std::size_t) {
@@ -474,13 +477,13 @@ std::string LinuxSource::read_system_misc(Arena& arena, KstatData& out, int& err
 }
 
 std::string LinuxSource::read_disk(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const std::string path = proc_ + "/diskstats";
+  const TextFile in = read_text(proc_ + "/diskstats", err, &out);
+  if (!in) return in.error;
+  const std::string& path = in.path;
   std::string msg;
-  const std::string* t = text(path, msg, err, &out.snaptime);
-  if (t == nullptr) return msg;
   std::vector<std::uint64_t> v;
   bool found = false;
-  procfs::for_each_line(*t, [&](std::string_view line, std::size_t no) {
+  procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
     auto f = fields(line);
     if (f.size() < 3 || f[2] != h.name) return true;
     found = true;
@@ -538,16 +541,15 @@ std::string LinuxSource::read_net(const KstatHeader& h, Arena& arena, KstatData&
 }
 
 std::string LinuxSource::read_spl(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const std::string path = fmt::format("{}/spl/kstat/{}/{}", proc_, h.module, h.name);
-  std::string msg;
-  std::int64_t snap = 0;
-  const std::string* t = text(path, msg, err, &snap);
-  if (t == nullptr) return msg;
+  const TextFile in = read_text(fmt::format("{}/spl/kstat/{}/{}", proc_, h.module, h.name), err);
+  if (!in) return in.error;
+  const std::string& path = in.path;
   KstatType type = KstatType::raw;
-  if (msg = procfs::parse_spl(*t, path, arena, out, type); !msg.empty()) return err = EINVAL, msg;
+  if (std::string msg = procfs::parse_spl(*in.text, path, arena, out, type); !msg.empty())
+    return err = EINVAL, msg;
   if (type != h.type)
     return err = EAGAIN, fmt::format("{}: kstat type changed since enumeration (re-created?)", path);
-  if (out.snaptime == 0) out.snaptime = snap;  // no header: the time we read it
+  if (out.snaptime == 0) out.snaptime = in.snaptime;  // no header: the time we read it
   return {};
 }
 

@@ -110,8 +110,22 @@ class LinuxSource final : public Source {
   // nfs_mounts.cpp
   std::string read_nfs(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
 
-  // Text of `path` for this generation, or an error message (errno in err).
-  const std::string* text(const std::string& path, std::string& msg, int& err, std::int64_t* snaptime);
+  // The reader preamble, once: the text of one file for this generation (read
+  // at most once, then cached), the path its messages name, and when it was
+  // read. A reader starts with
+  //     const TextFile f = read_text(proc_ + "/meminfo", err, &out);
+  //     if (!f) return f.error;
+  // and then parses *f.text. A failed read sets err to its errno and `error`
+  // to the kstat's message, "path: strerror(errno)". With `stamp`, a
+  // successful read sets stamp->snaptime to the time the file was read.
+  struct TextFile {
+    std::string path;
+    const std::string* text = nullptr;  // null when the read failed
+    std::int64_t snaptime = 0;
+    std::string error;
+    explicit operator bool() const noexcept { return text != nullptr; }
+  };
+  TextFile read_text(std::string path, int& err, KstatData* stamp = nullptr);
   std::uint64_t count_processes() const;
 
   std::string proc_, sys_;

@@ -232,11 +232,10 @@ void copy_str(char* dst, std::size_t size, std::string_view s) {
 
 void LinuxSource::enumerate_nfs(Arena& arena, std::vector<KstatHeader>& out) {
   nfs_.clear();
-  std::string msg;
   int err = 0;
-  const std::string* ms = text(proc_ + "/self/mountstats", msg, err, nullptr);
-  if (ms == nullptr) return;  // no mountstats (no procfs self, old kernel): no NFS kstats
-  std::vector<Section> sections = split_sections(*ms);
+  const TextFile ms = read_text(proc_ + "/self/mountstats", err);
+  if (!ms) return;  // no mountstats (no procfs self, old kernel): no NFS kstats
+  std::vector<Section> sections = split_sections(*ms.text);
   struct Info {
     std::string_view mountpoint, fstype, source;
     std::int64_t minor;
@@ -248,7 +247,7 @@ void LinuxSource::enumerate_nfs(Arena& arena, std::vector<KstatHeader>& out) {
   for (std::size_t i = 0; i < sections.size(); ++i) {
     const Section& s = sections[i];
     if (!s.nfs()) continue;
-    if (mi == nullptr && (mi = text(proc_ + "/self/mountinfo", msg, err, nullptr)) != nullptr) {
+    if (mi == nullptr && (mi = read_text(proc_ + "/self/mountinfo", err).text) != nullptr) {
       // "id parent major:minor root mountpoint options [optional...] - fstype source superopts"
       procfs::for_each_line(*mi, [&](std::string_view line, std::size_t) {
         auto f = fields(line);
@@ -280,49 +279,38 @@ void LinuxSource::enumerate_nfs(Arena& arena, std::vector<KstatHeader>& out) {
   }
 }
 
-std::string LinuxSource::read_nfs(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const std::string path = proc_ + "/self/mountstats";
-  auto it = nfs_.find(h.instance);
-  if (it == nfs_.end()) return err = ENOENT, fmt::format("{}: no NFS mount with minor {}", path, h.instance);
-  std::string msg;
-  const std::string* ms = text(path, msg, err, &out.snaptime);
-  if (ms == nullptr) return msg;
-  std::vector<Section> sections = split_sections(*ms);
-  const std::size_t at = it->second.section;
-  if (at >= sections.size() || sections[at].mountpoint != it->second.mountpoint || !sections[at].nfs())
-    return err = ENOENT, fmt::format("{}: {} is no longer mounted", path, unescape(it->second.mountpoint));
-  const Section& sec = sections[at];
-  NfsBody b;
-  if (msg = parse_body(sec, path, b); !msg.empty()) return err = EINVAL, msg;
-  const NfsOp read = b.op("READ"), write = b.op("WRITE");
+namespace {
 
-  if (static_cast<Kind>(h.cookie) == Kind::nfs_io) {
-    auto* io = arena.make_array<IoStats>(1);
-    io->nread = b.bytes[4];  // serverreadbytes: what READ calls returned
-    io->nwritten = b.bytes[5];
-    io->reads = static_cast<std::uint32_t>(read.ops);
-    io->writes = static_cast<std::uint32_t>(write.ops);
-    io->rlentime = static_cast<std::int64_t>((read.execute_ms + write.execute_ms) * kMs);
-    io->rlastupdate = io->wlastupdate = out.snaptime;
-    out.io = io;
-    StatList s(arena);
-    s.append(io_as_named(*io, arena));
-    static constexpr std::string_view kBytes[8] = {"normal_read_bytes", "normal_write_bytes", "direct_read_bytes",
-        "direct_write_bytes", "", "", "read_pages", "write_pages"};
-    for (std::size_t i = 0; i < 8; ++i)
-      if (!kBytes[i].empty()) s.add_u64(kBytes[i], b.bytes[i], i < 6 ? Unit::bytes : Unit::none);
-    for (const auto& [name, op] : {std::pair<std::string_view, NfsOp>{"read", read}, {"write", write}}) {
-      s.add_u64(fmt::format("{}_rtt_ns", name), op.rtt_ms * kMs, Unit::ns);
-      s.add_u64(fmt::format("{}_execute_ns", name), op.execute_ms * kMs, Unit::ns);
-      s.add_u64(fmt::format("{}_retrans", name), op.trans > op.ops ? op.trans - op.ops : 0);
-      s.add_u64(fmt::format("{}_timeouts", name), op.timeouts);
-    }
-    out.named = s.finish();
-    out.ndata = 1;
-    out.data_size = sizeof(IoStats);
-    return {};
+// nfs:N:nfsN: the io kstat of one mount, from its READ and WRITE op lines.
+void fill_nfs_io(const NfsBody& b, const NfsOp& read, const NfsOp& write, Arena& arena, KstatData& out) {
+  auto* io = arena.make_array<IoStats>(1);
+  io->nread = b.bytes[4];  // serverreadbytes: what READ calls returned
+  io->nwritten = b.bytes[5];
+  io->reads = static_cast<std::uint32_t>(read.ops);
+  io->writes = static_cast<std::uint32_t>(write.ops);
+  io->rlentime = static_cast<std::int64_t>((read.execute_ms + write.execute_ms) * kMs);
+  io->rlastupdate = io->wlastupdate = out.snaptime;
+  out.io = io;
+  StatList s(arena);
+  s.append(io_as_named(*io, arena));
+  static constexpr std::string_view kBytes[8] = {"normal_read_bytes", "normal_write_bytes", "direct_read_bytes",
+      "direct_write_bytes", "", "", "read_pages", "write_pages"};
+  for (std::size_t i = 0; i < 8; ++i)
+    if (!kBytes[i].empty()) s.add_u64(kBytes[i], b.bytes[i], i < 6 ? Unit::bytes : Unit::none);
+  for (const auto& [name, op] : {std::pair<std::string_view, NfsOp>{"read", read}, {"write", write}}) {
+    s.add_u64(fmt::format("{}_rtt_ns", name), op.rtt_ms * kMs, Unit::ns);
+    s.add_u64(fmt::format("{}_execute_ns", name), op.execute_ms * kMs, Unit::ns);
+    s.add_u64(fmt::format("{}_retrans", name), op.trans > op.ops ? op.trans - op.ops : 0);
+    s.add_u64(fmt::format("{}_timeouts", name), op.timeouts);
   }
+  out.named = s.finish();
+  out.ndata = 1;
+  out.data_size = sizeof(IoStats);
+}
 
+// nfs:N:mntinfo: struct mntinfo_kstat from one mount's options, caps and RTTs.
+void fill_nfs_mntinfo(const KstatHeader& h, const Section& sec, const NfsBody& b, const NfsOp& read,
+                      const NfsOp& write, Arena& arena, KstatData& out) {
   MntinfoKstat m;
   std::string_view proto = b.opt("proto").value_or(b.xprt);
   if (proto.size() > 1 && proto.back() == '6') proto.remove_suffix(1);  // tcp6 → tcp, as knc_proto
@@ -382,7 +370,31 @@ std::string LinuxSource::read_nfs(const KstatHeader& h, Arena& arena, KstatData&
   if (minor && m.mik_vers == 4) s.add_u32("minorversion", *minor);
   out.named = s.finish();
   out.ndata = 1;
+}
+
+}  // namespace
+
+std::string LinuxSource::read_nfs(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
+  const std::string path = proc_ + "/self/mountstats";
+  auto it = nfs_.find(h.instance);
+  if (it == nfs_.end()) return err = ENOENT, fmt::format("{}: no NFS mount with minor {}", path, h.instance);
+  const TextFile in = read_text(path, err, &out);
+  if (!in) return in.error;
+  std::vector<Section> sections = split_sections(*in.text);
+  const std::size_t at = it->second.section;
+  if (at >= sections.size() || sections[at].mountpoint != it->second.mountpoint || !sections[at].nfs())
+    return err = ENOENT, fmt::format("{}: {} is no longer mounted", path, unescape(it->second.mountpoint));
+  const Section& sec = sections[at];
+  NfsBody b;
+  if (std::string msg = parse_body(sec, path, b); !msg.empty()) return err = EINVAL, msg;
+  const NfsOp read = b.op("READ"), write = b.op("WRITE");
+  if (static_cast<Kind>(h.cookie) == Kind::nfs_io) {
+    fill_nfs_io(b, read, write, arena, out);
+  } else {
+    fill_nfs_mntinfo(h, sec, b, read, write, arena, out);
+  }
   return {};
 }
+
 
 }  // namespace kstatsql::engine::linuxsrc

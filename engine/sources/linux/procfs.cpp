@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/posix_error.hpp"
 #include "engine/source.hpp"
 
 namespace kstatsql::engine::procfs {
@@ -232,7 +233,7 @@ std::string read_link(const std::string& dir, Arena& arena, KstatData& out, int&
   auto value = [&](const std::string& rel, bool required) -> std::optional<std::string> {
     std::string t;
     if (int e = read_file(dir + rel, t); e != 0) {
-      if (required && msg.empty()) err = e, msg = fmt::format("{}{}: {}", dir, rel, std::strerror(e));
+      if (required && msg.empty()) err = e, msg = errno_message(dir + rel, e);
       return std::nullopt;
     }
     return std::string(trim(t.substr(0, t.find('\n'))));

@@ -79,13 +79,13 @@ void LinuxSource::enumerate_unix(Arena& arena, std::vector<KstatHeader>& out) {
 // runs, waiting += procs_blocked, each per second; swpque and swpocc stay 0
 // (Linux never swaps out whole processes).
 std::string LinuxSource::read_sysinfo(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const std::string path = proc_ + "/stat";
+  const TextFile in = read_text(proc_ + "/stat", err);
+  if (!in) return in.error;
+  const std::string& path = in.path;
+  const std::int64_t t = in.snaptime;
   std::string msg;
-  std::int64_t t = 0;
-  const std::string* st = text(path, msg, err, &t);
-  if (st == nullptr) return msg;
   std::optional<std::uint64_t> running, blocked;
-  procfs::for_each_line(*st, [&](std::string_view line, std::size_t no) {
+  procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
     auto f = fields(line);
     if (f.size() < 2 || (f[0] != "procs_running" && f[0] != "procs_blocked")) return true;
     auto v = parse_u64(f[1]);
@@ -123,13 +123,12 @@ std::string LinuxSource::read_sysinfo(const KstatHeader& h, Arena& arena, KstatD
 //   swap_alloc = V − swap_free                   (allocated)
 // A field whose meminfo lines are missing is left out of the named view.
 std::string LinuxSource::read_vminfo(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const std::string path = proc_ + "/meminfo";
-  std::string msg;
-  std::int64_t t = 0;
-  const std::string* mi = text(path, msg, err, &t);
-  if (mi == nullptr) return msg;
+  const TextFile in = read_text(proc_ + "/meminfo", err);
+  if (!in) return in.error;
+  const std::string& path = in.path;
+  const std::int64_t t = in.snaptime;
   std::vector<MeminfoEntry> entries;
-  if (msg = parse_meminfo(*mi, path, entries); !msg.empty()) return msg;
+  if (std::string msg = parse_meminfo(*in.text, path, entries); !msg.empty()) return msg;
   auto pages = [&](std::string_view key) -> std::optional<std::uint64_t> {
     for (const auto& e : entries)
       if (e.key == key) return e.bytes ? e.value / page_size_ : e.value;
@@ -170,19 +169,17 @@ std::string LinuxSource::read_vminfo(const KstatHeader& h, Arena& arena, KstatDa
 std::string LinuxSource::read_var(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
   out.snaptime = clock_();
   auto number = [&](const std::string& rel) -> std::optional<std::uint64_t> {
-    std::string msg;
     int e = 0;
-    const std::string* t = text(proc_ + rel, msg, e, nullptr);
-    return t ? parse_u64(procfs::trim(t->substr(0, t->find('\n')))) : std::nullopt;
+    const TextFile in = read_text(proc_ + rel, e);
+    return in ? parse_u64(procfs::trim(in.text->substr(0, in.text->find('\n')))) : std::nullopt;
   };
   auto threads_max = number("/sys/kernel/threads-max");
   auto pid_max = number("/sys/kernel/pid_max");
   auto expire = number("/sys/vm/dirty_expire_centisecs");
   // RLIMIT_NPROC of the reading process: "Max processes  soft  hard  processes".
   std::optional<std::uint64_t> nproc;
-  std::string msg;
-  if (const std::string* limits = text(proc_ + "/self/limits", msg, err, nullptr)) {
-    procfs::for_each_line(*limits, [&](std::string_view line, std::size_t) {
+  if (const TextFile limits = read_text(proc_ + "/self/limits", err)) {
+    procfs::for_each_line(*limits.text, [&](std::string_view line, std::size_t) {
       if (line.substr(0, 13) != "Max processes") return true;
       auto f = fields(line.substr(13));
       if (!f.empty()) nproc = f[0] == "unlimited" ? std::optional<std::uint64_t>(UINT64_MAX) : parse_u64(f[0]);
@@ -215,12 +212,12 @@ std::string LinuxSource::read_var(const KstatHeader& h, Arena& arena, KstatData&
 
 // /proc/pressure/<x>: "some|full avg10=P avg60=P avg300=P total=US".
 std::string LinuxSource::read_pressure(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const std::string path = fmt::format("{}/pressure/{}", proc_, h.name.substr(9));  // after "pressure_"
+  const TextFile in = read_text(fmt::format("{}/pressure/{}", proc_, h.name.substr(9)), err, &out);  // after "pressure_"
+  if (!in) return in.error;
+  const std::string& path = in.path;
   std::string msg;
-  const std::string* t = text(path, msg, err, &out.snaptime);
-  if (t == nullptr) return msg;
   StatList s(arena);
-  procfs::for_each_line(*t, [&](std::string_view line, std::size_t no) {
+  procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
     auto f = fields(line);
     if (f.empty()) return true;
     bool ok = (f[0] == "some" || f[0] == "full") && f.size() == 5;

@@ -32,6 +32,7 @@
 #include <fmt/format.h>
 
 #include "engine/sources/openbsd/openbsd_source.hpp"
+#include "engine/posix_error.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::engine {
@@ -184,7 +185,7 @@ class OpenBsdSource final : public Source {
  public:
   explicit OpenBsdSource(const DevKstatOps& ops) : ops_(ops) {
     fd_ = ops_.open("/dev/kstat", O_RDONLY);
-    if (fd_ == -1) throw Error(Errc::io, fmt::format("/dev/kstat: {}", std::strerror(errno)));
+    if (fd_ == -1) throw posix_error("/dev/kstat", errno);
     try {
       version_ = current_version();
     } catch (...) {
@@ -204,8 +205,7 @@ class OpenBsdSource final : public Source {
  private:
   unsigned current_version() {
     unsigned v = 0;
-    if (ops_.ioctl(fd_, KSTATIOC_VERSION, &v) == -1)
-      throw Error(Errc::io, fmt::format("/dev/kstat: KSTATIOC_VERSION: {}", std::strerror(errno)));
+    if (ops_.ioctl(fd_, KSTATIOC_VERSION, &v) == -1) throw posix_error("/dev/kstat: KSTATIOC_VERSION", errno);
     return v;
   }
   bool list(Arena& arena, std::vector<KstatHeader>& out);
@@ -231,7 +231,8 @@ bool OpenBsdSource::list(Arena& arena, std::vector<KstatHeader>& out) {
     if (ops_.ioctl(fd_, KSTATIOC_NFIND_ID, &req) == -1) {
       if (errno == ENOENT) return true;
       if (errno == EINVAL) return false;
-      throw Error(Errc::io, fmt::format("/dev/kstat: KSTATIOC_NFIND_ID {}: {}", id, std::strerror(errno)));
+      const int err = errno;
+      throw posix_error(fmt::format("/dev/kstat: KSTATIOC_NFIND_ID {}", id), err);
     }
     KstatHeader h;
     h.module = arena.copy(bounded(req.ks_provider, KSTAT_STRLEN));
@@ -284,8 +285,9 @@ void OpenBsdSource::read(const KstatHeader& h, Arena& arena, KstatData& out) {
         resync_ = true;
         continue;
       }
-      std::string why = err == ENOENT ? "kstat no longer exists" : std::strerror(err);
-      set_read_error(out, arena, err, fmt::format("{}: KSTATIOC_FIND_ID: {}", identity(h), why));
+      const std::string context = fmt::format("{}: KSTATIOC_FIND_ID", identity(h));
+      set_read_error(out, arena, err,
+                     err == ENOENT ? context + ": kstat no longer exists" : errno_message(context, err));
       return;
     }
     if (req.ks_datalen > buf_.size()) {  // data grew beyond our buffer

@@ -1,6 +1,12 @@
 // tests/engine/sources/kss/kss_test.cpp — the .kss format: writer, reader, damage, multi-host.
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <map>
 
@@ -424,8 +430,65 @@ TEST_CASE("damaged .kss files give errors naming file and offset", "[engine][kss
   }
 }
 
+namespace {
+
+// Runs `body` in a child process whose file size limit is `limit` bytes (with
+// SIGXFSZ ignored, so a write past it fails with EFBIG instead of killing the
+// child) and returns what the child wrote to the pipe it is given.
+template <typename Body>
+std::string run_with_file_size_limit(rlim_t limit, Body body) {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::signal(SIGXFSZ, SIG_IGN);
+    const rlimit rl{limit, limit};
+    std::string out = ::setrlimit(RLIMIT_FSIZE, &rl) == 0 ? body() : "setrlimit failed";
+    (void)!::write(fds[1], out.data(), out.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string got;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  return got;
+}
+
+}  // namespace
+
+// A full disk (ENOSPC) and a file size limit (EFBIG) take the same path in
+// KssWriter::write_all; the size limit can be simulated anywhere, /dev/full
+// (Linux's always-full device) is checked too where it exists.
 TEST_CASE("a full disk is an io error naming the file", "[engine][kss]") {
-  if (::access("/dev/full", W_OK) != 0) return;
+  TempDir dir;
+  const std::string path = dir.file("limited.kss");
+  const std::string got = run_with_file_size_limit(16, [&]() -> std::string {
+    try {
+      KssWriter w(path, KssWriter::Mode::truncate);
+      return "no error";
+    } catch (const Error& e) {
+      return std::string(e.code() == Errc::io ? "io: " : "not io: ") + e.what();
+    } catch (...) {
+      return "not an Error";
+    }
+  });
+  CHECK(got == "io: " + path + ": writing the file header at offset 0: " + std::strerror(EFBIG));
+  CHECK(kstatsql::test::slurp(path).empty());  // the 16 bytes that fitted were cut off again
+
+  if (::access("/dev/full", W_OK) != 0) {
+    WARN("/dev/full is not writable here: only the file size limit case ran");
+    return;
+  }
   try {
     KssWriter w("/dev/full", KssWriter::Mode::truncate);
     FAIL("writing to /dev/full succeeded");
