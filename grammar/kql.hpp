@@ -1,5 +1,6 @@
-// grammar/kql.hpp — KQL, the kstatsql pipeline language: PEGTL rules, AST,
-// parse_kql() and the compiler to SQL (compile_kql()).
+// grammar/kql.hpp — KQL, the kstatsql pipeline language: PEGTL rules, AST and
+// parse_kql(). Parse only: the compiler to SQL, which knows the tables, is
+// vtab/kql_compile.hpp.
 //
 // docs/kql.md is the user manual. A query is a source and `|`-separated
 // stages, e.g.
@@ -9,15 +10,17 @@
 //
 //   source   selector…        one or more kstat(8) selectors (ORed), bare or
 //                             quoted ('…' or "…", doubled quote escapes)
-//            TABLE filter…    a kstatsql table (kstat, named, io, sysinfo, …)
-//                             with `column op value` filters
+//            TABLE filter…    a word, then `column op value` filters up to
+//                             the end of the source: a kstatsql table when
+//                             the compiler knows the word (kstat, named, io,
+//                             …), else a selector (a word with no filters)
 //   stages   where EXPR | rate | delta | AGG[, AGG…] [by col, …]
 //            | join SOURCE on identity|col, … | sort [by] col [asc|desc], …
 //            | top N by col [asc|desc] | select EXPR [as name], … | limit N
 //            AGG = sum|avg|min|max|count|pNN [col] [as name]
 //
-// parse_kql() checks syntax only; compile_kql() checks columns and stage
-// order and emits one SQL SELECT with one CTE per stage. Both throw
+// parse_kql() checks syntax only; the compiler checks tables, columns and
+// stage order and emits one SQL SELECT with one CTE per stage. Both throw
 // kstatsql::Error(Errc::parse) whose message is "kql: <what>", the input
 // line and a caret under the offending byte (format_kql_caret()).
 //
@@ -123,23 +126,9 @@ struct KqlAst {
 // Never reads past `text`; any byte sequence is safe.
 KqlAst parse_kql(std::string_view text);
 
-// Compiles a parsed query to one SQL SELECT. Throws Error(Errc::parse) with a
-// caret into `text` (the query the AST was parsed from) for unknown columns,
-// rate/delta on a source without rates, and the like.
-std::string compile_kql(const KqlAst& ast, std::string_view text);
-
 // "kql: <what>\n  <line>\n  <spaces>^": the line of `text` holding byte
 // `offset`, with the caret under it (columns counted as in format_caret()).
 std::string format_kql_caret(std::string_view what, std::string_view text, std::size_t offset);
-
-// The tables a KQL source may name, with their columns as the virtual tables
-// declare them (a test checks this against kstat_columns).
-struct KqlTable {
-  const char* name;
-  const char* columns;  // visible columns, space-separated, in table order
-  const char* hidden;   // hidden columns, space-separated
-};
-const std::vector<KqlTable>& kql_tables();
 
 // ---------------------------------------------------------------------------
 // Rules (grammar only; actions and messages are in kql.cpp)
@@ -218,8 +207,11 @@ struct or_expr : pegtl::seq<and_expr, pegtl::star<or_rhs>> {};
 struct expr : or_expr {};
 
 // Sources. A selector is bare (up to a blank or '|'; a /…/ field may hold
-// both) or quoted. A table name is one of the known tables followed by a
-// blank, '|' or the end; `io:` is a selector.
+// both) or quoted. A table source is an identifier followed by a blank, '|'
+// or the end (`io:` is a selector), then filters up to the end of the source
+// ('|' or the end of the query; `on` in a join); any other source is
+// selectors. Whether the identifier names a table is the compiler's to say
+// (vtab/kql_compile.cpp): a bare word that names none is a selector.
 struct blank_or_pipe : pegtl::sor<blank, pipe> {};
 struct sel_re_close : pegtl::seq<pegtl::one<'/'>, pegtl::at<pegtl::sor<pegtl::one<':'>, blank_or_pipe, pegtl::eof>>> {};
 struct sel_regex : pegtl::seq<pegtl::one<'/'>, pegtl::star<pegtl::not_at<sel_re_close>, pegtl::not_one<'\0'>>, sel_re_close> {};
@@ -237,11 +229,7 @@ struct join_selector : pegtl::seq<pegtl::not_at<kw_on>, selector> {};
 struct selectors : pegtl::plus<selector> {};
 struct join_selectors : pegtl::plus<join_selector> {};
 
-struct table_kw : pegtl::sor<TAO_PEGTL_KEYWORD("kstat"), TAO_PEGTL_KEYWORD("named"), TAO_PEGTL_KEYWORD("io"),
-                             TAO_PEGTL_KEYWORD("sysinfo"), TAO_PEGTL_KEYWORD("vminfo"), TAO_PEGTL_KEYWORD("var"),
-                             TAO_PEGTL_KEYWORD("mntinfo"), TAO_PEGTL_KEYWORD("cpu_stat"), TAO_PEGTL_KEYWORD("ncstats"),
-                             TAO_PEGTL_KEYWORD("intr"), TAO_PEGTL_KEYWORD("timer")> {};
-struct table_name : pegtl::seq<table_kw, ends_token> {};
+struct table_name : pegtl::seq<pegtl::identifier, ends_token> {};
 struct filter_column : pegtl::identifier {};
 struct filter_op : cmp_op {};
 struct filter_string : string_lit {};
@@ -250,8 +238,11 @@ struct filter_word : pegtl::plus<pegtl::not_one<' ', '\t', '\n', '\r', '\f', '\v
 struct filter_value : pegtl::sor<filter_string, filter_number, filter_word> {};
 struct filter : pegtl::if_must<pegtl::seq<pegtl::not_at<kw_on>, filter_column, ws, filter_op>, ws, filter_value, ws> {};
 struct table_source : pegtl::seq<table_name, ws, pegtl::star<filter>> {};
-struct source : pegtl::sor<table_source, selectors> {};
-struct join_source : pegtl::sor<table_source, join_selectors> {};
+struct source_end : pegtl::sor<pipe, pegtl::eof> {};
+struct join_on : pegtl::seq<kw_on, ws> {};
+// at<> runs no actions: the AST is built once, by the second match.
+struct source : pegtl::sor<pegtl::seq<pegtl::at<table_source, source_end>, table_source>, selectors> {};
+struct join_source : pegtl::sor<pegtl::seq<pegtl::at<table_source, join_on>, table_source>, join_selectors> {};
 
 // Stages. Each starts with its keyword, after which it must be complete.
 struct count_value : pegtl::plus<pegtl::digit> {};
@@ -277,7 +268,6 @@ struct agg_by : pegtl::if_must<pegtl::seq<kw_by, ws>, by_list> {};
 struct agg_stage : pegtl::seq<agg_call, pegtl::star<agg_next>, pegtl::opt<agg_by>> {};
 
 struct join_kw : TAO_PEGTL_KEYWORD("join") {};
-struct join_on : pegtl::seq<kw_on, ws> {};
 struct join_identity : pegtl::seq<kw_identity, ws> {};
 struct join_key_name : pegtl::identifier {};
 struct join_key : pegtl::seq<join_key_name, ws> {};

@@ -13,7 +13,13 @@
 //
 // All are SQLITE_DIRECTONLY: they read host files and state, so they must not
 // run from a view or trigger of an untrusted schema.
+//
+// Also the registry of every SQL function (vtab/functions.hpp) and the one
+// loop that registers them.
+#include "vtab/functions.hpp"
+
 #include <cstring>
+#include <iterator>
 
 #include "kstatsql/kstatsql.h"
 #include "vtab/tables.hpp"
@@ -22,13 +28,11 @@ namespace kstatsql::vtab {
 
 namespace {
 
-engine::Session& session_of(sqlite3_context* ctx) {
-  return **static_cast<std::shared_ptr<engine::Session>*>(sqlite3_user_data(ctx));
-}
-
 void result_string(sqlite3_context* ctx, const std::string& s) {
   sqlite3_result_text(ctx, s.c_str(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
 }
+
+}  // namespace
 
 void fn_source(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcept {
   guard_fn(ctx, [&] {
@@ -91,32 +95,40 @@ void fn_version(sqlite3_context* ctx, int, sqlite3_value**) noexcept {
   sqlite3_result_text(ctx, KSTATSQL_VERSION, -1, SQLITE_STATIC);
 }
 
-void destroy_box(void* p) noexcept { delete static_cast<std::shared_ptr<engine::Session>*>(p); }
+namespace {
 
-int add(sqlite3* db, const char* name, int nargs, void (*fn)(sqlite3_context*, int, sqlite3_value**),
-        const std::shared_ptr<engine::Session>& session) {
-  auto* box = new std::shared_ptr<engine::Session>(session);
-  // Not SQLITE_DETERMINISTIC: every call may see a new generation.
-  return sqlite3_create_function_v2(db, name, nargs, SQLITE_UTF8 | SQLITE_DIRECTONLY, box, fn,
-                                    nullptr, nullptr, destroy_box);
-}
+// Functions over host files and state: not from views or triggers, and not
+// SQLITE_DETERMINISTIC, since every call may see a new generation.
+constexpr int kHostState = SQLITE_UTF8 | SQLITE_DIRECTONLY;
+// Pure functions of their arguments: usable anywhere.
+constexpr int kPure = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+
+const SqlFunction kFunctions[] = {
+    {"kstat_source", 0, fn_source, kHostState},
+    {"kstat_source", 1, fn_source, kHostState},
+    {"kstat_reads", 0, fn_reads, kHostState},
+    {"kstat_reads", 1, fn_reads, kHostState},
+    {"kstat_refresh", 0, fn_refresh, kHostState},
+    {"kstat_pin", 0, fn_pin, kHostState},
+    {"kstat_unpin", 0, fn_unpin, kHostState},
+    {"kstatsql_version", 0, fn_version, kHostState},
+    {"kstat_generation", 0, fn_generation, kHostState},
+    {"kstat_generation", 1, fn_generation, kHostState},
+    {"kss_warnings", 0, fn_warnings, kHostState},
+    {"kql", 1, fn_kql, kPure},
+};
+
+void destroy_box(void* p) noexcept { delete static_cast<std::shared_ptr<engine::Session>*>(p); }
 
 }  // namespace
 
-int register_functions(sqlite3* db, std::shared_ptr<engine::Session> session) {
-  struct Fn {
-    const char* name;
-    int nargs;
-    void (*fn)(sqlite3_context*, int, sqlite3_value**);
-  };
-  static const Fn kFns[] = {
-      {"kstat_source", 0, fn_source}, {"kstat_source", 1, fn_source},
-      {"kstat_reads", 0, fn_reads},   {"kstat_reads", 1, fn_reads},
-      {"kstat_refresh", 0, fn_refresh}, {"kstat_pin", 0, fn_pin},
-      {"kstat_unpin", 0, fn_unpin},   {"kstatsql_version", 0, fn_version},
-  };
-  for (const Fn& f : kFns) {
-    int rc = add(db, f.name, f.nargs, f.fn, session);
+std::span<const SqlFunction> sql_functions() noexcept { return kFunctions; }
+
+int register_functions(sqlite3* db, const std::shared_ptr<engine::Session>& session) {
+  for (const SqlFunction& f : kFunctions) {
+    auto* box = new std::shared_ptr<engine::Session>(session);  // freed by SQLite, also on failure
+    int rc = sqlite3_create_function_v2(db, f.name, f.nargs, f.flags, box, f.fn, nullptr, nullptr,
+                                        destroy_box);
     if (rc != SQLITE_OK) return rc;
   }
   return SQLITE_OK;

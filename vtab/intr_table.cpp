@@ -24,20 +24,6 @@ namespace {
 
 constexpr int kFirstStat = 4;
 
-const Column kColumns[] = {
-    key_column(engine::KeyCol::module, "kstat module (driver)"),
-    key_column(engine::KeyCol::instance, "kstat instance"),
-    key_column(engine::KeyCol::name, "kstat name"),
-    key_column(engine::KeyCol::klass, "kstat class (controller, ...)"),
-    {"hard", "INTEGER", "hardware interrupts", -1, true},
-    {"soft", "INTEGER", "soft interrupts", -1, true},
-    {"watchdog", "INTEGER", "watchdog interrupts", -1, true},
-    {"spurious", "INTEGER", "spurious interrupts", -1, true},
-    {"multiple_service", "INTEGER", "interrupts that serviced several requests (MULTSVC)", -1,
-     true},
-    kSnaptimeColumn,
-    kCrtimeColumn,
-};
 static_assert(std::size(engine::kIntrNames) == 5);
 
 bool is_intr(const engine::KstatHeader& h) {
@@ -45,9 +31,6 @@ bool is_intr(const engine::KstatHeader& h) {
 }
 
 }  // namespace
-
-const TableSpec IntrTable::spec = {"intr", "one row per interrupt kstat (kstat_intr_t)", kColumns,
-                                   static_cast<int>(std::size(kColumns)), 0.01};
 
 void IntrTable::first(Cursor& c) {
   structs::settle(c, is_intr);
@@ -64,7 +47,7 @@ void IntrTable::column(Cursor& c, sqlite3_context* ctx, int col) {
     sqlite3_result_int64(ctx, c.data->intr->intrs[i]);
     return;
   }
-  structs::column(c, spec, ctx, col, kFirstStat, c.numbuf);
+  structs::column(c, ctx, col, kFirstStat, c.numbuf);
 }
 
 }  // namespace kstatsql::vtab

@@ -30,37 +30,6 @@ enum class Col : int {
   elapsed, r_s, w_s, kr_s, kw_s, wait, actv, svc_t, pct_w, pct_b
 };
 
-const Column kColumns[] = {
-    {"module", "TEXT", "kstat module (driver)", static_cast<int>(engine::KeyCol::module), false},
-    {"instance", "INTEGER", "kstat instance", static_cast<int>(engine::KeyCol::instance), false},
-    {"name", "TEXT", "kstat name (device)", static_cast<int>(engine::KeyCol::name), false},
-    {"class", "TEXT", "disk, partition, nfs, ...", static_cast<int>(engine::KeyCol::klass), false},
-    {"nread", "INTEGER", "bytes read", -1, true},
-    {"nwritten", "INTEGER", "bytes written", -1, true},
-    {"reads", "INTEGER", "read operations (32-bit counter)", -1, true},
-    {"writes", "INTEGER", "write operations (32-bit counter)", -1, true},
-    {"wtime", "INTEGER", "cumulative wait (pre-service) time, ns", -1, true},
-    {"wlentime", "INTEGER", "cumulative wait length x time product, ns", -1, true},
-    {"wlastupdate", "INTEGER", "last time the wait queue changed, ns", -1, true},
-    {"rtime", "INTEGER", "cumulative run (service) time, ns", -1, true},
-    {"rlentime", "INTEGER", "cumulative run length x time product, ns", -1, true},
-    {"rlastupdate", "INTEGER", "last time the run queue changed, ns", -1, true},
-    {"wcnt", "INTEGER", "operations waiting now", -1, true},
-    {"rcnt", "INTEGER", "operations running now", -1, true},
-    {"snaptime", "INTEGER", "time of the read, ns", -1, true},
-    {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
-    {"elapsed", "REAL HIDDEN", "seconds since the previous generation's read (or since crtime on a first sample)", -1, true},
-    {"r_s", "REAL HIDDEN", "iostat -x r/s: reads per second", -1, true},
-    {"w_s", "REAL HIDDEN", "iostat -x w/s: writes per second", -1, true},
-    {"kr_s", "REAL HIDDEN", "iostat -x kr/s: KiB read per second", -1, true},
-    {"kw_s", "REAL HIDDEN", "iostat -x kw/s: KiB written per second", -1, true},
-    {"wait", "REAL HIDDEN", "iostat -x wait: average wait queue length", -1, true},
-    {"actv", "REAL HIDDEN", "iostat -x actv: average run queue length", -1, true},
-    {"svc_t", "REAL HIDDEN", "iostat -x svc_t: average service time, ms ((wait+actv)/(r/s+w/s))", -1, true},
-    {"pct_w", "REAL HIDDEN", "iostat -x %w: percent of time the wait queue was non-empty", -1, true},
-    {"pct_b", "REAL HIDDEN", "iostat -x %b: percent of time the device was busy", -1, true},
-};
-
 // iostat -x's columns for the current row (kstat-facts.md §3.6): the interval
 // is Δsnaptime (since crtime on a first sample; 1 s when zero), reads/writes
 // deltas are 32-bit wrap-safe, the rest 64-bit.
@@ -104,9 +73,6 @@ void settle(Cursor& c) {
 }
 
 }  // namespace
-
-const TableSpec IoTable::spec = {"io", "one row per io kstat (kstat_io_t)", kColumns,
-                                 static_cast<int>(std::size(kColumns)), 0.05};
 
 void IoTable::first(Cursor& c) { settle(c); }
 

@@ -12,15 +12,17 @@
 #include <string>
 #include <vector>
 
-#include "grammar/kql.hpp"
-#include "vtab/kql_sql.hpp"
+#include "vtab/kql_compile.hpp"
+
 #include "kstatsql/error.hpp"
 #include "kstatsql/kql.hpp"
+#include "vtab/kql_sql.hpp"
 
-namespace kstatsql::grammar {
+namespace kstatsql::vtab::kql {
+
+using namespace kstatsql::grammar;
+
 namespace {
-
-using namespace kqlsql;
 
 // Re-raises a selector syntax error with the caret moved into the query.
 [[noreturn]] void selector_error(const Error& e, const KqlName& sel, std::string_view text) {
@@ -65,8 +67,9 @@ class Compiler {
   void check_expr(const Shape& s, const KqlExpr& e) const;
   std::string expr_sql(const KqlExpr& e) const;
 
+  KqlSource resolve_source(const KqlSource& src, bool main) const;
   Shape compile_source(const KqlSource& src, bool main);
-  std::string table_sql(const KqlSource& src, const KqlTable& t, Shape& shape, const std::vector<std::string>& extra);
+  std::string table_sql(const KqlSource& src, const TableSpec& t, Shape& shape, const std::vector<std::string>& extra);
   std::string selector_sql(const KqlSource& src, Shape& shape, const std::vector<std::string>& extra);
   void rate_stage(const KqlStage& st, Shape& s);
   void aggregate_stage(const KqlStage& st, Shape& s);
@@ -165,9 +168,9 @@ std::string Compiler::order_sql(const std::vector<KqlSortKey>& keys) const {
 // --- sources -----------------------------------------------------------------
 
 // `extra`: hidden columns the query needs from this source, in table order.
-std::string Compiler::table_sql(const KqlSource& src, const KqlTable& t, Shape& shape,
+std::string Compiler::table_sql(const KqlSource& src, const TableSpec& t, Shape& shape,
                                 const std::vector<std::string>& extra) {
-  const std::vector<std::string> visible = split(t.columns), hidden = split(t.hidden);
+  const std::vector<std::string> visible = visible_columns(t), hidden = hidden_columns(t);
   shape.cols = visible;
   shape.cols.insert(shape.cols.end(), extra.begin(), extra.end());
   Shape all;
@@ -191,7 +194,7 @@ std::string Compiler::table_sql(const KqlSource& src, const KqlTable& t, Shape& 
 }  // namespace
 
 std::string Compiler::selector_sql(const KqlSource& src, Shape& shape, const std::vector<std::string>& extra) {
-  shape.cols = kNamedColumns;
+  shape.cols = named_columns();
   shape.cols.insert(shape.cols.end(), extra.begin(), extra.end());
   std::vector<std::string> conds;
   bool exact = true;
@@ -245,7 +248,7 @@ std::vector<std::string> rate_needs(Shape::Kind kind, bool rate) {
 // The select list of a rate/delta stage before the carried hidden columns.
 std::vector<std::string> rate_list(Shape::Kind kind, bool rate) {
   if (kind == Shape::Kind::named) {
-    std::vector<std::string> out = kNamedColumns;
+    std::vector<std::string> out = named_columns();
     out[6] = rate ? "rate AS value" : "delta AS value";
     return out;
   }
@@ -274,19 +277,48 @@ std::string output_name(const std::string& item) {
 
 }  // namespace
 
-Shape Compiler::compile_source(const KqlSource& src, bool main) {
-  Shape shape;
-  const KqlTable* table = nullptr;
+// The grammar cannot tell a table from a selector: a word followed by
+// filters up to the end of the source is parsed as a table. Here a word that
+// names no table is a selector when it has no filters (`unix`, `cpu`) and an
+// error otherwise; and a table name followed by more than filters is the
+// syntax error it always was.
+KqlSource Compiler::resolve_source(const KqlSource& src, bool main) const {
   if (src.kind == KqlSource::Kind::table) {
-    table = find_table(src.table.text);
-    if (!table) fail("unknown table '" + src.table.text + "'", src.table.offset);  // grammar and kql_tables() disagree
+    if (kql_table(src.table.text)) return src;
+    if (const TableSpec* t = find_table(src.table.text); t && !src.filters.empty()) {
+      fail("table '" + src.table.text + "' is not a KQL source: " + t->not_kql, src.table.offset);
+    }
+    if (!src.filters.empty()) {
+      fail("unknown table '" + src.table.text + "' (tables: " + kql_table_names() + ")", src.table.offset);
+    }
+    KqlSource sel = src;
+    sel.kind = KqlSource::Kind::selectors;
+    sel.selectors = {src.table};
+    return sel;
+  }
+  const bool bare_table = src.selectors.size() > 1 && src.selectors[0].offset < text_.size() &&
+                          text_[src.selectors[0].offset] != '\'' && text_[src.selectors[0].offset] != '"' &&
+                          kql_table(src.selectors[0].text);
+  if (bare_table) {
+    fail(main ? "expected '|' or the end of the query" : "expected 'on identity' or 'on column, ...'",
+         src.selectors[1].offset);
+  }
+  return src;
+}
+
+Shape Compiler::compile_source(const KqlSource& given, bool main) {
+  const KqlSource src = resolve_source(given, main);
+  Shape shape;
+  const TableSpec* table = nullptr;
+  if (src.kind == KqlSource::Kind::table) {
+    table = kql_table(src.table.text);
     shape.kind = src.table.text == "named" ? Shape::Kind::named
                  : src.table.text == "io"  ? Shape::Kind::io
                                            : Shape::Kind::other;
   } else {
     shape.kind = Shape::Kind::named;
   }
-  const std::vector<std::string> hidden = split(table ? table->hidden : "delta rate elapsed host");
+  const std::vector<std::string> hidden = hidden_columns(table ? *table : *kql_table("named"));
   std::vector<std::string> extra;
   if (main) {
     std::set<std::string> needs;
@@ -321,7 +353,7 @@ void Compiler::rate_stage(const KqlStage& st, Shape& s) {
   std::vector<std::string> list = rate_list(s.kind, rate);
   for (const std::string& c : s.cols) {
     const bool listed = std::any_of(list.begin(), list.end(), [&](const std::string& l) { return output_name(l) == c; });
-    const bool source_col = s.kind == Shape::Kind::named ? contains(kNamedColumns, c) : contains(split(find_table("io")->columns), c);
+    const bool source_col = s.kind == Shape::Kind::named ? contains(named_columns(), c) : contains(visible_columns(*kql_table("io")), c);
     if (!listed && !source_col && !contains(need_hidden_, c)) list.push_back(ident(c));
   }
   std::string body = "SELECT ";
@@ -501,8 +533,8 @@ std::string Compiler::run() {
 
 std::string compile_kql(const KqlAst& ast, std::string_view text) { return Compiler(ast, text).run(); }
 
-}  // namespace kstatsql::grammar
+}  // namespace kstatsql::vtab::kql
 
 std::string kstatsql::kql_to_sql(std::string_view kql) {
-  return grammar::compile_kql(grammar::parse_kql(kql), kql);
+  return vtab::kql::compile_kql(grammar::parse_kql(kql), kql);
 }

@@ -7,11 +7,9 @@
 // gives NULL. Pure and deterministic: reads no kstats and no host state, so
 // it is SQLITE_INNOCUOUS (usable from views and triggers).
 #include "kstatsql/kql.hpp"
-#include "vtab/tables.hpp"
+#include "vtab/functions.hpp"
 
 namespace kstatsql::vtab {
-
-namespace {
 
 void fn_kql(sqlite3_context* ctx, int, sqlite3_value** argv) noexcept {
   guard_fn(ctx, [&] {
@@ -24,13 +22,6 @@ void fn_kql(sqlite3_context* ctx, int, sqlite3_value** argv) noexcept {
         kql_to_sql(std::string_view(text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(argv[0]))));
     sqlite3_result_text(ctx, sql.c_str(), static_cast<int>(sql.size()), SQLITE_TRANSIENT);
   });
-}
-
-}  // namespace
-
-int register_kql_function(sqlite3* db) {
-  return sqlite3_create_function_v2(db, "kql", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                    nullptr, fn_kql, nullptr, nullptr, nullptr);
 }
 
 }  // namespace kstatsql::vtab

@@ -1,63 +1,53 @@
-// vtab/kql_sql.cpp — SQL text helpers, the KQL table list and the
-// translation of kstat(8) selectors into SQL conditions on `named`.
+// vtab/kql_sql.cpp — the tables KQL may name (from the schema), SQL text
+// helpers and the translation of kstat(8) selectors into SQL conditions on
+// `named`.
 #include "vtab/kql_sql.hpp"
 
 #include <algorithm>
 #include <set>
 #include <sstream>
 
-namespace kstatsql::grammar {
+namespace kstatsql::vtab::kql {
 
-// Columns as the virtual tables declare them (vtab/*_table.cpp); the test
-// "KQL tables match kstat_columns" keeps the two in step.
-const std::vector<KqlTable>& kql_tables() {
-  static const std::vector<KqlTable> kTables = {
-      {"kstat", "module instance name class type id crtime snaptime ndata data_size error", "raw host"},
-      {"named", "module instance name class statistic type value unit snaptime crtime", "delta rate elapsed host"},
-      {"io",
-       "module instance name class nread nwritten reads writes wtime wlentime wlastupdate rtime rlentime "
-       "rlastupdate wcnt rcnt snaptime crtime",
-       "elapsed r_s w_s kr_s kw_s wait actv svc_t pct_w pct_b host"},
-      {"sysinfo", "module instance name class updates runque runocc swpque swpocc waiting snaptime crtime", "host"},
-      {"vminfo", "module instance name class freemem swap_resv swap_alloc swap_avail swap_free updates snaptime crtime",
-       "host"},
-      {"var",
-       "module instance name class v_buf v_call v_proc v_maxupttl v_nglobpris v_maxsyspri v_clist v_maxup "
-       "v_hbuf v_hmask v_pbuf v_sptmap v_maxpmem v_autoup v_bufhwm snaptime crtime",
-       "host"},
-      {"mntinfo",
-       "module instance name class mountpoint mik_proto mik_vers mik_flags mik_secmod mik_curread mik_curwrite "
-       "mik_timeo mik_retrans mik_acregmin mik_acregmax mik_acdirmin mik_acdirmax lookup_srtt lookup_deviate "
-       "lookup_rtxcur read_srtt read_deviate read_rtxcur write_srtt write_deviate write_rtxcur mik_noresponse "
-       "mik_failover mik_remap mik_curserver snaptime crtime",
-       "host"},
-      {"cpu_stat",
-       "module instance name class idle user kernel wait wait_io wait_swap wait_pio bread bwrite lread lwrite "
-       "phread phwrite pswitch trap intr syscall sysread syswrite sysfork sysvfork sysexec readch writech rcvint "
-       "xmtint mdmint rawch canch outch msg sema namei ufsiget ufsdirblk ufsipage ufsinopage inodeovf fileovf "
-       "procovf intrthread intrblk idlethread inv_swtch nthreads cpumigrate xcalls mutex_adenters rw_rdfails "
-       "rw_wrfails modload modunload bawrite iowait swap physio pgrec pgfrec pgin pgpgin pgout pgpgout swapin "
-       "pgswapin swapout pgswapout zfod dfree scan rev hat_fault as_fault maj_fault cow_fault prot_fault "
-       "softlock kernel_asflt pgrrun execpgin execpgout execfree anonpgin anonpgout anonfree fspgin fspgout "
-       "fsfree snaptime crtime",
-       "host"},
-      {"ncstats",
-       "module instance name class hits misses enters dbl_enters long_enter long_look move_to_front purges "
-       "snaptime crtime",
-       "host"},
-      {"intr", "module instance name class hard soft watchdog spurious multiple_service snaptime crtime", "host"},
-      {"timer",
-       "module instance name class timer_index timer_name num_events elapsed_time min_time max_time start_time "
-       "stop_time snaptime crtime",
-       "host"},
-  };
-  return kTables;
+using grammar::FieldKind;
+using grammar::kInstance;
+using grammar::kName;
+using grammar::SelectorAst;
+using grammar::SelectorField;
+
+const TableSpec* kql_table(std::string_view name) {
+  const TableSpec* t = find_table(name);
+  return t && !t->not_kql ? t : nullptr;
 }
 
-namespace kqlsql {
-const std::vector<std::string> kNamedColumns = {"module", "instance", "name",     "class",   "statistic",
-                                                "type",   "value",    "unit",     "snaptime", "crtime"};
+std::string kql_table_names() {
+  std::string out;
+  for (const TableSpec& t : tables()) {
+    if (!t.not_kql) out += (out.empty() ? "" : ", ") + std::string(t.name);
+  }
+  return out;
+}
 
+namespace {
+
+std::vector<std::string> columns_of(const TableSpec& t, bool hidden) {
+  std::vector<std::string> out;
+  for (int i = 0; i < t.declared_columns(); ++i) {
+    if (t.column(i).hidden == hidden) out.emplace_back(t.column(i).name);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> visible_columns(const TableSpec& t) { return columns_of(t, false); }
+
+std::vector<std::string> hidden_columns(const TableSpec& t) { return columns_of(t, true); }
+
+const std::vector<std::string>& named_columns() {
+  static const std::vector<std::string> kColumns = visible_columns(*find_table("named"));
+  return kColumns;
+}
 
 namespace {
 
@@ -78,7 +68,6 @@ const std::set<std::string> kSqlKeywords = {
     "select", "set", "table", "temp", "temporary", "then", "ties", "to", "transaction", "trigger",
     "unbounded", "union", "unique", "update", "using", "vacuum", "values", "view", "virtual", "when",
     "where", "window", "with", "without"};
-
 
 // kstat(8) does not select kstats whose name starts with "kstat_"; true when
 // a name glob (only '*' special) could match such a name.
@@ -126,16 +115,6 @@ std::string quote(std::string_view s) {
   return out + "'";
 }
 
-
-const KqlTable* find_table(std::string_view name) {
-  for (const KqlTable& t : kql_tables()) {
-    if (name == t.name) return &t;
-  }
-  return nullptr;
-}
-
-
-
 // The condition equivalent to one selector under
 // kstat(8) semantics, or false when only kstat_select() is exact for it (an
 // /ERE/, a glob using '?', '[' or '\', a literal instance that no decimal
@@ -163,6 +142,4 @@ bool selector_condition(const SelectorAst& sel, std::string& out) {
   return true;
 }
 
-
-}  // namespace kqlsql
-}  // namespace kstatsql::grammar
+}  // namespace kstatsql::vtab::kql

@@ -29,23 +29,18 @@
 ** lists Source::recorded_info(), which reads only what the source fixed when it
 ** opened the file (block headers), so listing generations touches no data.
 */
-#include "vtab/kss_functions.hpp"
-
 #include <cstdint>
 #include <ctime>
 #include <string>
 #include <vector>
 
 #include "engine/sources/kss/kss_reader.hpp"
-#include "vtab/module.hpp"
+#include "vtab/functions.hpp"
+#include "vtab/tables.hpp"
 
 namespace kstatsql::vtab {
 
 namespace {
-
-using Box = std::shared_ptr<engine::Session>;
-
-engine::Session& session_of(sqlite3_context* ctx) { return **static_cast<Box*>(sqlite3_user_data(ctx)); }
 
 // The selected generation, resolved (-1 = last); -1 when not recorded.
 std::int64_t selected(engine::Session& s) {
@@ -119,6 +114,8 @@ std::int64_t by_time(engine::Session& s, const std::string& text) {
   return found;
 }
 
+}  // namespace
+
 void fn_generation(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcept {
   guard_fn(ctx, [&] {
     engine::Session& s = session_of(ctx);
@@ -182,8 +179,10 @@ void fn_warnings(sqlite3_context* ctx, int, sqlite3_value**) noexcept {
 
 // ---- kstat_generations ------------------------------------------------------
 
+namespace {
+
 struct GenTable : sqlite3_vtab {
-  Box session;
+  std::shared_ptr<engine::Session> session;
 };
 
 struct GenCursor : sqlite3_vtab_cursor {
@@ -199,12 +198,7 @@ struct GenerationsTable {
   using Cur = GenCursor;
   static constexpr int kConfig = SQLITE_VTAB_DIRECTONLY;
 
-  static std::string schema() {
-    return "CREATE TABLE x(generation INTEGER, time_ns INTEGER, time TEXT, kstats INTEGER, "
-           "host TEXT, bytes INTEGER, selected INTEGER)";
-  }
-
-  static void connect(GenTable& t, void* aux) { t.session = *static_cast<Box*>(aux); }
+  static void connect(GenTable& t, const ModuleAux& aux) { t.session = aux.session; }
 
   static int best_index(GenTable&, sqlite3_index_info* info) {
     info->estimatedCost = 10;
@@ -247,23 +241,9 @@ struct GenerationsTable {
 
 }  // namespace
 
-int register_kss_functions(sqlite3* db, std::shared_ptr<engine::Session> session) {
-  struct Fn {
-    const char* name;
-    int nargs;
-    void (*fn)(sqlite3_context*, int, sqlite3_value**);
-  };
-  static const Fn kFns[] = {
-      {"kstat_generation", 0, fn_generation},
-      {"kstat_generation", 1, fn_generation},
-      {"kss_warnings", 0, fn_warnings},
-  };
-  for (const Fn& f : kFns) {
-    int rc = sqlite3_create_function_v2(db, f.name, f.nargs, SQLITE_UTF8 | SQLITE_DIRECTONLY, new Box(session),
-                                        f.fn, nullptr, nullptr, detail::destroy_session_box);
-    if (rc != SQLITE_OK) return rc;
-  }
-  return register_session_module<GenerationsTable>(db, "kstat_generations", std::move(session));
+int register_generations_table(sqlite3* db, const std::shared_ptr<engine::Session>& session,
+                               const TableSpec& spec) {
+  return register_module<GenerationsTable>(db, session, spec);
 }
 
 }  // namespace kstatsql::vtab

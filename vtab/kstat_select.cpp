@@ -27,27 +27,6 @@ namespace {
 constexpr int kSpecs = 8;
 constexpr int kFirstSpec = 10;
 
-const Column kColumns[] = {
-    {"module", "TEXT", "kstat module", -1, false},
-    {"instance", "INTEGER", "kstat instance", -1, false},
-    {"name", "TEXT", "kstat name", -1, false},
-    {"class", "TEXT", "kstat class", -1, false},
-    {"statistic", "TEXT", "statistic name", -1, true},
-    {"type", "TEXT", "value type", -1, true},
-    {"value", "ANY", "the value (as in named)", -1, true},
-    {"unit", "TEXT", "unit of the value, when known", -1, true},
-    {"snaptime", "INTEGER", "time of the read, ns", -1, true},
-    {"crtime", "INTEGER", "kstat creation time, ns", -1, false},
-    {"spec1", "TEXT HIDDEN", "selector (first argument)", -1, false},
-    {"spec2", "TEXT HIDDEN", "more selectors, ORed", -1, false},
-    {"spec3", "TEXT HIDDEN", "", -1, false},
-    {"spec4", "TEXT HIDDEN", "", -1, false},
-    {"spec5", "TEXT HIDDEN", "", -1, false},
-    {"spec6", "TEXT HIDDEN", "", -1, false},
-    {"spec7", "TEXT HIDDEN", "", -1, false},
-    {"spec8", "TEXT HIDDEN", "", -1, false},
-};
-
 struct SelectCursor : Cursor {
   engine::SelectorSet set;
 };
@@ -64,9 +43,8 @@ void settle(SelectCursor& c) {
 }  // namespace
 
 // The module_of<> Impl (vtab/simple_module.hpp).
-struct KstatSelect : detail::SessionTable<KstatSelect>, RowsPerKstat {
+struct KstatSelect : detail::SessionTable, RowsPerKstat {
   using Cur = SelectCursor;
-  static const TableSpec spec;
 
   static int best_index(Table& vt, sqlite3_index_info* info) {
     int args[kSpecs];
@@ -121,7 +99,7 @@ struct KstatSelect : detail::SessionTable<KstatSelect>, RowsPerKstat {
   }
 
   static void column(SelectCursor& c, sqlite3_context* ctx, int col) {
-    if (col == spec.ncolumns) {  // the hidden host column
+    if (col == c.table()->spec->ncolumns()) {  // the hidden host column
       result_host(ctx, c.header());
       return;
     }
@@ -146,13 +124,9 @@ struct KstatSelect : detail::SessionTable<KstatSelect>, RowsPerKstat {
   }
 };
 
-const TableSpec KstatSelect::spec = {"kstat_select",
-                                     "kstat(8) selectors as a table-valued function: the "
-                                     "statistics matching any of the given selectors",
-                                     kColumns, static_cast<int>(std::size(kColumns)), 20.0};
-
-int register_kstat_select(sqlite3* db, std::shared_ptr<engine::Session> session) {
-  return register_session_module<KstatSelect>(db, "kstat_select", std::move(session));
+int register_kstat_select(sqlite3* db, const std::shared_ptr<engine::Session>& session,
+                          const TableSpec& spec) {
+  return register_module<KstatSelect>(db, session, spec);
 }
 
 }  // namespace kstatsql::vtab

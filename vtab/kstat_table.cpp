@@ -26,31 +26,7 @@ namespace {
 
 enum class Col : int { module, instance, name, klass, type, id, crtime, snaptime, ndata, data_size, error, raw };
 
-constexpr int M = static_cast<int>(engine::KeyCol::module);
-constexpr int I = static_cast<int>(engine::KeyCol::instance);
-constexpr int N = static_cast<int>(engine::KeyCol::name);
-constexpr int C = static_cast<int>(engine::KeyCol::klass);
-
-const Column kColumns[] = {
-    {"module", "TEXT", "kstat module (illumos ks_module; OpenBSD provider)", M, false},
-    {"instance", "INTEGER", "instance number", I, false},
-    {"name", "TEXT", "kstat name", N, false},
-    {"class", "TEXT", "kstat class (disk, net, misc, partition, ...)", C, false},
-    {"type", "TEXT", "kstat type: raw, named, intr, io or timer", -1, false},
-    {"id", "INTEGER", "kstat id (ks_kid), or a synthetic id for sources without one", -1, false},
-    {"crtime", "INTEGER", "creation time in nanoseconds (gethrtime / CLOCK_MONOTONIC)", -1, false},
-    {"snaptime", "INTEGER", "time of this generation's read in nanoseconds; NULL if it failed", -1, true},
-    {"ndata", "INTEGER", "number of data records (named statistics, timers, ...)", -1, true},
-    {"data_size", "INTEGER", "size of the kstat's data in bytes", -1, true},
-    {"error", "TEXT", "why the kstat could not be read in this generation, or NULL", -1, true},
-    {"raw", "BLOB HIDDEN", "a raw kstat's bytes as read (decoded or not); NULL for other types", -1, true},
-};
-
 }  // namespace
-
-const TableSpec KstatTable::spec = {
-    "kstat", "one row per kstat: identity, type and read status (the catalog)", kColumns,
-    static_cast<int>(std::size(kColumns)), 1.0};
 
 void KstatTable::first(Cursor& c) { c.eof = c.k >= c.kstats.size(); }
 

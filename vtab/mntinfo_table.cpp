@@ -34,46 +34,7 @@ namespace {
 constexpr std::string_view kKey = "nfs:mntinfo";
 constexpr int kFirstStat = 5;  // mik_proto; mountpoint is not in the struct
 
-const Column kColumns[] = {
-    key_column(engine::KeyCol::module, "kstat module (nfs)"),
-    key_column(engine::KeyCol::instance, "minor number of the mount's device"),
-    key_column(engine::KeyCol::name, "kstat name (mntinfo)"),
-    key_column(engine::KeyCol::klass, "kstat class (misc)"),
-    {"mountpoint", "TEXT", "mount point when the source knows it (Linux), else NULL", -1, true},
-    {"mik_proto", "TEXT", "transport protocol (tcp, udp, ...)", -1, true},
-    {"mik_vers", "INTEGER", "NFS version", -1, true},
-    {"mik_flags", "INTEGER", "MI_* mount flags", -1, true},
-    {"mik_secmod", "INTEGER", "security mode", -1, true},
-    {"mik_curread", "INTEGER", "current read size, bytes", -1, true},
-    {"mik_curwrite", "INTEGER", "current write size, bytes", -1, true},
-    {"mik_timeo", "INTEGER", "initial timeout, tenths of a second", -1, true},
-    {"mik_retrans", "INTEGER", "retransmissions before a soft mount fails", -1, true},
-    {"mik_acregmin", "INTEGER", "minimum attribute cache time for files, s", -1, true},
-    {"mik_acregmax", "INTEGER", "maximum attribute cache time for files, s", -1, true},
-    {"mik_acdirmin", "INTEGER", "minimum attribute cache time for directories, s", -1, true},
-    {"mik_acdirmax", "INTEGER", "maximum attribute cache time for directories, s", -1, true},
-    {"lookup_srtt", "INTEGER", "lookups: smoothed round-trip time (mik_timers[0])", -1, true},
-    {"lookup_deviate", "INTEGER", "lookups: round-trip time deviation", -1, true},
-    {"lookup_rtxcur", "INTEGER", "lookups: current retransmission timeout", -1, true},
-    {"read_srtt", "INTEGER", "reads: smoothed round-trip time (mik_timers[1])", -1, true},
-    {"read_deviate", "INTEGER", "reads: round-trip time deviation", -1, true},
-    {"read_rtxcur", "INTEGER", "reads: current retransmission timeout", -1, true},
-    {"write_srtt", "INTEGER", "writes: smoothed round-trip time (mik_timers[2])", -1, true},
-    {"write_deviate", "INTEGER", "writes: round-trip time deviation", -1, true},
-    {"write_rtxcur", "INTEGER", "writes: current retransmission timeout", -1, true},
-    {"mik_noresponse", "INTEGER", "times the server did not respond", -1, true},
-    {"mik_failover", "INTEGER", "failovers to another server", -1, true},
-    {"mik_remap", "INTEGER", "remaps of file handles after failover", -1, true},
-    {"mik_curserver", "TEXT", "server in use", -1, true},
-    kSnaptimeColumn,
-    kCrtimeColumn,
-};
-
 }  // namespace
-
-const TableSpec MntinfoTable::spec = {"mntinfo",
-                                      "one row per NFS mount (nfs:N:mntinfo, struct mntinfo_kstat)",
-                                      kColumns, static_cast<int>(std::size(kColumns)), 0.01};
 
 KSTATSQL_STRUCT_TABLE(MntinfoTable, kKey, kFirstStat)
 

@@ -6,33 +6,11 @@
 
 namespace kstatsql::vtab {
 
-const Column kHostColumn = {
-    "host", "TEXT HIDDEN",
-    "host the kstat was recorded on, when several recordings are queried together; else NULL", -1,
-    false};
-
-namespace detail {
-
-std::string declare_sql(const TableSpec& spec) {
-  std::string sql = "CREATE TABLE x(";
-  for (int i = 0; i < spec.ncolumns; ++i) {
-    sql += spec.columns[i].name;
-    sql += ' ';
-    sql += spec.columns[i].sql_type;
-    sql += ", ";
-  }
-  sql += kHostColumn.name;
-  sql += ' ';
-  sql += kHostColumn.sql_type;
-  sql += ')';
-  return sql;
-}
-
-void destroy_session_box(void* p) noexcept {
-  delete static_cast<std::shared_ptr<engine::Session>*>(p);
-}
-
-}  // namespace detail
+static_assert(static_cast<int>(Key::module) == static_cast<int>(engine::KeyCol::module) &&
+              static_cast<int>(Key::instance) == static_cast<int>(engine::KeyCol::instance) &&
+              static_cast<int>(Key::name) == static_cast<int>(engine::KeyCol::name) &&
+              static_cast<int>(Key::klass) == static_cast<int>(engine::KeyCol::klass) &&
+              static_cast<int>(Key::statistic) == static_cast<int>(engine::KeyCol::statistic));
 
 namespace {
 
@@ -61,8 +39,8 @@ int best_index(const TableSpec& spec, sqlite3_index_info* info) {
   double rows = 2000.0 * spec.rows_per_kstat;  // a mid-sized machine
   for (int i = 0; i < info->nConstraint; ++i) {
     const auto& c = info->aConstraint[i];
-    if (!c.usable || c.iColumn < 0 || c.iColumn >= spec.ncolumns) continue;
-    int key = spec.columns[c.iColumn].key;
+    if (!c.usable || c.iColumn < 0 || c.iColumn >= spec.ncolumns()) continue;
+    const int key = static_cast<int>(spec.column(c.iColumn).key);
     if (key < 0) continue;
     char op;
     switch (c.op) {
@@ -82,8 +60,8 @@ int best_index(const TableSpec& spec, sqlite3_index_info* info) {
     rows /= selectivity(static_cast<engine::KeyCol>(key), op, spec.rows_per_kstat);
   }
   bool data = false;
-  for (int i = 0; i < spec.ncolumns && i < 63; ++i) {
-    if ((info->colUsed >> i) & 1 && spec.columns[i].data) data = true;
+  for (int i = 0; i < spec.ncolumns() && i < 63; ++i) {
+    if ((info->colUsed >> i) & 1 && spec.column(i).data) data = true;
   }
   if (info->colUsed >> 63) data = true;
   info->idxNum = data ? 1 : 0;

@@ -1,4 +1,67 @@
-// vtab/module.hpp — shared machinery of kstatsql's virtual tables.
+// vtab/module.hpp — the module header of kstatsql's virtual tables: the slot
+// contract, the cursor over a generation, and the helpers every table shares.
+//
+// SLOT CONTRACT. Every table is an sqlite3_module built by module_of<Impl>()
+// (vtab/simple_module.hpp) from an Impl's static functions; every slot is a
+// noexcept trampoline, and those marked "may throw" run inside guard()
+// (vtab/guard.hpp), which turns kstatsql::Error, std::bad_alloc and any other
+// exception into an SQLite code and message: nothing unwinds through SQLite.
+// A table's columns come from its entry in the schema (vtab/schema.hpp).
+//
+//   xCreate     null: tables are eponymous-only, they exist under their module
+//               name and CREATE VIRTUAL TABLE cannot make them.
+//   xConnect    when a statement first names the table on a connection.
+//               Declares the schema's CREATE TABLE, sets the config
+//               (Impl::kConfig: SQLITE_VTAB_DIRECTONLY for tables over host
+//               state, so a hostile schema cannot reach them through a view or
+//               trigger; INNOCUOUS for static data), builds the VTab and calls
+//               Impl::connect(vtab, aux). Reads no kstat. May throw.
+//   xBestIndex  while SQLite plans a statement, possibly several times per
+//               statement with different constraint sets. Impl::best_index
+//               encodes the plan (QUERY-PLAN CONTRACT below) and estimates
+//               costs; no kstat is read. May throw; SQLITE_CONSTRAINT rejects
+//               a plan with an unusable required argument.
+//   xDisconnect / xDestroy  when the connection drops the table: deletes the
+//               VTab. Cannot fail.
+//   xOpen       when a statement starts a scan. Impl::open (optional) takes the
+//               generation the statement reads (Session::open_cursor), so
+//               every cursor of one statement sees the same generation.
+//               May throw.
+//   xClose      when the scan ends (also on error). Impl::close (optional,
+//               noexcept) releases the generation; then the cursor is deleted.
+//   xFilter     at the start of each scan, with the arguments the plan asked
+//               for. Impl::filter decodes the plan, matches kstats by header
+//               (no data read) and positions the cursor on the first row. All
+//               fallible work (selectors, reads that may fail) happens here or
+//               in xNext. May throw.
+//   xNext       to advance; Impl::next may read the next kstat's data (once per
+//               generation). May throw, though reads record failures as data.
+//   xEof        after xFilter and each xNext; Impl::eof is noexcept.
+//   xColumn     for each column the statement reads from the current row.
+//               Impl::column only reads the in-memory generation: text and
+//               blobs are handed over as SQLITE_STATIC (arena-backed). Runs in
+//               guard() for safety.
+//   xRowid      for rowid or when SQLite needs a row identity (OR, IN plans):
+//               RowPerKstat / RowsPerKstat supply it.
+//   xUpdate     only when Impl::update_error exists: every INSERT, UPDATE or
+//               DELETE fails with SQLITE_READONLY and that message.
+//   others      (xBegin, xRename, xShadowName, ...) null: the module struct is
+//               value-initialised, so slots this SQLite lacks stay null.
+//
+// Impl supplies:
+//   using VTab = ...;   // derived from sqlite3_vtab, default-constructible
+//   using Cur = ...;    // derived from sqlite3_vtab_cursor, default-constructible
+//   static constexpr int kConfig;
+//   static void connect(VTab&, const ModuleAux&);
+//   static int best_index(VTab&, sqlite3_index_info*);
+//   static void filter(Cur&, int idx_num, const char* idx_str, int argc, sqlite3_value** argv);
+//   static void next(Cur&);
+//   static bool eof(const Cur&) noexcept;
+//   static void column(Cur&, sqlite3_context*, int col);
+//   static sqlite3_int64 rowid(const Cur&);
+// and optionally open(VTab&, Cur&), close(Cur&) noexcept, update_error(const VTab&).
+// The tables over kstats write less: a struct in vtab/tables.hpp with
+// first/next/column, turned into an Impl by register_table<>().
 //
 // QUERY-PLAN CONTRACT (encoded by best_index, decoded by decode_filter):
 //   idxStr  two characters per xFilter argument, in argv order:
@@ -13,10 +76,6 @@
 // Every constraint is left for SQLite to double-check (omit = 0) except IN
 // lists taken all at once, which SQLite requires to be omitted: those are
 // matched exactly (byte equality, instance as an integer).
-//
-// Tables are eponymous-only (no CREATE VIRTUAL TABLE), read-only (xUpdate
-// fails with a clear message) and SQLITE_VTAB_DIRECTONLY: they read host
-// state, so a hostile schema must not reach them through a view or trigger.
 #pragma once
 
 #include <cstdint>
@@ -27,44 +86,9 @@
 #include "engine/rates.hpp"
 #include "engine/session.hpp"
 #include "vtab/guard.hpp"
+#include "vtab/schema.hpp"
 
 namespace kstatsql::vtab {
-
-// One column of a table: schema as data (also published by kstat_columns).
-struct Column {
-  const char* name;
-  const char* sql_type;  // INTEGER, TEXT, REAL, ANY
-  const char* doc;
-  int key;     // engine::KeyCol value, or -1 when the column is not a key
-  bool data;   // reading the column needs the kstat's data
-};
-
-struct TableSpec {
-  const char* name;
-  const char* doc;
-  const Column* columns;
-  int ncolumns;
-  double rows_per_kstat;  // planner estimate
-};
-
-// Columns 0..3 of every kstat table (module, instance, name, class): key
-// columns pushed down, documented by `doc`.
-constexpr Column key_column(engine::KeyCol key, const char* doc) {
-  constexpr const char* kNames[] = {"module", "instance", "name", "class"};
-  return {kNames[static_cast<int>(key)], key == engine::KeyCol::instance ? "INTEGER" : "TEXT", doc,
-          static_cast<int>(key), false};
-}
-
-// The snaptime and crtime columns of the typed tables.
-inline constexpr Column kSnaptimeColumn = {"snaptime", "INTEGER", "time of the read, ns", -1, true};
-inline constexpr Column kCrtimeColumn = {"crtime", "INTEGER", "kstat creation time, ns", -1, false};
-
-// Every kstat table also has this hidden last column (index ncolumns): the
-// host a multi-host source tagged the kstat with (NULL for a single source).
-extern const Column kHostColumn;
-
-// All tables registered by kstatsql, for kstat_columns and the docs.
-const std::vector<const TableSpec*>& all_tables();
 
 struct Table : sqlite3_vtab {
   std::shared_ptr<engine::Session> session;
@@ -167,22 +191,16 @@ inline void result_host(sqlite3_context* ctx, const engine::KstatHeader& h) noex
 // The identity columns shared by every table: 0 module, 1 instance, 2 name, 3 class.
 void result_identity(sqlite3_context* ctx, const engine::KstatHeader& h, int col) noexcept;
 
-// Registers one eponymous-only module. Impl supplies:
-//   static const TableSpec spec;
+// Registers a table over kstats: Impl is a struct of vtab/tables.hpp with
 //   static void first(Cursor&)      position on the first row at or after (k, s)
 //   static void next(Cursor&)       advance one row
-//   static void column(Cursor&, sqlite3_context*, int col)
-//   static sqlite3_int64 rowid(const Cursor&)
-// first/next set cur.eof; they may read data through cur.gen->data().
-// (RowPerKstat / RowsPerKstat, as a base, supply rowid.)
+//   static void column(Cursor&, sqlite3_context*, int col)   col < spec.ncolumns()
+//   static sqlite3_int64 rowid(const Cursor&)   (RowPerKstat / RowsPerKstat)
+// first/next set cur.eof; they may read data through cur.gen->data(). The
+// table gets key-column pushdown, the hidden host column and a read-only
+// message. A Registrar (vtab/schema.hpp).
 template <typename Impl>
-int register_table(sqlite3* db, std::shared_ptr<engine::Session> session);
-
-// Registers module_of<Impl>() (vtab/simple_module.hpp) under `name`, with a
-// copy of `session` as its aux (a std::shared_ptr<engine::Session>*, freed
-// with the module).
-template <typename Impl>
-int register_session_module(sqlite3* db, const char* name, std::shared_ptr<engine::Session> session);
+int register_table(sqlite3* db, const std::shared_ptr<engine::Session>& session, const TableSpec& spec);
 
 }  // namespace kstatsql::vtab
 

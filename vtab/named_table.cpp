@@ -37,22 +37,6 @@ enum class Col : int {
   module, instance, name, klass, statistic, type, value, unit, snaptime, crtime, delta, rate, elapsed
 };
 
-const Column kColumns[] = {
-    key_column(engine::KeyCol::module, "kstat module"),
-    key_column(engine::KeyCol::instance, "kstat instance"),
-    key_column(engine::KeyCol::name, "kstat name"),
-    key_column(engine::KeyCol::klass, "kstat class"),
-    {"statistic", "TEXT", "statistic name, as kstat(8) prints it", static_cast<int>(engine::KeyCol::statistic), true},
-    {"type", "TEXT", "value type: char, int32, uint32, int64, uint64, string, float, double, hrtime, bool, ...", -1, true},
-    {"value", "ANY", "the value: INTEGER, REAL or TEXT (uint64 above 2^63-1: exact decimal TEXT)", -1, true},
-    {"unit", "TEXT", "unit of the value when known (bytes, packets, ns, ...), else NULL", -1, true},
-    {"snaptime", "INTEGER", "time of the read in nanoseconds", -1, true},
-    {"crtime", "INTEGER", "kstat creation time in nanoseconds", -1, false},
-    {"delta", "ANY HIDDEN", "value minus the previous generation's (32-bit counters wrap; 0 as the base on a first sample or a re-created kstat); NULL for strings", -1, true},
-    {"rate", "REAL HIDDEN", "delta per second over elapsed; NULL when elapsed is unknown", -1, true},
-    {"elapsed", "REAL HIDDEN", "seconds the delta covers: between the two reads, or since crtime on a first sample", -1, true},
-};
-
 // Moves to the first matching statistic at or after (k, s).
 void settle(Cursor& c) {
   vtab::settle(
@@ -63,10 +47,6 @@ void settle(Cursor& c) {
 }
 
 }  // namespace
-
-const TableSpec NamedTable::spec = {
-    "named", "one row per statistic of every kstat (what kstat -p prints)", kColumns,
-    static_cast<int>(std::size(kColumns)), 20.0};
 
 void NamedTable::first(Cursor& c) { settle(c); }
 

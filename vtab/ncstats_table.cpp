@@ -25,28 +25,7 @@ namespace {
 constexpr std::string_view kKey = "unix:ncstats";
 constexpr int kFirstStat = 4;
 
-const Column kColumns[] = {
-    key_column(engine::KeyCol::module, "kstat module (unix)"),
-    key_column(engine::KeyCol::instance, "kstat instance (0)"),
-    key_column(engine::KeyCol::name, "kstat name (ncstats)"),
-    key_column(engine::KeyCol::klass, "kstat class"),
-    {"hits", "INTEGER", "lookups answered by the cache", -1, true},
-    {"misses", "INTEGER", "lookups the cache could not answer", -1, true},
-    {"enters", "INTEGER", "entries added", -1, true},
-    {"dbl_enters", "INTEGER", "adds of an entry already cached", -1, true},
-    {"long_enter", "INTEGER", "adds refused: name too long", -1, true},
-    {"long_look", "INTEGER", "lookups refused: name too long", -1, true},
-    {"move_to_front", "INTEGER", "entries moved to the front of their hash chain", -1, true},
-    {"purges", "INTEGER", "cache purges", -1, true},
-    kSnaptimeColumn,
-    kCrtimeColumn,
-};
-
 }  // namespace
-
-const TableSpec NcstatsTable::spec = {"ncstats",
-                                      "name cache counters (unix:0:ncstats, struct ncstats)",
-                                      kColumns, static_cast<int>(std::size(kColumns)), 0.001};
 
 KSTATSQL_STRUCT_TABLE(NcstatsTable, kKey, kFirstStat)
 

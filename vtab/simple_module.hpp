@@ -1,39 +1,24 @@
 // vtab/simple_module.hpp — module_of<Impl>(): an sqlite3_module built from an
 // Impl's static functions, for every kstatsql virtual table.
 //
-// Each slot is a noexcept trampoline; those that can fail run inside guard()
-// (vtab/guard.hpp), so no exception unwinds through SQLite. The module is
-// eponymous-only (no xCreate: the table exists under its module name and
-// cannot be made with CREATE VIRTUAL TABLE).
-//
-// Impl supplies:
-//   using VTab = ...;   // derived from sqlite3_vtab, default-constructible
-//   using Cur = ...;    // derived from sqlite3_vtab_cursor, default-constructible
-//   static constexpr int kConfig;              // SQLITE_VTAB_DIRECTONLY or _INNOCUOUS
-//   static std::string schema();               // the CREATE TABLE for sqlite3_declare_vtab
-//   static void connect(VTab&, void* aux);     // fills the table from the module's aux
-//   static int best_index(VTab&, sqlite3_index_info*);
-//   static void filter(Cur&, int idx_num, const char* idx_str, int argc, sqlite3_value** argv);
-//   static void next(Cur&);
-//   static bool eof(const Cur&) noexcept;
-//   static void column(Cur&, sqlite3_context*, int col);
-//   static sqlite3_int64 rowid(const Cur&);
-// and optionally:
-//   static void open(VTab&, Cur&);             // after the cursor is allocated
-//   static void close(Cur&) noexcept;          // before the cursor is deleted
-//   static std::string update_error(const VTab&);  // with it, xUpdate fails with
-//                                              // SQLITE_READONLY and that message;
-//                                              // without it SQLite's own
-//                                              // "may not be modified" applies
-// Tables and cursors are allocated with new and freed with delete.
+// The slot contract and what an Impl supplies are at the top of
+// vtab/module.hpp.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "vtab/guard.hpp"
+#include "vtab/schema.hpp"
 
 namespace kstatsql::vtab {
+
+// What every module's aux holds: the connection's session (null for tables
+// that need none) and the table's schema entry. Freed with the module.
+struct ModuleAux {
+  std::shared_ptr<engine::Session> session;
+  const TableSpec* spec;
+};
 
 namespace detail {
 
@@ -48,11 +33,12 @@ struct SimpleSlots {
   static int xConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out,
                       char** err) noexcept {
     return guard(err, [&] {
-      int rc = sqlite3_declare_vtab(db, Impl::schema().c_str());
+      const auto& a = *static_cast<const ModuleAux*>(aux);
+      int rc = sqlite3_declare_vtab(db, declare_sql(*a.spec).c_str());
       if (rc != SQLITE_OK) return rc;
       sqlite3_vtab_config(db, Impl::kConfig);
       auto t = std::make_unique<VTab>();
-      Impl::connect(*t, aux);
+      Impl::connect(*t, a);
       *out = t.release();
       return SQLITE_OK;
     });
@@ -143,12 +129,21 @@ struct SimpleSlots {
   static inline const sqlite3_module module = make();
 };
 
+inline void destroy_aux(void* p) noexcept { delete static_cast<ModuleAux*>(p); }
+
 }  // namespace detail
 
-// The module of Impl (see the top of this file); one static instance per Impl.
+// The module of Impl (see the top of vtab/module.hpp); one static instance per Impl.
 template <typename Impl>
 const sqlite3_module& module_of() noexcept {
   return detail::SimpleSlots<Impl>::module;
+}
+
+// Registers module_of<Impl>() under spec.name, with a ModuleAux as its aux.
+template <typename Impl>
+int register_module(sqlite3* db, const std::shared_ptr<engine::Session>& session, const TableSpec& spec) {
+  auto* aux = new ModuleAux{session, &spec};
+  return sqlite3_create_module_v2(db, spec.name, &module_of<Impl>(), aux, detail::destroy_aux);
 }
 
 }  // namespace kstatsql::vtab

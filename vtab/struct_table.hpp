@@ -2,6 +2,7 @@
 // (sysinfo, vminfo, var, ncstats, mntinfo, cpu_stat) and over intr kstats.
 //
 // CONTRACT for a table built with these helpers:
+//   * its columns are its entry in the schema (vtab/schema.cpp);
 //   * columns 0..3 are the identity (module, instance, name, class); columns
 //     named snaptime and crtime are the kstat's times; every other column is
 //     a data column whose SQL name IS the statistic name kstat(8) prints
@@ -43,13 +44,13 @@ inline void settle_key(Cursor& c, std::string_view key) {
 
 // The result of column `col` for the current row. `first_stat` is the first
 // column that kstat(8) prints in struct order (the hint for the lookup).
-inline void column(const Cursor& c, const TableSpec& spec, sqlite3_context* ctx, int col,
-                   int first_stat, char (&buf)[24]) {
+inline void column(const Cursor& c, sqlite3_context* ctx, int col, int first_stat,
+                   char (&buf)[24]) {
   if (col < 4) {
     result_identity(ctx, c.header(), col);
     return;
   }
-  std::string_view name = spec.columns[col].name;
+  std::string_view name = c.table()->spec->column(col).name;
   if (name == "snaptime") {
     sqlite3_result_int64(ctx, c.data->snaptime);
   } else if (name == "crtime") {
@@ -76,5 +77,5 @@ inline void column(const Cursor& c, const TableSpec& spec, sqlite3_context* ctx,
     structs::settle_key(c, key);                                                \
   }                                                                             \
   void Type::column(Cursor& c, sqlite3_context* ctx, int col) {                 \
-    structs::column(c, spec, ctx, col, first_stat, c.numbuf);                   \
+    structs::column(c, ctx, col, first_stat, c.numbuf);                   \
   }

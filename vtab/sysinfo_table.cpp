@@ -28,26 +28,7 @@ namespace {
 constexpr std::string_view kKey = "unix:sysinfo";
 constexpr int kFirstStat = 4;
 
-const Column kColumns[] = {
-    key_column(engine::KeyCol::module, "kstat module (unix)"),
-    key_column(engine::KeyCol::instance, "kstat instance (0)"),
-    key_column(engine::KeyCol::name, "kstat name (sysinfo)"),
-    key_column(engine::KeyCol::klass, "kstat class (misc)"),
-    {"updates", "INTEGER", "seconds counted: +1 each second", -1, true},
-    {"runque", "INTEGER", "running sum of runnable threads, added each second", -1, true},
-    {"runocc", "INTEGER", "seconds in which some thread was runnable", -1, true},
-    {"swpque", "INTEGER", "running sum of swapped-out threads, added each second", -1, true},
-    {"swpocc", "INTEGER", "seconds in which some thread was swapped out", -1, true},
-    {"waiting", "INTEGER", "running sum of threads waiting for I/O, added each second", -1, true},
-    kSnaptimeColumn,
-    kCrtimeColumn,
-};
-
 }  // namespace
-
-const TableSpec SysinfoTable::spec = {"sysinfo",
-                                      "run and swap queue sums (unix:0:sysinfo, sysinfo_t)",
-                                      kColumns, static_cast<int>(std::size(kColumns)), 0.001};
 
 KSTATSQL_STRUCT_TABLE(SysinfoTable, kKey, kFirstStat)
 

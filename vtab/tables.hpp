@@ -1,44 +1,105 @@
-// vtab/tables.hpp — the table implementations registered by register_all().
+// vtab/tables.hpp — the table implementations and register_all().
+//
+// A table over kstats is a plain struct (one per vtab/<name>_table.cpp) that
+// register_table<> (vtab/module.hpp) turns into a module; its columns are its
+// entry in the schema (vtab/schema.cpp), read by position. The base
+// RowPerKstat / RowsPerKstat supplies rowid.
 #pragma once
 
 #include "vtab/module.hpp"
 
 namespace kstatsql::vtab {
 
-// One table implementation per file, with the interface register_table
-// expects (module.hpp); Rows (RowPerKstat / RowsPerKstat) supplies rowid.
-#define KSTATSQL_TABLE(Type, Rows)                                \
-  struct Type : Rows {                                            \
-    static const TableSpec spec;                                  \
-    static void first(Cursor& c);                                 \
-    static void next(Cursor& c);                                  \
-    static void column(Cursor& c, sqlite3_context* ctx, int col); \
-  };
-KSTATSQL_TABLE(KstatTable, RowPerKstat)    // one row per kstat
-KSTATSQL_TABLE(NamedTable, RowsPerKstat)   // one row per statistic
-KSTATSQL_TABLE(IoTable, RowPerKstat)       // one row per io kstat
-// Typed tables over kstat(8)'s raw structs and intr/timer kstats
-// (docs/raw-kstats.md). One row per kstat, except timer: one per record.
-KSTATSQL_TABLE(SysinfoTable, RowPerKstat)
-KSTATSQL_TABLE(VminfoTable, RowPerKstat)
-KSTATSQL_TABLE(VarTable, RowPerKstat)
-KSTATSQL_TABLE(NcstatsTable, RowPerKstat)
-KSTATSQL_TABLE(MntinfoTable, RowPerKstat)
-KSTATSQL_TABLE(CpuStatTable, RowPerKstat)
-KSTATSQL_TABLE(IntrTable, RowPerKstat)
-KSTATSQL_TABLE(TimerTable, RowsPerKstat)
-#undef KSTATSQL_TABLE
+// One row per kstat: identity, type, read status (vtab/kstat_table.cpp).
+struct KstatTable : RowPerKstat {
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+};
 
-// kstat_columns: the schema of every kstatsql table, as rows.
-int register_columns_table(sqlite3* db);
-// kstat_select('spec', …): kstat(8) selectors as a table-valued function.
-int register_kstat_select(sqlite3* db, std::shared_ptr<engine::Session> session);
-// kstat_source(), kstat_reads(), kstat_refresh(), kstat_pin(), kstat_unpin(), kstatsql_version().
-int register_functions(sqlite3* db, std::shared_ptr<engine::Session> session);
-// kql(text): the SQL a KQL query compiles to (vtab/kql_function.cpp).
-int register_kql_function(sqlite3* db);
+// One row per named statistic (vtab/named_table.cpp).
+struct NamedTable : RowsPerKstat {
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+};
 
-// Everything kstatsql adds to a connection, over one session.
+// One row per io kstat (vtab/io_table.cpp).
+struct IoTable : RowPerKstat {
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+};
+
+// Typed tables over kstat(8)'s raw structs (docs/raw-kstats.md), one row per
+// kstat: unix:0:sysinfo, unix:0:vminfo, unix:0:var, unix:0:ncstats,
+// nfs:N:mntinfo, cpu_stat:N:cpu_statN (vtab/struct_table.hpp).
+struct SysinfoTable : RowPerKstat {
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+};
+
+struct VminfoTable : RowPerKstat {
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+};
+
+struct VarTable : RowPerKstat {
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+};
+
+struct NcstatsTable : RowPerKstat {
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+};
+
+struct MntinfoTable : RowPerKstat {
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+};
+
+struct CpuStatTable : RowPerKstat {
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+};
+
+// One row per interrupt kstat (vtab/intr_table.cpp).
+struct IntrTable : RowPerKstat {
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+};
+
+// One row per timer record of every timer kstat (vtab/timer_table.cpp).
+struct TimerTable : RowsPerKstat {
+  static void first(Cursor& c);
+  static void next(Cursor& c);
+  static void column(Cursor& c, sqlite3_context* ctx, int col);
+};
+
+// Registrars (vtab/schema.hpp) of the tables that are not over kstats.
+// kstat_select('spec', ...): kstat(8) selectors as a table-valued function.
+int register_kstat_select(sqlite3* db, const std::shared_ptr<engine::Session>& session,
+                          const TableSpec& spec);
+// kstat_generations: the generations of a recorded source (vtab/kss_functions.cpp).
+int register_generations_table(sqlite3* db, const std::shared_ptr<engine::Session>& session,
+                               const TableSpec& spec);
+// kstat_columns: the schema as rows (vtab/schema_doc.cpp).
+int register_columns_table(sqlite3* db, const std::shared_ptr<engine::Session>& session,
+                           const TableSpec& spec);
+
+// Every SQL function (vtab/functions.hpp), over one session.
+int register_functions(sqlite3* db, const std::shared_ptr<engine::Session>& session);
+
+// Everything kstatsql adds to a connection, over one session: every table of
+// the schema and every SQL function.
 int register_all(sqlite3* db, std::shared_ptr<engine::Session> session);
 
 }  // namespace kstatsql::vtab

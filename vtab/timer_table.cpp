@@ -42,23 +42,6 @@ enum class Col : int {
   crtime
 };
 
-const Column kColumns[] = {
-    key_column(engine::KeyCol::module, "kstat module"),
-    key_column(engine::KeyCol::instance, "kstat instance"),
-    key_column(engine::KeyCol::name, "kstat name"),
-    key_column(engine::KeyCol::klass, "kstat class"),
-    {"timer_index", "INTEGER", "position of the record in the kstat, from 0", -1, true},
-    {"timer_name", "TEXT", "the record's name (kstat(8)'s statistic 'name')", -1, true},
-    {"num_events", "INTEGER", "number of events timed", -1, true},
-    {"elapsed_time", "INTEGER", "cumulative elapsed time, ns", -1, true},
-    {"min_time", "INTEGER", "shortest event, ns", -1, true},
-    {"max_time", "INTEGER", "longest event, ns", -1, true},
-    {"start_time", "INTEGER", "start of the last event, ns", -1, true},
-    {"stop_time", "INTEGER", "end of the last event, ns", -1, true},
-    kSnaptimeColumn,
-    kCrtimeColumn,
-};
-
 // Moves to the first timer record at or after (k, s).
 void settle(Cursor& c) {
   vtab::settle(
@@ -69,9 +52,6 @@ void settle(Cursor& c) {
 }
 
 }  // namespace
-
-const TableSpec TimerTable::spec = {"timer", "one row per timer record (kstat_timer_t)", kColumns,
-                                    static_cast<int>(std::size(kColumns)), 0.01};
 
 void TimerTable::first(Cursor& c) {
   settle(c);

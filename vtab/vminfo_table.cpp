@@ -28,26 +28,7 @@ namespace {
 constexpr std::string_view kKey = "unix:vminfo";
 constexpr int kFirstStat = 4;
 
-const Column kColumns[] = {
-    key_column(engine::KeyCol::module, "kstat module (unix)"),
-    key_column(engine::KeyCol::instance, "kstat instance (0)"),
-    key_column(engine::KeyCol::name, "kstat name (vminfo)"),
-    key_column(engine::KeyCol::klass, "kstat class (vm)"),
-    {"freemem", "INTEGER", "running sum of free memory, pages, added each second", -1, true},
-    {"swap_resv", "INTEGER", "running sum of reserved swap, pages", -1, true},
-    {"swap_alloc", "INTEGER", "running sum of allocated swap, pages", -1, true},
-    {"swap_avail", "INTEGER", "running sum of unreserved swap, pages", -1, true},
-    {"swap_free", "INTEGER", "running sum of unallocated swap, pages", -1, true},
-    {"updates", "INTEGER", "seconds counted: +1 each second", -1, true},
-    kSnaptimeColumn,
-    kCrtimeColumn,
-};
-
 }  // namespace
-
-const TableSpec VminfoTable::spec = {"vminfo",
-                                     "free memory and swap sums (unix:0:vminfo, vminfo_t)",
-                                     kColumns, static_cast<int>(std::size(kColumns)), 0.001};
 
 KSTATSQL_STRUCT_TABLE(VminfoTable, kKey, kFirstStat)
 

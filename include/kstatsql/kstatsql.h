@@ -11,9 +11,16 @@
 **      connection.
 **
 ** After registration the connection has the eponymous, read-only tables
-** kstat, named, io and kstat_columns, and the SQL functions kstat_source(),
-** kstat_reads(), kstat_refresh(), kstat_pin(), kstat_unpin() and
-** kstatsql_version(). See README.md for every column.
+**   kstat, named, io                 the catalog, every statistic, io kstats
+**   sysinfo, vminfo, var, mntinfo,   kstat(8)'s raw structs as typed rows
+**   cpu_stat, ncstats
+**   intr, timer                      interrupt and timer kstats
+**   kstat_select('spec', ...)        kstat(8) selectors, table-valued
+**   kstat_generations                the generations of a recording
+**   kstat_columns                    every table's columns, documented
+** and the SQL functions kstat_source(), kstat_reads(), kstat_refresh(),
+** kstat_pin(), kstat_unpin(), kstatsql_version(), kstat_generation(),
+** kss_warnings() and kql(). See README.md for every column.
 */
 #ifndef KSTATSQL_H
 #define KSTATSQL_H

@@ -216,3 +216,25 @@ TEST_CASE("KQL compiles the documented examples to this SQL", "[grammar][kql]") 
         "  s1 AS (SELECT value AS \"order\", - -value AS neg FROM s0)\n"
         "SELECT * FROM s1");
 }
+
+TEST_CASE("KQL table names: any identifier parses, the compiler checks it", "[grammar][kql]") {
+  check_rule<kql::table_name>({{"io", true}, {"no_such_table", true}, {"io:", false}, {"9x", false}});
+  const KqlAst ast = parse_kql("bogus x=1 | rate");
+  REQUIRE(ast.source.kind == KqlSource::Kind::table);
+  CHECK(ast.source.table.text == "bogus");
+  CHECK(error_of("bogus x=1") ==
+        "kql: unknown table 'bogus' (tables: kstat, named, io, sysinfo, vminfo, var, mntinfo, cpu_stat, "
+        "ncstats, intr, timer)\n  bogus x=1\n  ^");
+  CHECK(error_of("io | join bogus class=x on identity") ==
+        "kql: unknown table 'bogus' (tables: kstat, named, io, sysinfo, vminfo, var, mntinfo, cpu_stat, "
+        "ncstats, intr, timer)\n  io | join bogus class=x on identity\n            ^");
+  CHECK(error_of("kstat_columns table_name=io") ==
+        "kql: table 'kstat_columns' is not a KQL source: describes the schema, not kstats\n"
+        "  kstat_columns table_name=io\n  ^");
+  // A word that names no table, with no filters, is a selector.
+  CHECK(kql_to_sql("bogus") == "SELECT * FROM named WHERE module = 'bogus' AND name NOT GLOB 'kstat_*'");
+  // A table takes filters, not selectors.
+  CHECK(error_of("io sd:::") == "kql: expected '|' or the end of the query\n  io sd:::\n     ^");
+  CHECK(error_of("io | join kstat sd::: on identity") ==
+        "kql: expected 'on identity' or 'on column, ...'\n  io | join kstat sd::: on identity\n                  ^");
+}
