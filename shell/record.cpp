@@ -88,7 +88,11 @@ int parse_args(int argc, char** argv, Args& a) {
       a.count = std::strtoll(v.c_str(), &end, 10);
       if (*end || a.count < 1) throw Error(Errc::parse, "--count must be an integer >= 1, not '" + v + "'");
     } else if (s == "--select" || s == "-s") a.selects.push_back(value("--select"));
-    else if (s == "--source") a.source += (a.source.empty() ? "" : ",") + value("--source");
+    else if (s == "--source") {
+      // Appended piecewise: `const char* + std::string&&` trips GCC 12's false -Wrestrict.
+      if (!a.source.empty()) a.source += ',';
+      a.source += value("--source");
+    }
     else if (s == "--append") a.mode = engine::KssWriter::Mode::append;
     else if (s == "--force") a.mode = engine::KssWriter::Mode::truncate;
     else if (s == "--no-sync") a.sync = false;
