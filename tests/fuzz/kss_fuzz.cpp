@@ -90,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     kstatsql::engine::KssSource src(path);
     (void)src.description();
-    (void)src.info();
+    (void)src.recorded_info();
     for (std::size_t g = 0; g < src.recorded_count(); ++g) {
       kstatsql::engine::Arena arena(4096);
       std::vector<kstatsql::engine::KstatHeader> headers;

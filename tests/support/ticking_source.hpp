@@ -28,7 +28,9 @@ class TickingSource : public engine::Source {
       engine::KstatHeader h;
       h.module = arena.copy("tick");
       h.instance = i;
-      h.name = arena.copy("k" + std::to_string(i));
+      std::string name = "k";  // not "k" + ...: GCC 12's false -Wrestrict
+      name += std::to_string(i);
+      h.name = arena.copy(name);
       h.klass = arena.copy(i % 2 ? "odd" : "even");
       h.id = i + 1;
       h.crtime = crtime_;

@@ -49,7 +49,9 @@ std::shared_ptr<kstatsql::engine::Source> numbers() {
   kstatsql::engine::StaticBuilder b;
   const std::int64_t xs[] = {7, 3, 9, 1, 12, 5, 5, 20, 2, 8, 11, 4};
   for (int i = 0; i < 12; ++i) {
-    b.begin("m", i, "k" + std::to_string(i));
+    std::string name = "k";  // not "k" + ...: GCC 12's false -Wrestrict
+    name += std::to_string(i);
+    b.begin("m", i, name);
     b.set_class(i % 2 ? "odd" : "even");
     b.set_snaptime(4000000000);
     b.add_int("x", ValueType::int64, xs[i]);

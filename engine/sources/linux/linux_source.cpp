@@ -322,17 +322,19 @@ std::string parse_meminfo(std::string_view t, const std::string& path, std::vect
     if (procfs::trim(line).empty()) return true;
     std::size_t colon = line.find(':');
     auto f = fields(colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1));
-    auto v = f.empty() ? std::nullopt : parse_u64(f[0]);
-    if (colon == 0 || !v || f.size() > 2 || (f.size() == 2 && f[1] != "kB")) {
+    std::optional<std::uint64_t> parsed;
+    if (!f.empty()) parsed = parse_u64(f[0]);
+    if (colon == 0 || !parsed || f.size() > 2 || (f.size() == 2 && f[1] != "kB")) {
       msg = fmt::format("{}:{}: expected 'Key: value [kB]'", path, no);
       return false;
     }
     bool kb = f.size() == 2;
-    if (kb && *v > UINT64_MAX / 1024) {
+    const std::uint64_t v = parsed.value_or(0);
+    if (kb && v > UINT64_MAX / 1024) {
       msg = fmt::format("{}:{}: value out of range", path, no);
       return false;
     }
-    out.push_back({line.substr(0, colon), kb ? *v * 1024 : *v, kb});
+    out.push_back({line.substr(0, colon), kb ? v * 1024 : v, kb});
     return true;
   });
   return msg;
