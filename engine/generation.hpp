@@ -36,24 +36,43 @@ struct SourceHandle {
   std::string spec;
 };
 
+// Kstat indexes of a generation: for a partitioned source, the part in the
+// bits above kPartShift and the kstat's position in that part's header set
+// below; for every other source simply the position in its one header set.
+// Indexes come only from match(), all() or find(); they are not dense.
 class Generation {
  public:
+  static constexpr int kPartShift = 24;
+  static constexpr std::uint32_t kLocalMask = (1u << kPartShift) - 1;
+
+  // A generation over one header set, fixed at start.
   Generation(std::shared_ptr<SourceHandle> src, std::shared_ptr<const HeaderSet> headers,
              std::uint64_t number, std::shared_ptr<Counters> counters,
              std::weak_ptr<const Generation> previous = {}, std::int64_t recorded = -1);
+  // A generation over a partitioned source (Source::part_count() > 0): each
+  // part is listed on first need. REQUIRES: the caller holds the source's
+  // mutex and has called begin_generation().
+  Generation(std::shared_ptr<SourceHandle> src, std::uint64_t number, std::shared_ptr<Counters> counters,
+             std::weak_ptr<const Generation> previous);
   Generation(const Generation&) = delete;
   Generation& operator=(const Generation&) = delete;
 
   std::uint64_t number() const noexcept { return number_; }
-  std::size_t size() const noexcept { return headers_->size(); }
-  const KstatHeader& header(std::uint32_t i) const noexcept { return (*headers_)[i]; }
-  const HeaderSet& headers() const noexcept { return *headers_; }
-  const std::shared_ptr<const HeaderSet>& header_set() const noexcept { return headers_; }
+  // Number of kstats (lists every part of a partitioned source).
+  std::size_t size() const;
+  // REQUIRES: i came from match(), all() or find() of this generation.
+  const KstatHeader& header(std::uint32_t i) const noexcept;
+  // True when both generations index one and the same header set, so an
+  // index of one is the same kstat in the other.
+  bool same_headers(const Generation& other) const noexcept;
   const SourceHandle& source() const noexcept { return *src_; }
   std::int64_t started_ns() const noexcept { return started_ns_; }
 
-  // Matching kstats; counts them in Counters::matched.
+  // Matching kstats, in kstat(8)'s order; counts them in Counters::matched.
+  // Lists only the parts the filter can reach.
   void match(const Filter& f, std::vector<std::uint32_t>& out) const;
+  // Every kstat, in kstat(8)'s order (lists every part).
+  std::vector<std::uint32_t> all() const;
 
   // Data of kstat i: read from the source on first call (thread-safe), then
   // the same immutable record. Never throws for per-kstat failures (see
@@ -61,9 +80,13 @@ class Generation {
   const KstatData& data(std::uint32_t i) const;
   bool has_data(std::uint32_t i) const noexcept;
 
-  // Index of the kstat with this identity, or -1.
+  // Index of the kstat with this identity, or -1. Lists the parts that may
+  // hold it; find_listed() looks only in parts already listed (for a
+  // previous generation of a live source, which must not list anything now).
   std::int64_t find(std::string_view module, std::int64_t instance, std::string_view name,
                     std::int64_t unit = -1) const;
+  std::int64_t find_listed(std::string_view module, std::int64_t instance, std::string_view name,
+                           std::int64_t unit = -1) const;
 
   std::size_t arena_bytes() const;
 
@@ -78,23 +101,34 @@ class Generation {
   bool replayable() const noexcept { return recorded_ >= 0; }
 
  private:
-  std::weak_ptr<const Generation> previous_;
-  std::int64_t recorded_;
-  mutable std::atomic<bool> full_scan_hinted_{false};
-  std::shared_ptr<SourceHandle> src_;
-  std::shared_ptr<const HeaderSet> headers_;
-  std::uint64_t number_;
-  std::shared_ptr<Counters> counters_;
-  std::int64_t started_ns_;
-  mutable std::mutex mu_;  // guards arena_ and the slow path of data()
-  mutable Arena arena_;
   // Read data by kstat index, in pages of kPage slots allocated on first use,
   // so starting a generation costs O(kstats / kPage), not O(kstats).
   static constexpr std::size_t kPage = 512;
   using Slot = std::atomic<const KstatData*>;
+  struct Part {
+    std::shared_ptr<const HeaderSet> headers;
+    std::unique_ptr<std::atomic<Slot*>[]> pages;
+  };
+  const Part* part(std::size_t p) const;              // lists it on first need
+  const Part* listed(std::size_t p) const noexcept;  // null when not listed yet
+  Part make_part(std::shared_ptr<const HeaderSet> headers) const;
   const Slot* slot(std::uint32_t i) const noexcept;
   Slot& slot_for_write(std::uint32_t i) const;  // REQUIRES: mu_ held
-  std::unique_ptr<std::atomic<Slot*>[]> pages_;
+  template <class Find>
+  std::int64_t find_in(std::string_view module, std::string_view name, bool list, Find&& f) const;
+
+  std::weak_ptr<const Generation> previous_;
+  std::int64_t recorded_;
+  mutable std::atomic<bool> full_scan_hinted_{false};
+  std::shared_ptr<SourceHandle> src_;
+  std::uint64_t number_;
+  std::shared_ptr<Counters> counters_;
+  std::int64_t started_ns_;
+  mutable std::mutex mu_;  // guards arena_, owned_ and the slow paths of data() and part()
+  mutable Arena arena_;
+  std::vector<PartScope> scopes_;  // one per part; empty: a single header set
+  std::unique_ptr<std::atomic<const Part*>[]> parts_;
+  mutable std::vector<std::unique_ptr<Part>> owned_;
 };
 
 }  // namespace kstatsql::engine

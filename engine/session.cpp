@@ -72,10 +72,16 @@ void Session::new_generation_locked() {
     stale_ = false;
     return;
   }
+  std::shared_ptr<const Generation> next;
   {
     std::lock_guard<std::mutex> source_lock(src_->source->mutex());
     src_->source->begin_generation();
-    if (src_->source->changed_since(seen_epoch_) || !headers_) {
+    if (src_->source->part_count() > 0) {
+      // Partitioned: the generation lists each part on first need.
+      (void)src_->source->changed_since(seen_epoch_);
+      headers_.reset();
+      next = std::make_shared<const Generation>(src_, next_number_++, counters_, current_);
+    } else if (src_->source->changed_since(seen_epoch_) || !headers_) {
       Arena arena(64 * 1024);
       std::vector<KstatHeader> list;
       src_->source->enumerate(arena, list);
@@ -83,9 +89,10 @@ void Session::new_generation_locked() {
       headers_ = std::make_shared<const HeaderSet>(std::move(arena), std::move(list));
     }
   }
+  if (!next) next = std::make_shared<const Generation>(src_, headers_, next_number_++, counters_, current_);
   if (previous_ && open_ > 0) retired_.push_back(std::move(previous_));
   previous_ = std::move(current_);
-  current_ = std::make_shared<const Generation>(src_, headers_, next_number_++, counters_, previous_);
+  current_ = std::move(next);
   counters_->generation.store(current_->number(), std::memory_order_relaxed);
   stale_ = false;
 }

@@ -34,6 +34,15 @@ struct RecordedInfo {
   std::string host;
 };
 
+// Which kstats one part of a partitioned source can hold: every module, name
+// and class its kstats may have (an empty list: any). A query whose
+// constraints no value of a list can satisfy never lists that part.
+struct PartScope {
+  std::vector<std::string> modules;
+  std::vector<std::string> names;
+  std::vector<std::string> classes;
+};
+
 class Source {
  public:
   Source() = default;
@@ -77,6 +86,23 @@ class Source {
   // A per-kstat failure is recorded in out.err/out.error (copied into the
   // arena), never thrown. Throws only when the whole source is unusable.
   virtual void read(const KstatHeader& header, Arena& arena, KstatData& out) = 0;
+
+  // --- Partitioned sources list their kstats part by part. ---
+  // A source whose kstats fall into families that are costly to list (Linux:
+  // one family per group of /proc and /sys files) may describe them as
+  // parts; a generation then lists only the parts a query can reach, on first
+  // need, each at most once. 0 (the default): enumerate() lists everything.
+  // part_scope() and enumerate_part() are called holding mutex(), after the
+  // generation's begin_generation(); enumerate() must still list every part.
+  virtual std::size_t part_count() const { return 0; }
+  virtual PartScope part_scope(std::size_t p) const {
+    (void)p;
+    return {};
+  }
+  virtual void enumerate_part(std::size_t p, Arena& arena, std::vector<KstatHeader>& out) {
+    (void)p;
+    enumerate(arena, out);
+  }
 
   // --- Recorded sources (.kss files) hold several generations. ---
   // Number of recorded generations; 0 for live-like sources, where every

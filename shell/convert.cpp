@@ -105,13 +105,11 @@ void write_file(const std::string& path, const std::string& s) {
 std::size_t convert_to_dump(Session& session, const Args& a, const engine::SelectorSet& sel) {
   if (a.gen_given) session.select_recorded(a.generation);
   Sample sample = session.sample();
+  std::vector<std::uint32_t> selected;
+  sample.select(sel, selected);
   std::vector<engine::DumpEntry> entries;
-  entries.reserve(sample.size());
-  for (std::uint32_t i = 0; i < sample.size(); ++i) {
-    const engine::KstatHeader& h = sample.header(i);
-    if (!sel.empty() && !sel.matches(h)) continue;
-    entries.push_back({&h, &sample.data(i)});
-  }
+  entries.reserve(selected.size());
+  for (std::uint32_t i : selected) entries.push_back({&sample.header(i), &sample.data(i)});
   engine::DumpOptions o;
   o.format = a.fmt == Fmt::json ? engine::DumpOptions::Format::json : engine::DumpOptions::Format::text;
   o.statistics = sel.empty() ? nullptr : &sel;

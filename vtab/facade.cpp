@@ -78,7 +78,7 @@ Sample::~Sample() {
 }
 
 std::uint64_t Sample::number() const noexcept { return gen_->number(); }
-std::size_t Sample::size() const noexcept { return gen_->size(); }
+std::size_t Sample::size() const { return gen_->size(); }
 const engine::KstatHeader& Sample::header(std::uint32_t i) const noexcept { return gen_->header(i); }
 const engine::KstatData& Sample::data(std::uint32_t i) const { return gen_->data(i); }
 void Sample::select(const engine::SelectorSet& selectors, std::vector<std::uint32_t>& out) const {

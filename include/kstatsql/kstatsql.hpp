@@ -115,7 +115,7 @@ class Sample {
   ~Sample();
 
   std::uint64_t number() const noexcept;
-  std::size_t size() const noexcept;  // kstats in the generation
+  std::size_t size() const;  // kstats in the generation (lists every part)
   const engine::KstatHeader& header(std::uint32_t i) const noexcept;
   // May throw Error when the whole source fails; a kstat that fails alone
   // has its error in KstatData.

@@ -333,12 +333,13 @@ std::uint64_t KssWriter::append(const Generation& gen, const SelectorSet* select
   const bool by_stat = select && !select->empty() &&
                        std::any_of(select->selectors().begin(), select->selectors().end(),
                                    [](const Selector& s) { return !s.matches_every_statistic(); });
-  entries.reserve(gen.size());
+  const std::vector<std::uint32_t> every = gen.all();
+  entries.reserve(every.size());
   if (by_stat) {
-    filtered.reserve(gen.size());
-    rows.reserve(gen.size());
+    filtered.reserve(every.size());
+    rows.reserve(every.size());
   }
-  for (std::uint32_t i = 0; i < gen.size(); ++i) {
+  for (std::uint32_t i : every) {
     const KstatHeader& h = gen.header(i);
     if (select && !select->empty() && !select->matches(h)) continue;
     const KstatData& d = gen.data(i);
