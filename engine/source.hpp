@@ -41,6 +41,7 @@ struct PartScope {
   std::vector<std::string> modules;
   std::vector<std::string> names;
   std::vector<std::string> classes;
+  std::vector<std::string> not_modules;  // with modules empty: modules it never has
 };
 
 class Source {

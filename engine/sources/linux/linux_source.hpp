@@ -1,9 +1,12 @@
-// engine/sources/linux/linux_source.hpp — the Linux live source's class, shared by the files
-// that implement it (internal to engine/):
-//   linux_source.cpp  enumeration, CPUs, memory, disks, links, SPL
-//   unix_kstats.cpp    unix:0:sysinfo, unix:0:vminfo (running sums), unix:0:var,
-//                     linux:0:pressure_*
-//   nfs_mounts.cpp     nfs:N:mntinfo and nfs:N:nfsN from /proc/self/mountstats
+// engine/sources/linux/linux_source.hpp — the Linux source: /proc, /sys and
+// /proc/spl/kstat as kstats, one family of files at a time.
+//
+// LinuxSource owns the roots, the clock, the per-generation file cache and
+// the kstat ids; each family of files is a Family (one file each, listed in
+// families.cpp) that lists its kstats and reads one of them. Every family is
+// one part of the source (Source::part_count), so a generation lists only the
+// families a query's constraints can reach: a point query on
+// unix:0:system_misc opens no /proc/net or /sys/class/net file.
 // Mapping decisions: docs/linux-mapping.md.
 //
 // Thread-safety: none (Source's contract); the Session serialises calls.
@@ -15,10 +18,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
-#include "engine/sources/linux/running_sums.hpp"
 #include "engine/source.hpp"
 
 namespace kstatsql::engine {
@@ -36,11 +39,6 @@ std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys
 
 namespace linuxsrc {
 
-enum class Kind : std::uint64_t {
-  cpu = 1, system_misc, system_pages, stat, meminfo, vmstat, disk, net, spl,
-  sysinfo, vminfo, var, pressure, nfs_mntinfo, nfs_io
-};
-
 struct CachedFile {
   int err = 0;
   bool complete = true;  // false: only a prefix was read (SPL files)
@@ -48,11 +46,14 @@ struct CachedFile {
   std::int64_t snaptime = 0;
 };
 
-// Identity of one /proc/diskstats device, decided at enumeration.
-struct DiskId {
-  std::string module;
-  std::int64_t instance = 0;
-  bool partition = false;
+// The text of one file for this generation, the path its messages name, and
+// when it was read (LinuxSource::read_text).
+struct TextFile {
+  std::string path;
+  const std::string* text = nullptr;  // null when the read failed
+  std::int64_t snaptime = 0;
+  std::string error;
+  explicit operator bool() const noexcept { return text != nullptr; }
 };
 
 // "Key:   123 kB" lines of /proc/meminfo; kB values converted to bytes.
@@ -64,87 +65,118 @@ struct MeminfoEntry {
 // Parses /proc/meminfo text; returns "" or "path:line: what".
 std::string parse_meminfo(std::string_view t, const std::string& path, std::vector<MeminfoEntry>& out);
 
-// One NFS mount as enumeration saw it (nfs_mounts.cpp).
-struct NfsMountId {
-  std::string mountpoint;     // as /proc/self/mountstats prints it (\040 for a space)
-  std::size_t section = 0;    // its position among the file's "device" lines
+class LinuxSource;
+
+// Collects the headers one family lists. A header's cookie holds the
+// family's part number and the family's own `kind` (what read() is told).
+class Lister {
+ public:
+  Lister(LinuxSource& src, std::size_t part, Arena& arena, std::vector<KstatHeader>& out)
+      : src_(src), part_(part), arena_(arena), out_(out) {}
+
+  // Ids survive from one listing to the next while the kstat stays visible;
+  // a kstat that disappears and comes back gets a new id (it was re-created).
+  // `kid`: the kernel's own id, when the file gives one.
+  KstatHeader& add(std::string_view module, std::int64_t instance, std::string_view name,
+                   std::string_view klass, KstatType type, std::uint32_t kind,
+                   std::optional<std::int64_t> kid = std::nullopt);
+  template <class E, class = std::enable_if_t<std::is_enum_v<E>>>
+  KstatHeader& add(std::string_view module, std::int64_t instance, std::string_view name,
+                   std::string_view klass, KstatType type, E kind, std::optional<std::int64_t> kid = std::nullopt) {
+    return add(module, instance, name, klass, type, static_cast<std::uint32_t>(kind), kid);
+  }
+  KstatHeader& back() { return out_.back(); }
+  Arena& arena() { return arena_; }
+
+ private:
+  LinuxSource& src_;
+  std::size_t part_;
+  Arena& arena_;
+  std::vector<KstatHeader>& out_;
 };
+
+// One family of /proc or /sys files (see families.cpp for the list).
+class Family {
+ public:
+  explicit Family(LinuxSource& src) : src_(src) {}
+  Family(const Family&) = delete;
+  Family& operator=(const Family&) = delete;
+  virtual ~Family() = default;
+
+  // Every module, name and class the family's kstats may have (an empty
+  // list: any); LinuxSource adds the other families' modules to not_modules
+  // of a family that lists no modules of its own.
+  virtual PartScope scope() const = 0;
+  // Lists the family's kstats. A missing file means no kstat, never an error.
+  virtual void enumerate(Lister& out) = 0;
+  // Fills `out` for one of its kstats, or returns the kstat's error message
+  // ("path:line: what") with errno in `err`.
+  virtual std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out,
+                           int& err) = 0;
+
+ protected:
+  const std::string& proc() const noexcept;
+  const std::string& sys() const noexcept;
+  std::uint64_t hz() const noexcept;
+  std::uint64_t page_size() const noexcept;
+  std::int64_t now() const;
+  // The reader preamble, once: the text of `path` for this generation (read
+  // at most once, then cached). A reader starts with
+  //     const TextFile f = read_text(proc() + "/meminfo", err, &out);
+  //     if (!f) return f.error;
+  // A failed read sets err to its errno and `error` to "path: strerror".
+  // With `stamp`, a successful read sets stamp->snaptime to when it was read.
+  TextFile read_text(std::string path, int& err, KstatData* stamp = nullptr);
+  const CachedFile& file(const std::string& path);
+  void keep_file(const std::string& path, CachedFile f);  // e.g. a prefix read at enumeration
+  LinuxSource& source() noexcept { return src_; }
+
+ private:
+  LinuxSource& src_;
+};
+
+// Every family, in part order (families.cpp).
+std::vector<std::unique_ptr<Family>> make_families(LinuxSource& src);
 
 class LinuxSource final : public Source {
  public:
   LinuxSource(std::string proc_root, std::string sys_root, std::function<std::int64_t()> clock);
+  ~LinuxSource() override;
 
   std::string description() const override;
   bool changed() override { return true; }
   void begin_generation() override { cache_.clear(); }
   void enumerate(Arena& arena, std::vector<KstatHeader>& out) override;
   void read(const KstatHeader& h, Arena& arena, KstatData& out) override;
+  std::size_t part_count() const override { return families_.size(); }
+  PartScope part_scope(std::size_t p) const override { return scopes_.at(p); }
+  void enumerate_part(std::size_t p, Arena& arena, std::vector<KstatHeader>& out) override;
+
+  // Services for the families.
+  const std::string& proc() const noexcept { return proc_; }
+  const std::string& sys() const noexcept { return sys_; }
+  std::uint64_t hz() const noexcept { return hz_; }
+  std::uint64_t page_size() const noexcept { return page_size_; }
+  std::int64_t now() const { return clock_(); }
+  const CachedFile& file(const std::string& path);
+  void keep_file(const std::string& path, CachedFile f) { cache_.insert_or_assign(path, std::move(f)); }
+  TextFile read_text(std::string path, int& err, KstatData* stamp);
+  std::int64_t id_for(std::size_t part, const std::string& key, std::optional<std::int64_t> kid);
 
  private:
-  const CachedFile& file(const std::string& path);
-  void add(Arena& arena, std::vector<KstatHeader>& out, std::string_view module, std::int64_t instance,
-           std::string_view name, std::string_view klass, KstatType type, Kind kind,
-           std::optional<std::int64_t> kid = std::nullopt);
-  void enumerate_disks(Arena& arena, std::vector<KstatHeader>& out);
-  void enumerate_net(Arena& arena, std::vector<KstatHeader>& out);
-  void enumerate_spl(Arena& arena, std::vector<KstatHeader>& out, const std::string& dir,
-                     const std::string& module, int depth);
-  void enumerate_unix(Arena& arena, std::vector<KstatHeader>& out);  // unix_kstats.cpp
-  void enumerate_nfs(Arena& arena, std::vector<KstatHeader>& out);   // nfs_mounts.cpp
-
-  // Each reader fills `out` or returns an error message (errno in `err`).
-  std::string read_cpu(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-  std::string read_system_misc(Arena& arena, KstatData& out, int& err);
-  std::string read_system_pages(Arena& arena, KstatData& out, int& err);
-  std::string read_stat(Arena& arena, KstatData& out, int& err);
-  std::string read_meminfo(Arena& arena, KstatData& out, int& err);
-  std::string read_vmstat(Arena& arena, KstatData& out, int& err);
-  std::string read_disk(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-  std::string read_net(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-  std::string read_spl(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-  // unix_kstats.cpp
-  std::string read_sysinfo(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-  std::string read_vminfo(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-  std::string read_var(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-  std::string read_pressure(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-  // nfs_mounts.cpp
-  std::string read_nfs(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
-
-  // The reader preamble, once: the text of one file for this generation (read
-  // at most once, then cached), the path its messages name, and when it was
-  // read. A reader starts with
-  //     const TextFile f = read_text(proc_ + "/meminfo", err, &out);
-  //     if (!f) return f.error;
-  // and then parses *f.text. A failed read sets err to its errno and `error`
-  // to the kstat's message, "path: strerror(errno)". With `stamp`, a
-  // successful read sets stamp->snaptime to the time the file was read.
-  struct TextFile {
-    std::string path;
-    const std::string* text = nullptr;  // null when the read failed
-    std::int64_t snaptime = 0;
-    std::string error;
-    explicit operator bool() const noexcept { return text != nullptr; }
-  };
-  TextFile read_text(std::string path, int& err, KstatData* stamp = nullptr);
-  std::uint64_t count_processes() const;
-
   std::string proc_, sys_;
   std::function<std::int64_t()> clock_;
   std::uint64_t hz_ = 100;
   std::uint64_t page_size_ = 4096;
   std::unordered_map<std::string, CachedFile> cache_;
-  std::unordered_map<std::string, std::int64_t> ids_;       // identity → synthetic id
-  std::unordered_map<std::string, std::int64_t> next_ids_;  // being built by enumerate()
-  std::int64_t next_id_ = 1LL << 32;                        // above any SPL kid
-  std::unordered_map<std::string, DiskId> disks_;  // by device name, from the last enumerate()
-  std::unordered_map<std::int64_t, NfsMountId> nfs_;  // by instance, from the last enumerate()
-
-  // Running sums (unix_kstats.cpp): started by the first enumerate(), kept for
-  // the life of the source (one per connection).
-  bool sums_started_ = false;
-  std::int64_t sums_start_ns_ = 0;
-  RunningSums sysinfo_sums_{0, 5};
-  RunningSums vminfo_sums_{0, 5};
+  std::vector<std::unique_ptr<Family>> families_;
+  std::vector<PartScope> scopes_;
+  // Per part: identity → synthetic id of the last listing, and the one being built.
+  struct Ids {
+    std::unordered_map<std::string, std::int64_t> last, next;
+  };
+  std::vector<Ids> ids_;
+  std::int64_t next_id_ = 1LL << 32;  // above any SPL kid
 };
 
 }  // namespace linuxsrc

@@ -9,11 +9,12 @@
 // of its own mount's section only.
 #include <cerrno>
 #include <cstring>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "engine/sources/linux/procfs.hpp"
-#include "engine/sources/linux/linux_source.hpp"
+#include "engine/sources/linux/families.hpp"
 #include "engine/raw_decode.hpp"
 
 namespace kstatsql::engine::linuxsrc {
@@ -228,12 +229,31 @@ void copy_str(char* dst, std::size_t size, std::string_view s) {
   dst[n] = '\0';
 }
 
+enum class Kind : std::uint32_t { nfs_mntinfo, nfs_io };
+
+// One NFS mount as the listing saw it.
+struct NfsMountId {
+  std::string mountpoint;     // as /proc/self/mountstats prints it (\040 for a space)
+  std::size_t section = 0;    // its position among the file's "device" lines
+};
+
+class NfsFamily final : public Family {
+ public:
+  using Family::Family;
+  PartScope scope() const override { return {{"nfs"}, {}, {"misc", "nfs"}, {}}; }
+  void enumerate(Lister& out) override;
+  std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out, int& err) override;
+
+ private:
+  std::unordered_map<std::int64_t, NfsMountId> nfs_;  // by instance, from the last listing
+};
+
 }  // namespace
 
-void LinuxSource::enumerate_nfs(Arena& arena, std::vector<KstatHeader>& out) {
+void NfsFamily::enumerate(Lister& out) {
   nfs_.clear();
   int err = 0;
-  const TextFile ms = read_text(proc_ + "/self/mountstats", err);
+  const TextFile ms = read_text(proc() + "/self/mountstats", err);
   if (!ms) return;  // no mountstats (no procfs self, old kernel): no NFS kstats
   std::vector<Section> sections = split_sections(*ms.text);
   struct Info {
@@ -247,7 +267,7 @@ void LinuxSource::enumerate_nfs(Arena& arena, std::vector<KstatHeader>& out) {
   for (std::size_t i = 0; i < sections.size(); ++i) {
     const Section& s = sections[i];
     if (!s.nfs()) continue;
-    if (mi == nullptr && (mi = read_text(proc_ + "/self/mountinfo", err).text) != nullptr) {
+    if (mi == nullptr && (mi = read_text(proc() + "/self/mountinfo", err).text) != nullptr) {
       // "id parent major:minor root mountpoint options [optional...] - fstype source superopts"
       procfs::for_each_line(*mi, [&](std::string_view line, std::size_t) {
         auto f = fields(line);
@@ -270,10 +290,10 @@ void LinuxSource::enumerate_nfs(Arena& arena, std::vector<KstatHeader>& out) {
     // A second mount of the same superblock (bind mount, sharecache) has the
     // same minor and the same statistics: one kstat, as for one vfs on illumos.
     if (!nfs_.emplace(instance, NfsMountId{std::string(s.mountpoint), i}).second) continue;
-    add(arena, out, "nfs", instance, "mntinfo", "misc", KstatType::raw, Kind::nfs_mntinfo);
+    out.add("nfs", instance, "mntinfo", "misc", KstatType::raw, Kind::nfs_mntinfo);
     out.back().ndata = 1;
     out.back().data_size = sizeof(MntinfoKstat);
-    add(arena, out, "nfs", instance, fmt::format("nfs{}", instance), "nfs", KstatType::io, Kind::nfs_io);
+    out.add("nfs", instance, fmt::format("nfs{}", instance), "nfs", KstatType::io, Kind::nfs_io);
     out.back().ndata = 1;
     out.back().data_size = sizeof(IoStats);
   }
@@ -374,8 +394,8 @@ void fill_nfs_mntinfo(const KstatHeader& h, const Section& sec, const NfsBody& b
 
 }  // namespace
 
-std::string LinuxSource::read_nfs(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const std::string path = proc_ + "/self/mountstats";
+std::string NfsFamily::read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out, int& err) {
+  const std::string path = proc() + "/self/mountstats";
   auto it = nfs_.find(h.instance);
   if (it == nfs_.end()) return err = ENOENT, fmt::format("{}: no NFS mount with minor {}", path, h.instance);
   const TextFile in = read_text(path, err, &out);
@@ -388,7 +408,7 @@ std::string LinuxSource::read_nfs(const KstatHeader& h, Arena& arena, KstatData&
   NfsBody b;
   if (std::string msg = parse_body(sec, path, b); !msg.empty()) return err = EINVAL, msg;
   const NfsOp read = b.op("READ"), write = b.op("WRITE");
-  if (static_cast<Kind>(h.cookie) == Kind::nfs_io) {
+  if (static_cast<Kind>(kind) == Kind::nfs_io) {
     fill_nfs_io(b, read, write, arena, out);
   } else {
     fill_nfs_mntinfo(h, sec, b, read, write, arena, out);
@@ -396,5 +416,6 @@ std::string LinuxSource::read_nfs(const KstatHeader& h, Arena& arena, KstatData&
   return {};
 }
 
+std::unique_ptr<Family> make_nfs_family(LinuxSource& src) { return std::make_unique<NfsFamily>(src); }
 
 }  // namespace kstatsql::engine::linuxsrc

@@ -14,7 +14,8 @@
 #include <fmt/format.h>
 
 #include "engine/sources/linux/procfs.hpp"
-#include "engine/sources/linux/linux_source.hpp"
+#include "engine/sources/linux/families.hpp"
+#include "engine/sources/linux/running_sums.hpp"
 #include "engine/raw_decode.hpp"
 
 namespace kstatsql::engine::linuxsrc {
@@ -42,44 +43,78 @@ void filter_named(KstatData& out, Arena& arena, Keep keep) {
 
 std::int64_t clamp_i32(std::uint64_t v) { return v > INT32_MAX ? INT32_MAX : static_cast<std::int64_t>(v); }
 
+enum class Kind : std::uint32_t { sysinfo, vminfo, var, pressure };
+
+class UnixFamily final : public Family {
+ public:
+  using Family::Family;
+  PartScope scope() const override {
+    return {{"unix", "linux"}, {"sysinfo", "vminfo", "var", "pressure_cpu", "pressure_memory", "pressure_io"},
+            {"misc", "vm"}, {}};
+  }
+  void enumerate(Lister& out) override;
+  std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out, int& err) override {
+    switch (static_cast<Kind>(kind)) {
+      case Kind::sysinfo: return read_sysinfo(h, arena, out, err);
+      case Kind::vminfo: return read_vminfo(h, arena, out, err);
+      case Kind::var: return read_var(h, arena, out, err);
+      case Kind::pressure: return read_pressure(h, arena, out, err);
+    }
+    return err = ENOENT, "not a kstat of this family";
+  }
+
+ private:
+  std::string read_sysinfo(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
+  std::string read_vminfo(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
+  std::string read_var(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
+  std::string read_pressure(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
+
+  // Running sums: started by the first listing, kept for the life of the
+  // source (one per connection).
+  bool sums_started_ = false;
+  std::int64_t sums_start_ns_ = 0;
+  RunningSums sysinfo_sums_{0, 5};
+  RunningSums vminfo_sums_{0, 5};
+};
+
 }  // namespace
 
-void LinuxSource::enumerate_unix(Arena& arena, std::vector<KstatHeader>& out) {
+void UnixFamily::enumerate(Lister& out) {
   if (!sums_started_) {
     sums_started_ = true;
     // The sums start one second before the first enumeration (enumerate()
     // read /proc/stat first, so its snaptime is the earliest sample time of
     // this generation): the first read holds at least one second's worth.
-    const CachedFile& stat = file(proc_ + "/stat");
-    sums_start_ns_ = (stat.err == 0 ? stat.snaptime : clock_()) - kSecond;
+    const CachedFile& stat = file(proc() + "/stat");
+    sums_start_ns_ = (stat.err == 0 ? stat.snaptime : now()) - kSecond;
     sysinfo_sums_.reset(sums_start_ns_);
     vminfo_sums_.reset(sums_start_ns_);
   }
-  add(arena, out, "unix", 0, "sysinfo", "misc", KstatType::raw, Kind::sysinfo);
+  out.add("unix", 0, "sysinfo", "misc", KstatType::raw, Kind::sysinfo);
   out.back().crtime = sums_start_ns_;
   out.back().ndata = 1;
   out.back().data_size = sizeof(Sysinfo);
-  if (procfs::exists(proc_ + "/meminfo")) {
-    add(arena, out, "unix", 0, "vminfo", "vm", KstatType::raw, Kind::vminfo);
+  if (procfs::exists(proc() + "/meminfo")) {
+    out.add("unix", 0, "vminfo", "vm", KstatType::raw, Kind::vminfo);
     out.back().crtime = sums_start_ns_;
     out.back().ndata = 1;
     out.back().data_size = sizeof(Vminfo);
   }
-  if (procfs::exists(proc_ + "/sys/kernel/threads-max") || procfs::exists(proc_ + "/sys/kernel/pid_max")) {
-    add(arena, out, "unix", 0, "var", "misc", KstatType::raw, Kind::var);
+  if (procfs::exists(proc() + "/sys/kernel/threads-max") || procfs::exists(proc() + "/sys/kernel/pid_max")) {
+    out.add("unix", 0, "var", "misc", KstatType::raw, Kind::var);
     out.back().ndata = 1;
     out.back().data_size = sizeof(Var);
   }
   for (std::string_view p : kPressure)
-    if (procfs::exists(fmt::format("{}/pressure/{}", proc_, p)))
-      add(arena, out, "linux", 0, fmt::format("pressure_{}", p), "misc", KstatType::named, Kind::pressure);
+    if (procfs::exists(fmt::format("{}/pressure/{}", proc(), p)))
+      out.add("linux", 0, fmt::format("pressure_{}", p), "misc", KstatType::named, Kind::pressure);
 }
 
 // sysinfo_t from /proc/stat: runque += procs_running, runocc += 1 while any
 // runs, waiting += procs_blocked, each per second; swpque and swpocc stay 0
 // (Linux never swaps out whole processes).
-std::string LinuxSource::read_sysinfo(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const TextFile in = read_text(proc_ + "/stat", err);
+std::string UnixFamily::read_sysinfo(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
+  const TextFile in = read_text(proc() + "/stat", err);
   if (!in) return in.error;
   const std::string& path = in.path;
   const std::int64_t t = in.snaptime;
@@ -122,8 +157,8 @@ std::string LinuxSource::read_sysinfo(const KstatHeader& h, Arena& arena, KstatD
 //   swap_free  = SwapFree + MemAvailable         (unallocated)
 //   swap_alloc = V − swap_free                   (allocated)
 // A field whose meminfo lines are missing is left out of the named view.
-std::string LinuxSource::read_vminfo(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const TextFile in = read_text(proc_ + "/meminfo", err);
+std::string UnixFamily::read_vminfo(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
+  const TextFile in = read_text(proc() + "/meminfo", err);
   if (!in) return in.error;
   const std::string& path = in.path;
   const std::int64_t t = in.snaptime;
@@ -131,7 +166,7 @@ std::string LinuxSource::read_vminfo(const KstatHeader& h, Arena& arena, KstatDa
   if (std::string msg = parse_meminfo(*in.text, path, entries); !msg.empty()) return msg;
   auto pages = [&](std::string_view key) -> std::optional<std::uint64_t> {
     for (const auto& e : entries)
-      if (e.key == key) return e.bytes ? e.value / page_size_ : e.value;
+      if (e.key == key) return e.bytes ? e.value / page_size() : e.value;
     return std::nullopt;
   };
   auto free = pages("MemFree"), total = pages("MemTotal"), avail = pages("MemAvailable");
@@ -166,11 +201,11 @@ std::string LinuxSource::read_vminfo(const KstatHeader& h, Arena& arena, KstatDa
 }
 
 // struct var: only the fields with a Linux meaning are named (docs).
-std::string LinuxSource::read_var(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  out.snaptime = clock_();
+std::string UnixFamily::read_var(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
+  out.snaptime = now();
   auto number = [&](const std::string& rel) -> std::optional<std::uint64_t> {
     int e = 0;
-    const TextFile in = read_text(proc_ + rel, e);
+    const TextFile in = read_text(proc() + rel, e);
     return in ? parse_u64(procfs::trim(in.text->substr(0, in.text->find('\n')))) : std::nullopt;
   };
   auto threads_max = number("/sys/kernel/threads-max");
@@ -178,7 +213,7 @@ std::string LinuxSource::read_var(const KstatHeader& h, Arena& arena, KstatData&
   auto expire = number("/sys/vm/dirty_expire_centisecs");
   // RLIMIT_NPROC of the reading process: "Max processes  soft  hard  processes".
   std::optional<std::uint64_t> nproc;
-  if (const TextFile limits = read_text(proc_ + "/self/limits", err)) {
+  if (const TextFile limits = read_text(proc() + "/self/limits", err)) {
     procfs::for_each_line(*limits.text, [&](std::string_view line, std::size_t) {
       if (line.substr(0, 13) != "Max processes") return true;
       auto f = fields(line.substr(13));
@@ -187,7 +222,7 @@ std::string LinuxSource::read_var(const KstatHeader& h, Arena& arena, KstatData&
     });
   }
   if (!threads_max && !pid_max)
-    return err = ENOENT, fmt::format("{}/sys/kernel: neither threads-max nor pid_max is readable", proc_);
+    return err = ENOENT, fmt::format("{}/sys/kernel: neither threads-max nor pid_max is readable", proc());
   Var v;
   if (threads_max) v.v_proc = v.v_maxupttl = static_cast<std::int32_t>(clamp_i32(*threads_max));
   v.v_nglobpris = kLinuxGlobalPriorities;
@@ -211,8 +246,8 @@ std::string LinuxSource::read_var(const KstatHeader& h, Arena& arena, KstatData&
 }
 
 // /proc/pressure/<x>: "some|full avg10=P avg60=P avg300=P total=US".
-std::string LinuxSource::read_pressure(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const TextFile in = read_text(fmt::format("{}/pressure/{}", proc_, h.name.substr(9)), err, &out);  // after "pressure_"
+std::string UnixFamily::read_pressure(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
+  const TextFile in = read_text(fmt::format("{}/pressure/{}", proc(), h.name.substr(9)), err, &out);  // after "pressure_"
   if (!in) return in.error;
   const std::string& path = in.path;
   std::string msg;
@@ -246,5 +281,7 @@ std::string LinuxSource::read_pressure(const KstatHeader& h, Arena& arena, Kstat
   out.named = s.finish();
   return {};
 }
+
+std::unique_ptr<Family> make_unix_family(LinuxSource& src) { return std::make_unique<UnixFamily>(src); }
 
 }  // namespace kstatsql::engine::linuxsrc

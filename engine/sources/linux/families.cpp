@@ -1,0 +1,18 @@
+// engine/sources/linux/families.cpp — the list of Linux families, in part order.
+#include "engine/sources/linux/families.hpp"
+
+namespace kstatsql::engine::linuxsrc {
+
+std::vector<std::unique_ptr<Family>> make_families(LinuxSource& src) {
+  std::vector<std::unique_ptr<Family>> v;
+  v.push_back(make_cpu_family(src));
+  v.push_back(make_system_family(src));
+  v.push_back(make_unix_family(src));
+  v.push_back(make_disk_family(src));
+  v.push_back(make_link_family(src));
+  v.push_back(make_nfs_family(src));
+  v.push_back(make_spl_family(src));
+  return v;
+}
+
+}  // namespace kstatsql::engine::linuxsrc

@@ -1,0 +1,21 @@
+// engine/sources/linux/families.hpp — one factory per family of Linux files.
+// Adding a family: a file in this folder defining its Family subclass and
+// factory, a line here, a line in families.cpp, and a line in
+// engine/sources/CMakeLists.txt.
+#pragma once
+
+#include <memory>
+
+#include "engine/sources/linux/linux_source.hpp"
+
+namespace kstatsql::engine::linuxsrc {
+
+std::unique_ptr<Family> make_cpu_family(LinuxSource& src);     // cpu:N:sys (cpu_kstats.cpp)
+std::unique_ptr<Family> make_system_family(LinuxSource& src);  // unix:0:system_*, linux:0:* (system_kstats.cpp)
+std::unique_ptr<Family> make_unix_family(LinuxSource& src);    // unix:0:sysinfo/vminfo/var, pressure (unix_kstats.cpp)
+std::unique_ptr<Family> make_disk_family(LinuxSource& src);    // /proc/diskstats (disks.cpp)
+std::unique_ptr<Family> make_link_family(LinuxSource& src);    // link:0:<if> (links.cpp)
+std::unique_ptr<Family> make_nfs_family(LinuxSource& src);     // nfs:N:* (nfs_mounts.cpp)
+std::unique_ptr<Family> make_spl_family(LinuxSource& src);     // /proc/spl/kstat (spl_kstats.cpp)
+
+}  // namespace kstatsql::engine::linuxsrc
