@@ -105,12 +105,8 @@ bool looks_like_key(std::string_view line) {
 }  // namespace
 
 Format detect_format(std::string_view data) noexcept {
-  if (data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);
-  std::size_t pos = 0;
-  while (pos < data.size()) {
-    std::size_t nl = data.find('\n', pos);
-    std::string_view line = data.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
-    pos = nl == std::string_view::npos ? data.size() : nl + 1;
+  for (const text::Line& l : text::lines(without_bom(data), true)) {
+    std::string_view line = l.text;
     std::size_t b = 0;
     while (b < line.size() && is_blank(line[b])) ++b;
     line.remove_prefix(b);
