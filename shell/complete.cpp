@@ -115,7 +115,7 @@ std::vector<std::string> complete_word(const CompletionData& d, std::string_view
     for (const std::string& k : d.keywords) {
       if (!starts_with_ci(k, word)) continue;
       std::string kw = k;
-      if (lower_case) std::transform(kw.begin(), kw.end(), kw.begin(), lower);
+      if (lower_case) std::transform(kw.begin(), kw.end(), kw.begin(), engine::text::ascii_lower);
       out.push_back(std::move(kw));
     }
   }
