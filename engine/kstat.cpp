@@ -121,6 +121,23 @@ NamedStat i64_stat(std::string_view name, ValueType type, std::int64_t v, Unit u
 
 }  // namespace
 
+IoStats io_from_values(const std::uint64_t (&v)[12]) noexcept {
+  IoStats io;
+  io.nread = v[0];
+  io.nwritten = v[1];
+  io.reads = static_cast<std::uint32_t>(v[2]);
+  io.writes = static_cast<std::uint32_t>(v[3]);
+  io.wtime = static_cast<std::int64_t>(v[4]);
+  io.wlentime = static_cast<std::int64_t>(v[5]);
+  io.wlastupdate = static_cast<std::int64_t>(v[6]);
+  io.rtime = static_cast<std::int64_t>(v[7]);
+  io.rlentime = static_cast<std::int64_t>(v[8]);
+  io.rlastupdate = static_cast<std::int64_t>(v[9]);
+  io.wcnt = static_cast<std::uint32_t>(v[10]);
+  io.rcnt = static_cast<std::uint32_t>(v[11]);
+  return io;
+}
+
 // kstat(8) prints the six io time fields as integer nanoseconds (UINT64).
 std::span<const NamedStat> io_as_named(const IoStats& io, Arena& arena) {
   NamedStat* p = arena.make_array<NamedStat>(12);

@@ -230,88 +230,124 @@ constexpr std::size_t kMaxBound = 255;  // POSIX's minimum RE_DUP_MAX
 constexpr std::size_t kMaxReWeight = 4096;
 constexpr std::size_t kCap = std::size_t{1} << 30;  // saturation point of the weight
 
-std::size_t re_weight(std::string_view re) {
-  auto mul = [](std::size_t a, std::size_t b) { return std::min(kCap, a * b); };
+// The index of the ']' closing the bracket expression opening at re[i]
+// ([:class:], [=equiv=] and [.coll.] included), or re.size().
+std::size_t bracket_end(std::string_view re, std::size_t i) {
+  const std::size_t n = re.size();
+  std::size_t j = i + 1;
+  if (j < n && re[j] == '^') ++j;
+  if (j < n && re[j] == ']') ++j;
+  while (j < n && re[j] != ']') {
+    if (re[j] == '[' && j + 1 < n && (re[j + 1] == ':' || re[j + 1] == '=' || re[j + 1] == '.')) {
+      const char close[] = {re[j + 1], ']', '\0'};
+      const std::size_t e = re.find(close, j + 2);
+      j = e == npos ? n : e + 2;
+    } else {
+      ++j;
+    }
+  }
+  return j;
+}
+
+// An interval "{lo}", "{lo,}" or "{lo,hi}" starting at re[i]: valid when it
+// has digits and ends in '}' (at re[end]). Bounds saturate at kCap.
+struct Interval {
+  std::size_t end = 0;
+  std::size_t lo = 0;
+  std::size_t hi = 0;
+  bool comma = false;
+  bool valid = false;
+};
+
+Interval parse_interval(std::string_view re, std::size_t i) {
+  const std::size_t n = re.size();
+  Interval iv;
+  bool digits = false;
+  std::size_t j = i + 1;
+  for (; j < n && (is_digit(static_cast<unsigned char>(re[j])) || re[j] == ','); ++j) {
+    if (re[j] == ',') {
+      if (iv.comma) break;
+      iv.comma = true;
+    } else {
+      digits = true;
+      std::size_t& v = iv.comma ? iv.hi : iv.lo;
+      v = std::min(kCap, v * 10 + static_cast<std::size_t>(re[j] - '0'));
+    }
+  }
+  iv.end = j;
+  iv.valid = j < n && re[j] == '}' && digits;
+  return iv;
+}
+
+// The weights of the open groups of an RE being scanned: the innermost last.
+class ReWeights {
+ public:
+  // A new element of weight w in the innermost group.
+  void atom(std::size_t w) {
+    st_.back().last = w;
+    st_.back().total = std::min(kCap, st_.back().total + w);
+  }
+  // The innermost group's last element, repeated factor times.
+  void repeat(std::size_t factor) {
+    Frame& f = st_.back();
+    const std::size_t grown = std::min(kCap, f.last * factor);
+    f.total = std::min(kCap, f.total - f.last + grown);
+    f.last = grown;
+  }
+  void open() { st_.emplace_back(); }
+  // Closes the innermost group (an element of the one around it); at top
+  // level a ')' is an ordinary character.
+  void close() {
+    if (st_.size() > 1) {
+      const std::size_t w = st_.back().total + 1;
+      st_.pop_back();
+      atom(w);
+    } else {
+      atom(1);
+    }
+  }
+  void alternative() { st_.back().last = 0; }
+  // The weight of the whole RE, closing unbalanced '(' for the estimate.
+  std::size_t total() {
+    while (st_.size() > 1) close();
+    return st_.back().total;
+  }
+
+ private:
   struct Frame {
     std::size_t total = 0;  // weight of the group so far
     std::size_t last = 0;   // weight of its last element (what a quantifier repeats)
   };
-  std::vector<Frame> st(1);
-  auto repeat = [&](std::size_t factor) {
-    Frame& f = st.back();
-    const std::size_t grown = mul(f.last, factor);
-    f.total = std::min(kCap, f.total - f.last + grown);
-    f.last = grown;
-  };
-  auto atom = [&](std::size_t w) {
-    st.back().last = w;
-    st.back().total = std::min(kCap, st.back().total + w);
-  };
+  std::vector<Frame> st_ = std::vector<Frame>(1);
+};
+
+std::size_t re_weight(std::string_view re) {
+  ReWeights w;
   const std::size_t n = re.size();
   for (std::size_t i = 0; i < n; ++i) {
     switch (re[i]) {
-      case '\\': ++i; atom(1); break;
-      case '[': {  // skip the bracket expression, including [:class:]
-        std::size_t j = i + 1;
-        if (j < n && re[j] == '^') ++j;
-        if (j < n && re[j] == ']') ++j;
-        while (j < n && re[j] != ']') {
-          if (re[j] == '[' && j + 1 < n && (re[j + 1] == ':' || re[j + 1] == '=' || re[j + 1] == '.')) {
-            const char close[] = {re[j + 1], ']', '\0'};
-            const std::size_t e = re.find(close, j + 2);
-            j = e == npos ? n : e + 2;
-          } else {
-            ++j;
-          }
-        }
-        i = j;
-        atom(1);
-        break;
-      }
-      case '(': st.emplace_back(); break;
-      case ')':
-        if (st.size() > 1) {
-          const std::size_t w = st.back().total + 1;
-          st.pop_back();
-          atom(w);
-        } else {
-          atom(1);
-        }
-        break;
-      case '|': st.back().last = 0; break;
+      case '\\': ++i; w.atom(1); break;
+      case '[': i = bracket_end(re, i); w.atom(1); break;
+      case '(': w.open(); break;
+      case ')': w.close(); break;
+      case '|': w.alternative(); break;
       case '*': case '?': break;
-      case '+': repeat(2); break;
+      case '+': w.repeat(2); break;
       case '{': {
-        std::size_t j = i + 1, lo = 0, hi = 0;
-        bool comma = false, digits = false;
-        for (; j < n && (is_digit(static_cast<unsigned char>(re[j])) || re[j] == ','); ++j) {
-          if (re[j] == ',') {
-            if (comma) break;
-            comma = true;
-          } else {
-            digits = true;
-            std::size_t& v = comma ? hi : lo;
-            v = std::min(kCap, v * 10 + static_cast<std::size_t>(re[j] - '0'));
-          }
-        }
-        if (j < n && re[j] == '}' && digits) {
-          if (lo > kMaxBound || hi > kMaxBound) return kCap;
-          repeat(std::max<std::size_t>({lo, hi, 1}) + (comma && hi == 0 ? 1 : 0));
-          i = j;
+        const Interval iv = parse_interval(re, i);
+        if (iv.valid) {
+          if (iv.lo > kMaxBound || iv.hi > kMaxBound) return kCap;
+          w.repeat(std::max<std::size_t>({iv.lo, iv.hi, 1}) + (iv.comma && iv.hi == 0 ? 1 : 0));
+          i = iv.end;
         } else {
-          atom(1);
+          w.atom(1);
         }
         break;
       }
-      default: atom(1); break;
+      default: w.atom(1); break;
     }
   }
-  while (st.size() > 1) {  // unbalanced '(': close them for the estimate
-    const std::size_t w = st.back().total + 1;
-    st.pop_back();
-    atom(w);
-  }
-  return st.back().total;
+  return w.total();
 }
 
 bool has_glob_syntax(std::string_view text) noexcept {

@@ -145,6 +145,9 @@ using SourceOpener = std::function<std::shared_ptr<Source>(const std::string& sp
 // Helpers shared by sources: present an io / intr / timer record as the
 // named statistics kstat(8) prints for it, allocated in `arena`.
 std::span<const NamedStat> io_as_named(const IoStats& io, Arena& arena);
+// The twelve io values in kIoNames order as a record, each cast to its
+// field's type (the caller has checked the ranges it needs).
+IoStats io_from_values(const std::uint64_t (&v)[12]) noexcept;
 std::span<const NamedStat> intr_as_named(const IntrStats& intr, Arena& arena);
 std::span<const NamedStat> timers_as_named(std::span<const TimerStat> timers, Arena& arena);
 

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/text.hpp"
 #include "kstatsql/kstatsql.h"
 #include "shell/dot_commands.hpp"
 #include "shell/kstat_mode.hpp"
@@ -23,18 +24,16 @@ namespace kstatsql::shell {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
   if (prefix.size() > s.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (lower(s[i]) != lower(prefix[i])) return false;
+    if (engine::text::ascii_lower(s[i]) != engine::text::ascii_lower(prefix[i])) return false;
   }
   return true;
 }
 
 bool has_upper(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  return std::any_of(s.begin(), s.end(), engine::text::ascii_is_upper);
 }
 
 void column_into(sqlite3* db, const char* sql, std::vector<std::string>& out) {
@@ -116,7 +115,7 @@ std::vector<std::string> complete_word(const CompletionData& d, std::string_view
     for (const std::string& k : d.keywords) {
       if (!starts_with_ci(k, word)) continue;
       std::string kw = k;
-      if (lower_case) std::transform(kw.begin(), kw.end(), kw.begin(), lower);
+      if (lower_case) std::transform(kw.begin(), kw.end(), kw.begin(), engine::text::ascii_lower);
       out.push_back(std::move(kw));
     }
   }

@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 
 #include <fmt/format.h>
 
+#include "engine/posix_error.hpp"
 #include "kstatsql/error.hpp"
 #include "kstatsql/kql.hpp"
 #include "shell/repl.hpp"
@@ -140,7 +140,10 @@ bool Shell::set_output(std::string_view path, bool once) {
   if (path.empty() || path == "stdout" || path == "-") return true;
   std::string p(path);
   std::FILE* f = std::fopen(p.c_str(), "wb");
-  if (!f) throw Error(Errc::io, fmt::format("cannot open \"{}\": {}", p, std::strerror(errno)));
+  if (!f) {
+    const int err = errno;
+    throw Error(Errc::io, engine::errno_message(fmt::format("cannot open \"{}\"", p), err));
+  }
   out_ = f;
   out_owned_ = true;
   once_ = once;

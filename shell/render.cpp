@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "engine/sources/dump/dump_writer.hpp"
+#include "engine/text.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::shell {
@@ -27,26 +28,6 @@ constexpr ModeInfo kModes[] = {
     {"quote", Mode::quote, "SQL literals"},
     {"kstat", Mode::kstat, "kstat -p lines module:instance:name:statistic<TAB>value"},
 };
-
-// Decodes one UTF-8 code point at s[i]; returns its length (1 for an invalid byte).
-std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
-  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) {
-    cp = 0xFFFD;
-    return 1;
-  }
-  cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) {
-      cp = 0xFFFD;
-      return 1;
-    }
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  return n;
-}
 
 int char_width(char32_t cp) {
   if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
@@ -78,18 +59,23 @@ void cell(std::string& out, std::string_view text, std::size_t width, bool cente
   pad(out, extra - left);
 }
 
+// The lines of a cell: every '\n' ends one, so "a\n" is "a" and "", and ""
+// is one empty line.
 std::vector<std::string_view> split_lines(std::string_view s) {
   std::vector<std::string_view> lines;
-  std::size_t start = 0;
-  for (;;) {
-    std::size_t nl = s.find('\n', start);
-    if (nl == std::string_view::npos) break;
-    std::size_t end = nl > start && s[nl - 1] == '\r' ? nl - 1 : nl;
-    lines.push_back(s.substr(start, end - start));
-    start = nl + 1;
-  }
-  lines.push_back(s.substr(start));
+  for (const engine::text::Line& l : engine::text::lines(s, true)) lines.push_back(l.text);
+  if (s.empty() || s.back() == '\n') lines.emplace_back();
   return lines;
+}
+
+// s between two `q`s, each `q` in it doubled (CSV's "", SQL's '').
+void append_quoted(std::string& out, std::string_view s, char q) {
+  out += q;
+  for (char ch : s) {
+    if (ch == q) out += q;
+    out += ch;
+  }
+  out += q;
 }
 
 bool csv_needs_quote(std::string_view s, std::string_view sep) {
@@ -173,9 +159,9 @@ std::string mode_names() {
 std::size_t display_width(std::string_view s) {
   std::size_t w = 0;
   for (std::size_t i = 0; i < s.size();) {
-    char32_t cp;
-    i += decode(s, i, cp);
-    w += static_cast<std::size_t>(char_width(cp));
+    const engine::text::CodePoint cp = engine::text::decode_utf8(s, i);
+    i += cp.length;
+    w += static_cast<std::size_t>(char_width(cp.valid ? cp.value : 0xFFFD));
   }
   return w;
 }
@@ -321,12 +307,7 @@ void Renderer::row_csv(std::span<const Cell> cells) {
     if (c.type == SQLITE_NULL) {
       out_ += o_.null_value;
     } else if ((c.type == SQLITE_TEXT || c.type == SQLITE_BLOB) && csv_needs_quote(c.text, ",")) {
-      out_ += '"';
-      for (char ch : c.text) {
-        if (ch == '"') out_ += '"';
-        out_ += ch;
-      }
-      out_ += '"';
+      append_quoted(out_, c.text, '"');
     } else {
       out_ += c.text;
     }
@@ -371,12 +352,7 @@ void Renderer::row_quote(std::span<const Cell> cells) {
       append_hex(out_, c.text);
       out_ += '\'';
     } else if (c.type == SQLITE_TEXT) {
-      out_ += '\'';
-      for (char ch : c.text) {
-        if (ch == '\'') out_ += '\'';
-        out_ += ch;
-      }
-      out_ += '\'';
+      append_quoted(out_, c.text, '\'');
     } else {
       out_ += c.text;
     }

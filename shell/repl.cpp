@@ -8,12 +8,13 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "engine/posix_error.hpp"
+#include "engine/text.hpp"
 #include "kstatsql/error.hpp"
 #include "kstatsql/kql.hpp"
 #include "shell/kstat_mode.hpp"
@@ -182,19 +183,8 @@ bool Shell::flush_pending(std::string_view origin) {
 }
 
 bool Shell::run_script(std::string_view text, std::string_view origin) {
-  int lineno = 0;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t nl = text.find('\n', start);
-    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-    std::string_view line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    ++lineno;
-    if (!(nl == std::string_view::npos && line.empty())) {
-      if (!feed_line(line, lineno, origin)) return false;
-    }
-    if (nl == std::string_view::npos) break;
-    start = nl + 1;
+  for (const engine::text::Line& line : engine::text::lines(text, true)) {
+    if (!feed_line(line.text, static_cast<int>(line.number), origin)) return false;
   }
   return flush_pending(origin);
 }
@@ -235,7 +225,7 @@ void Shell::report_prepare_error(std::string_view sql, int lineno, std::string_v
     std::size_t col = o - ls;
     if (col > 60) {  // keep the caret on screen: show the text around it
       std::size_t cut = col - 40;
-      while (cut > 0 && (static_cast<unsigned char>(src[cut]) & 0xC0) == 0x80) --cut;
+      while (cut > 0 && engine::text::is_utf8_continuation(src[cut])) --cut;
       src = "..." + src.substr(cut);
       col = col - cut + 3;
     }
@@ -309,7 +299,8 @@ bool Shell::run_statement(std::string_view sql, int lineno, std::string_view ori
 bool Shell::run_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    error(fmt::format("Error: cannot open \"{}\": {}", path, std::strerror(errno)));
+    const int err = errno;
+    error("Error: " + engine::errno_message(fmt::format("cannot open \"{}\"", path), err));
     status_ = 1;
     return !o_.bail;
   }
@@ -368,9 +359,9 @@ void Shell::run_stdin() {
   int lineno = 0;
   ssize_t n;
   while ((n = getline(&line, &cap, stdin)) >= 0) {
-    std::string_view l(line, static_cast<std::size_t>(n));
-    if (!l.empty() && l.back() == '\n') l.remove_suffix(1);
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    // What getline read is one line, its '\n' included (n >= 1).
+    const std::string_view l =
+        engine::text::lines(std::string_view(line, static_cast<std::size_t>(n)), true).begin()->text;
     if (!feed_line(l, ++lineno, "") || stop_requested()) {
       std::free(line);
       return;
@@ -388,8 +379,9 @@ int Shell::run() {
   if (!o_.report.empty()) {
     std::string path = report_path(o_.report);
     if (access(path.c_str(), R_OK) != 0) {
-      error(fmt::format("kstatsql: no report '{}': cannot read {}: {}", o_.report, path,
-                        std::strerror(errno)));
+      const int err = errno;
+      error(fmt::format("kstatsql: no report '{}': {}", o_.report,
+                        engine::errno_message("cannot read " + path, err)));
       return 2;
     }
     return run_repeated({{Input::Kind::file, path}});

@@ -26,13 +26,6 @@
 
 namespace kstatsql::vtab {
 
-namespace {
-
-constexpr std::string_view kKey = "cpu_stat:cpu_stat";
-constexpr int kFirstStat = 4;
-
-}  // namespace
-
-KSTATSQL_STRUCT_TABLE(CpuStatTable, kKey, kFirstStat)
+KSTATSQL_STRUCT_TABLE(CpuStatTable, "cpu_stat:cpu_stat", structs::kFirstDataColumn)
 
 }  // namespace kstatsql::vtab

@@ -14,6 +14,7 @@
 
 #include "vtab/kql_compile.hpp"
 
+#include "engine/text.hpp"
 #include "kstatsql/error.hpp"
 #include "kstatsql/kql.hpp"
 #include "vtab/kql_sql.hpp"
@@ -34,7 +35,7 @@ namespace {
   if (caret != std::string::npos && line != std::string::npos && caret > line + 2) column = caret - line - 3;
   std::size_t offset = 0;
   for (std::size_t i = 0; i < sel.text.size() && column > 0; ++i) {
-    if ((static_cast<unsigned char>(sel.text[i]) & 0xC0) != 0x80) --column;
+    if (!engine::text::is_utf8_continuation(sel.text[i])) --column;
     offset = i + 1;
   }
   const bool quoted = sel.offset < text.size() && (text[sel.offset] == '\'' || text[sel.offset] == '"');

@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "engine/text.hpp"
+
 namespace kstatsql::vtab::kql {
 
 using grammar::FieldKind;
@@ -102,7 +104,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 std::string ident(const std::string& name) {
   std::string lower = name;
-  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (char& c : lower) c = engine::text::ascii_lower(c);
   return kSqlKeywords.count(lower) ? "\"" + name + "\"" : name;
 }
 

@@ -20,13 +20,6 @@
 
 namespace kstatsql::vtab {
 
-namespace {
-
-constexpr std::string_view kKey = "unix:ncstats";
-constexpr int kFirstStat = 4;
-
-}  // namespace
-
-KSTATSQL_STRUCT_TABLE(NcstatsTable, kKey, kFirstStat)
+KSTATSQL_STRUCT_TABLE(NcstatsTable, "unix:ncstats", structs::kFirstDataColumn)
 
 }  // namespace kstatsql::vtab

@@ -42,6 +42,10 @@ inline void settle_key(Cursor& c, std::string_view key) {
   });
 }
 
+// The first data column of a table whose columns start with the four key
+// columns (module, instance, name, class).
+inline constexpr int kFirstDataColumn = 4;
+
 // The result of column `col` for the current row. `first_stat` is the first
 // column that kstat(8) prints in struct order (the hint for the lookup).
 inline void column(const Cursor& c, sqlite3_context* ctx, int col, int first_stat,

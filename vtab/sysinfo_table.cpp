@@ -23,13 +23,6 @@
 
 namespace kstatsql::vtab {
 
-namespace {
-
-constexpr std::string_view kKey = "unix:sysinfo";
-constexpr int kFirstStat = 4;
-
-}  // namespace
-
-KSTATSQL_STRUCT_TABLE(SysinfoTable, kKey, kFirstStat)
+KSTATSQL_STRUCT_TABLE(SysinfoTable, "unix:sysinfo", structs::kFirstDataColumn)
 
 }  // namespace kstatsql::vtab

@@ -20,13 +20,6 @@
 
 namespace kstatsql::vtab {
 
-namespace {
-
-constexpr std::string_view kKey = "unix:var";
-constexpr int kFirstStat = 4;
-
-}  // namespace
-
-KSTATSQL_STRUCT_TABLE(VarTable, kKey, kFirstStat)
+KSTATSQL_STRUCT_TABLE(VarTable, "unix:var", structs::kFirstDataColumn)
 
 }  // namespace kstatsql::vtab

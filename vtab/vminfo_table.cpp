@@ -23,13 +23,6 @@
 
 namespace kstatsql::vtab {
 
-namespace {
-
-constexpr std::string_view kKey = "unix:vminfo";
-constexpr int kFirstStat = 4;
-
-}  // namespace
-
-KSTATSQL_STRUCT_TABLE(VminfoTable, kKey, kFirstStat)
+KSTATSQL_STRUCT_TABLE(VminfoTable, "unix:vminfo", structs::kFirstDataColumn)
 
 }  // namespace kstatsql::vtab

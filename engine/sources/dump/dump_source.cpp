@@ -105,12 +105,8 @@ bool looks_like_key(std::string_view line) {
 }  // namespace
 
 Format detect_format(std::string_view data) noexcept {
-  if (data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);
-  std::size_t pos = 0;
-  while (pos < data.size()) {
-    std::size_t nl = data.find('\n', pos);
-    std::string_view line = data.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
-    pos = nl == std::string_view::npos ? data.size() : nl + 1;
+  for (const text::Line& l : text::lines(without_bom(data), true)) {
+    std::string_view line = l.text;
     std::size_t b = 0;
     while (b < line.size() && is_blank(line[b])) ++b;
     line.remove_prefix(b);
@@ -231,18 +227,7 @@ bool as_io(const std::vector<NamedStat>& stats, IoStats& io) {
                                              kI64, kI64, kI64, kI64, kU32, kU32};
   std::uint64_t v[12];
   if (!exact_integer_set(stats, kIoNames, v, kMax)) return false;
-  io.nread = v[0];
-  io.nwritten = v[1];
-  io.reads = static_cast<std::uint32_t>(v[2]);
-  io.writes = static_cast<std::uint32_t>(v[3]);
-  io.wtime = static_cast<std::int64_t>(v[4]);
-  io.wlentime = static_cast<std::int64_t>(v[5]);
-  io.wlastupdate = static_cast<std::int64_t>(v[6]);
-  io.rtime = static_cast<std::int64_t>(v[7]);
-  io.rlentime = static_cast<std::int64_t>(v[8]);
-  io.rlastupdate = static_cast<std::int64_t>(v[9]);
-  io.wcnt = static_cast<std::uint32_t>(v[10]);
-  io.rcnt = static_cast<std::uint32_t>(v[11]);
+  io = io_from_values(v);
   return true;
 }
 

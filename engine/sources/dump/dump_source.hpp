@@ -29,6 +29,11 @@ namespace kstatsql::engine::file {
 
 enum class Format { unknown, kstat_text, kstat_json };
 
+// `data` without the UTF-8 byte order mark it may start with (an editor's).
+constexpr std::string_view without_bom(std::string_view data) noexcept {
+  return data.substr(0, 3) == "\xEF\xBB\xBF" ? data.substr(3) : data;
+}
+
 // Looks at the first meaningful bytes of `data` (after an optional UTF-8 BOM,
 // blank lines and `kstat -T u` timestamp lines): '[' means kstat -j JSON, a line
 // that starts like `module:digits:` means kstat -p text.

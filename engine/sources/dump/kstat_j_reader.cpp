@@ -57,14 +57,38 @@ class JsonParser {
     if (!at(c)) expected(what);
     ++p_;
   }
+  // After '[' or '{': true (and past it) when `close` follows at once.
+  bool empty(char close) {
+    ws();
+    if (!at(close)) return false;
+    ++p_;
+    return true;
+  }
+  // After a member: true past a ',' (another member follows), false past
+  // `close`; anything else is an error `what`.
+  bool next_member(char close, const char* what) {
+    ws();
+    if (at(',')) {
+      ++p_;
+      return true;
+    }
+    if (!at(close)) expected(what);
+    ++p_;
+    return false;
+  }
   std::string_view string(std::string& buf);
   void escape(std::string& buf);
+  void unicode_escape(std::string& buf);
+  std::uint32_t hex4();
   Number number();
   void skip_value(int depth);
 
   // Structure.
+  struct ObjectHeader;  // what the keys of one kstat object said
   void array();
   void object();
+  void member(ObjectHeader& h);
+  void finish_object(const ObjectHeader& h, std::size_t start);
   void data();
   void stat_value(std::string_view stat);
   std::int64_t header_integer(const char* key, std::int64_t lo, std::int64_t hi);
@@ -106,7 +130,7 @@ std::string JsonParser::found() const {
 }
 
 std::shared_ptr<Source> JsonParser::run() {
-  if (in_.substr(0, 3) == "\xEF\xBB\xBF") p_ = 3;
+  p_ = in_.size() - without_bom(in_).size();
   for (;;) {
     ws();
     if (p_ >= in_.size()) break;
@@ -130,126 +154,113 @@ void JsonParser::array() {
     sink_.reset(*builder_);
   }
   ++p_;  // '['
-  ws();
-  if (at(']')) {
-    ++p_;
-    return;
-  }
-  for (;;) {
+  if (empty(']')) return;
+  do {
     object();
-    ws();
-    if (at(',')) {
-      ++p_;
-      continue;
-    }
-    if (at(']')) {
-      ++p_;
-      return;
-    }
-    expected("',' or ']' after a kstat object");
-  }
+  } while (next_member(']', "',' or ']' after a kstat object"));
 }
+
+struct JsonParser::ObjectHeader {
+  bool has_module = false, has_instance = false, has_name = false, has_class = false;
+  std::int64_t instance = 0;
+  std::optional<KstatType> type;
+  std::optional<std::int64_t> snaptime, crtime;
+  std::size_t data_at = std::string_view::npos;  // "data" seen before the identity
+  bool data_done = false;                        // "data" parsed in place
+};
 
 void JsonParser::object() {
   ws();
   std::size_t start = p_;
   if (!at('{')) expected("'{' (a kstat object)");
   ++p_;
-  bool has_module = false, has_instance = false, has_name = false, has_class = false;
-  std::int64_t instance = 0;
-  std::optional<KstatType> type;
-  std::optional<std::int64_t> snaptime, crtime;
-  std::size_t data_at = std::string_view::npos;
-  bool data_done = false;
+  ObjectHeader h;
   data_crtime_.reset();
   data_snaptime_.reset();
   data_class_.reset();
-
-  ws();
-  if (at('}')) {
-    ++p_;
-  } else {
-    for (;;) {
+  if (!empty('}')) {
+    do {
       ws();
       if (!at('"')) expected("'\"' (a key of the kstat object)");
-      std::size_t key_at = p_;
-      std::string_view key = string(key_buf_);
-      auto once = [&](bool& has) {
-        if (has) fail_at(key_at, "duplicate key \"" + std::string(key) + "\" in kstat object");
-        has = true;
-      };
-      expect(':', "':' after an object key");
-      ws();
-      if (key == "module") {
-        once(has_module);
-        if (!at('"')) expected("a string for \"module\"");
-        module_.assign(string(val_buf_));
-      } else if (key == "name") {
-        once(has_name);
-        if (!at('"')) expected("a string for \"name\"");
-        name_.assign(string(val_buf_));
-      } else if (key == "class") {
-        once(has_class);
-        if (!at('"')) expected("a string for \"class\"");
-        class_.assign(string(val_buf_));
-      } else if (key == "instance") {
-        once(has_instance);
-        instance = header_integer("instance", 0, std::numeric_limits<std::int64_t>::max());
-      } else if (key == "type") {
-        type = static_cast<KstatType>(header_integer("type", 0, 4));
-      } else if (key == "snaptime" || key == "crtime") {
-        std::size_t at_num = p_;
-        Number n = number();
-        (key == "snaptime" ? snaptime : crtime) = seconds(n, key, at_num);
-      } else if (key == "data") {
-        if (data_at != std::string_view::npos || data_done)
-          fail_at(key_at, "duplicate key \"data\" in kstat object");
-        if (!at('{')) expected("'{' (the \"data\" object)");
-        if (has_module && has_instance && has_name) {
-          sink_.select(module_, instance, name_);
-          data();
-          data_done = true;
-        } else {
-          data_at = p_;  // identity comes later: parse data after the object
-          skip_value(0);
-        }
-      } else {
-        skip_value(0);  // unknown keys are ignored
-      }
-      ws();
-      if (at(',')) {
-        ++p_;
-        continue;
-      }
-      if (at('}')) {
-        ++p_;
-        break;
-      }
-      expected("',' or '}' in a kstat object");
-    }
+      member(h);
+    } while (next_member('}', "',' or '}' in a kstat object"));
   }
-  const char* missing = !has_module     ? "module"
-                        : !has_instance ? "instance"
-                        : !has_name     ? "name"
-                                        : nullptr;
+  finish_object(h, start);
+}
+
+// One "key": value of a kstat object, at the key.
+void JsonParser::member(ObjectHeader& h) {
+  std::size_t key_at = p_;
+  std::string_view key = string(key_buf_);
+  auto once = [&](bool& has) {
+    if (has) fail_at(key_at, "duplicate key \"" + std::string(key) + "\" in kstat object");
+    has = true;
+  };
+  expect(':', "':' after an object key");
+  ws();
+  if (key == "module") {
+    once(h.has_module);
+    if (!at('"')) expected("a string for \"module\"");
+    module_.assign(string(val_buf_));
+  } else if (key == "name") {
+    once(h.has_name);
+    if (!at('"')) expected("a string for \"name\"");
+    name_.assign(string(val_buf_));
+  } else if (key == "class") {
+    once(h.has_class);
+    if (!at('"')) expected("a string for \"class\"");
+    class_.assign(string(val_buf_));
+  } else if (key == "instance") {
+    once(h.has_instance);
+    h.instance = header_integer("instance", 0, std::numeric_limits<std::int64_t>::max());
+  } else if (key == "type") {
+    h.type = static_cast<KstatType>(header_integer("type", 0, 4));
+  } else if (key == "snaptime" || key == "crtime") {
+    std::size_t at_num = p_;
+    Number n = number();
+    (key == "snaptime" ? h.snaptime : h.crtime) = seconds(n, key, at_num);
+  } else if (key == "data") {
+    if (h.data_at != std::string_view::npos || h.data_done)
+      fail_at(key_at, "duplicate key \"data\" in kstat object");
+    if (!at('{')) expected("'{' (the \"data\" object)");
+    if (h.has_module && h.has_instance && h.has_name) {
+      sink_.select(module_, h.instance, name_);
+      data();
+      h.data_done = true;
+    } else {
+      h.data_at = p_;  // identity comes later: parse data after the object
+      skip_value(0);
+    }
+  } else {
+    skip_value(0);  // unknown keys are ignored
+  }
+}
+
+// After the object's '}': checks its identity, parses a "data" that came
+// before it, and applies the header.
+void JsonParser::finish_object(const ObjectHeader& h, std::size_t start) {
+  const char* missing = !h.has_module     ? "module"
+                        : !h.has_instance ? "instance"
+                        : !h.has_name     ? "name"
+                                          : nullptr;
   if (missing) fail_at(start, std::string("kstat object without \"") + missing + "\"");
-  sink_.select(module_, instance, name_);
-  if (data_at != std::string_view::npos) {
+  sink_.select(module_, h.instance, name_);
+  if (h.data_at != std::string_view::npos) {
     std::size_t resume = p_;
-    p_ = data_at;
+    p_ = h.data_at;
     data();
     p_ = resume;
   }
-  sink_.declare_type(type);
+  sink_.declare_type(h.type);
   StaticBuilder& b = sink_.builder();
   if (data_class_) {
     b.set_class(*data_class_);
-  } else if (has_class) {
+  } else if (h.has_class) {
     b.set_class(class_);
   }
   // data.snaptime is taken after the read; the header's may be stale.
-  if (data_snaptime_ || snaptime) b.set_snaptime(data_snaptime_ ? *data_snaptime_ : *snaptime);
-  if (data_crtime_ || crtime) b.set_crtime(data_crtime_ ? *data_crtime_ : *crtime);
+  if (data_snaptime_ || h.snaptime) b.set_snaptime(data_snaptime_ ? *data_snaptime_ : *h.snaptime);
+  if (data_crtime_ || h.crtime) b.set_crtime(data_crtime_ ? *data_crtime_ : *h.crtime);
 }
 
 std::int64_t JsonParser::header_integer(const char* key, std::int64_t lo, std::int64_t hi) {
@@ -279,29 +290,15 @@ std::int64_t JsonParser::seconds(const Number& n, std::string_view what, std::si
 
 void JsonParser::data() {
   ++p_;  // '{'
-  ws();
-  if (at('}')) {
-    ++p_;
-    return;
-  }
-  for (;;) {
+  if (empty('}')) return;
+  do {
     ws();
     if (!at('"')) expected("'\"' (a statistic name)");
     std::string_view stat = string(stat_buf_);
     expect(':', "':' after a statistic name");
     ws();
     stat_value(stat);
-    ws();
-    if (at(',')) {
-      ++p_;
-      continue;
-    }
-    if (at('}')) {
-      ++p_;
-      return;
-    }
-    expected("',' or '}' in \"data\"");
-  }
+  } while (next_member('}', "',' or '}' in \"data\""));
 }
 
 void JsonParser::stat_value(std::string_view stat) {
@@ -392,74 +389,23 @@ std::string_view JsonParser::string(std::string& buf) {
   fail_at(start - 1, "unterminated string");
 }
 
-void JsonParser::escape(std::string& buf) {
-  ++p_;  // '\'
-  if (p_ >= in_.size()) expected("an escape character");
-  char e = in_[p_++];
+// The byte a one-character escape \e stands for, or '\0' when e is none.
+char simple_escape(char e) {
   switch (e) {
-    case '"':
-      buf += '"';
-      return;
-    case '\\':
-      buf += '\\';
-      return;
-    case '/':
-      buf += '/';
-      return;
-    case 'b':
-      buf += '\b';
-      return;
-    case 'f':
-      buf += '\f';
-      return;
-    case 'n':
-      buf += '\n';
-      return;
-    case 'r':
-      buf += '\r';
-      return;
-    case 't':
-      buf += '\t';
-      return;
-    case '?':
-      buf += '?';
-      return;  // kstat(8) escapes '?' although JSON has no such escape
-    case 'u':
-      break;
-    default:
-      --p_;
-      expected("one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX after '\\'");
+    case '"': return '"';
+    case '\\': return '\\';
+    case '/': return '/';
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    case '?': return '?';  // kstat(8) escapes '?' although JSON has no such escape
+    default: return '\0';
   }
-  auto hex4 = [&]() -> std::uint32_t {
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) {
-      char h = p_ < in_.size() ? in_[p_] : '\0';
-      std::uint32_t d;
-      if (is_digit(h))
-        d = static_cast<std::uint32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f')
-        d = static_cast<std::uint32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F')
-        d = static_cast<std::uint32_t>(h - 'A' + 10);
-      else
-        expected("4 hex digits after \\u");
-      v = v * 16 + d;
-      ++p_;
-    }
-    return v;
-  };
-  std::size_t esc_at = p_ - 2;
-  std::uint32_t cp = hex4();
-  if (cp >= 0xDC00 && cp <= 0xDFFF) fail_at(esc_at, "unpaired low surrogate in \\u escape");
-  if (cp >= 0xD800 && cp <= 0xDBFF) {
-    if (in_.substr(p_, 2) != "\\u")
-      fail_at(esc_at, "unpaired high surrogate in \\u escape (expected \\uDC00-\\uDFFF next)");
-    p_ += 2;
-    std::uint32_t lo = hex4();
-    if (lo < 0xDC00 || lo > 0xDFFF)
-      fail_at(esc_at, "unpaired high surrogate in \\u escape (expected \\uDC00-\\uDFFF next)");
-    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-  }
+}
+
+void append_utf8(std::string& buf, std::uint32_t cp) {
   if (cp < 0x80) {
     buf += static_cast<char>(cp);
   } else if (cp < 0x800) {
@@ -475,6 +421,58 @@ void JsonParser::escape(std::string& buf) {
     buf += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
     buf += static_cast<char>(0x80 | (cp & 0x3F));
   }
+}
+
+void JsonParser::escape(std::string& buf) {
+  ++p_;  // '\'
+  if (p_ >= in_.size()) expected("an escape character");
+  char e = in_[p_++];
+  if (e == 'u') {
+    unicode_escape(buf);
+    return;
+  }
+  const char c = simple_escape(e);
+  if (c == '\0') {
+    --p_;
+    expected("one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX after '\\'");
+  }
+  buf += c;
+}
+
+std::uint32_t JsonParser::hex4() {
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) {
+    char h = p_ < in_.size() ? in_[p_] : '\0';
+    std::uint32_t d;
+    if (is_digit(h))
+      d = static_cast<std::uint32_t>(h - '0');
+    else if (h >= 'a' && h <= 'f')
+      d = static_cast<std::uint32_t>(h - 'a' + 10);
+    else if (h >= 'A' && h <= 'F')
+      d = static_cast<std::uint32_t>(h - 'A' + 10);
+    else
+      expected("4 hex digits after \\u");
+    v = v * 16 + d;
+    ++p_;
+  }
+  return v;
+}
+
+// \uXXXX, just past the 'u'; a surrogate pair is one character.
+void JsonParser::unicode_escape(std::string& buf) {
+  std::size_t esc_at = p_ - 2;
+  std::uint32_t cp = hex4();
+  if (cp >= 0xDC00 && cp <= 0xDFFF) fail_at(esc_at, "unpaired low surrogate in \\u escape");
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
+    if (in_.substr(p_, 2) != "\\u")
+      fail_at(esc_at, "unpaired high surrogate in \\u escape (expected \\uDC00-\\uDFFF next)");
+    p_ += 2;
+    std::uint32_t lo = hex4();
+    if (lo < 0xDC00 || lo > 0xDFFF)
+      fail_at(esc_at, "unpaired high surrogate in \\u escape (expected \\uDC00-\\uDFFF next)");
+    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+  }
+  append_utf8(buf, cp);
 }
 
 // -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "engine/sources/dump/dump_source.hpp"
+#include "engine/text.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::engine::file {
@@ -121,18 +122,9 @@ class TextParser {
 };
 
 std::shared_ptr<Source> TextParser::run() {
-  std::string_view d = data_;
-  if (d.substr(0, 3) == "\xEF\xBB\xBF") d.remove_prefix(3);
-  std::size_t pos = 0;
-  while (pos < d.size()) {
-    ++line_no_;
-    const void* nl = std::memchr(d.data() + pos, '\n', d.size() - pos);
-    std::size_t end =
-        nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - d.data()) : d.size();
-    std::string_view l = d.substr(pos, end - pos);
-    pos = end + 1;
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    line(l);
+  for (const text::Line& l : text::lines(without_bom(data_), true)) {
+    line_no_ = l.number;
+    line(l.text);
   }
   sink_.close();
   if (sink_.kstats() == 0) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/sources/dump/dump_source.hpp"
+#include "engine/text.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::engine::file {
@@ -223,6 +224,33 @@ struct Kstat {
   std::vector<Stat> stats;
 };
 
+// A printed value without the unit suffix kstat(1) appends after any value.
+struct Suffixed {
+  std::string_view base;
+  Unit unit = Unit::none;
+  bool has_unit = false;  // a suffix was there, known or not
+};
+
+Suffixed strip_unit(std::string_view v) {
+  Suffixed r{v};
+  static const std::pair<std::string_view, Unit> kUnits[] = {
+      {" packets", Unit::packets}, {" bytes", Unit::bytes}, {" cycles", Unit::cycles}};
+  for (const auto& [suffix, u] : kUnits) {
+    if (r.base.ends_with(suffix)) {
+      r.base.remove_suffix(suffix.size());
+      r.has_unit = true;
+      r.unit = u;
+      return r;
+    }
+  }
+  std::size_t sp = r.base.rfind(" unit-type-");
+  if (sp != std::string_view::npos && parse_u64(r.base.substr(sp + 11))) {
+    r.base = r.base.substr(0, sp);
+    r.has_unit = true;  // a unit this build does not know: none, like the live source
+  }
+  return r;
+}
+
 class ObParser {
  public:
   ObParser(std::string_view data, const std::string& path) : data_(data), path_(path) {}
@@ -242,6 +270,8 @@ class ObParser {
   void header(const Identity& id);
   void kv_line(std::string_view l);
   void value(Stat& st, std::string_view v);
+  bool integer_value(Stat& st, const Suffixed& sv, std::string_view v);
+  bool measured_value(Stat& st, const Suffixed& sv, std::string_view v);
   [[noreturn]] void fail(const std::string& what) const {
     throw Error(Errc::parse, path_ + ":" + std::to_string(line_no_) + ": " + what);
   }
@@ -258,17 +288,9 @@ class ObParser {
 };
 
 std::shared_ptr<Source> ObParser::run() {
-  std::string_view d = data_;
-  if (d.substr(0, 3) == "\xEF\xBB\xBF") d.remove_prefix(3);
-  std::size_t pos = 0;
-  while (pos < d.size()) {
-    ++line_no_;
-    std::size_t nl = d.find('\n', pos);
-    std::size_t end = nl == std::string_view::npos ? d.size() : nl;
-    std::string_view l = d.substr(pos, end - pos);
-    pos = end + 1;
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    line(l);
+  for (const text::Line& l : text::lines(without_bom(data_), true)) {
+    line_no_ = l.number;
+    line(l.text);
   }
   if (kstats_.empty()) throw Error(Errc::parse, path_ + ": no kstats (expected OpenBSD kstat text)");
 
@@ -419,42 +441,37 @@ void ObParser::value(Stat& st, std::string_view raw) {
     // and so does the live source on a type it does not know: a null value.
     return;
   }
-  // The unit suffix kstat(1) appends after any value.
-  bool has_unit = false;
-  Unit unit = Unit::none;
-  std::string_view base = v;
-  static const std::pair<std::string_view, Unit> kUnits[] = {
-      {" packets", Unit::packets}, {" bytes", Unit::bytes}, {" cycles", Unit::cycles}};
-  for (const auto& [suffix, u] : kUnits) {
-    if (base.ends_with(suffix)) {
-      base.remove_suffix(suffix.size());
-      has_unit = true;
-      unit = u;
-      break;
-    }
-  }
-  if (!has_unit) {
-    std::size_t sp = base.rfind(" unit-type-");
-    if (sp != std::string_view::npos && parse_u64(base.substr(sp + 11))) {
-      base = base.substr(0, sp);
-      has_unit = true;  // a unit this build does not know: none, like the live source
-    }
-  }
+  const Suffixed sv = strip_unit(v);
+  if (integer_value(st, sv, v) || measured_value(st, sv, v)) return;
+  // Anything else is ISTR or STR text, printed through vis(3).
+  st.type = ValueType::string;
+  st.s = unvis(raw);
+}
+
+// An integer, with or without a unit: INT64 when negative, else COUNTER64
+// with a unit and UINT64 without.
+bool ObParser::integer_value(Stat& st, const Suffixed& sv, std::string_view v) {
+  const std::string_view base = sv.base;
   std::string_view digits = base.substr(!base.empty() && base.front() == '-' ? 1 : 0);
-  if (auto n = parse_u64(digits)) {
-    if (base.front() == '-') {
-      constexpr auto kMin = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1;
-      if (*n > kMin) fail("integer below INT64_MIN: " + excerpt(v));
-      st.type = ValueType::int64;
-      st.i = *n == kMin ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(*n);
-    } else {
-      // Counters are what carry units; without one, UINT64 is the neutral reading.
-      st.type = has_unit ? ValueType::counter : ValueType::uint64;
-      st.u = *n;
-    }
-    st.unit = unit;
-    return;
+  auto n = parse_u64(digits);
+  if (!n) return false;
+  if (base.front() == '-') {
+    constexpr auto kMin = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1;
+    if (*n > kMin) fail("integer below INT64_MIN: " + excerpt(v));
+    st.type = ValueType::int64;
+    st.i = *n == kMin ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(*n);
+  } else {
+    // Counters are what carry units; without one, UINT64 is the neutral reading.
+    st.type = sv.has_unit ? ValueType::counter : ValueType::uint64;
+    st.u = *n;
   }
+  st.unit = sv.unit;
+  return true;
+}
+
+// A sensor reading: degC (as µK), VDC or VAC (as µV), Hz with an SI prefix.
+bool ObParser::measured_value(Stat& st, const Suffixed& sv, std::string_view v) {
+  const std::string_view base = sv.base;
   auto with = [&](std::string_view suffix, std::string_view& number) {
     if (!base.ends_with(suffix)) return false;
     number = base.substr(0, base.size() - suffix.size());
@@ -470,15 +487,15 @@ void ObParser::value(Stat& st, std::string_view raw) {
     auto x = scaled_decimal(num, 6);
     if (x) *x += 273150000;  // degC → µK
     st.type = ValueType::temp;
-    st.unit = has_unit ? unit : Unit::ukelvin;
+    st.unit = sv.has_unit ? sv.unit : Unit::ukelvin;
     st.u = unsigned_value(x, "degC");
-    return;
+    return true;
   }
   if (with(" VDC", num) || with(" VAC", num)) {
     st.type = base.ends_with("VDC") ? ValueType::volts_dc : ValueType::volts_ac;
-    st.unit = has_unit ? unit : Unit::uvolts;
+    st.unit = sv.has_unit ? sv.unit : Unit::uvolts;
     st.u = unsigned_value(scaled_decimal(num, 6), base.ends_with("VDC") ? "VDC" : "VAC");
-    return;
+    return true;
   }
   if (base.ends_with("Hz")) {
     static constexpr std::string_view kPrefixes = "kMGTPE";
@@ -490,26 +507,19 @@ void ObParser::value(Stat& st, std::string_view raw) {
     }
     if (head.ends_with(' ') && head.size() > 1 && is_digit(head[head.size() - 2])) {
       st.type = ValueType::freq;
-      st.unit = has_unit ? unit : Unit::hz;
+      st.unit = sv.has_unit ? sv.unit : Unit::hz;
       st.u = unsigned_value(scaled_decimal(head.substr(0, head.size() - 1), 3 * exp), "Hz");
-      return;
+      return true;
     }
   }
-  // Anything else is ISTR or STR text, printed through vis(3).
-  st.type = ValueType::string;
-  st.s = unvis(raw);
+  return false;
 }
 
 }  // namespace
 
 bool looks_like_openbsd_text(std::string_view data) noexcept {
-  if (data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);
-  std::size_t pos = 0;
-  while (pos < data.size()) {
-    std::size_t nl = data.find('\n', pos);
-    std::string_view l = data.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
-    pos = nl == std::string_view::npos ? data.size() : nl + 1;
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+  for (const text::Line& line : text::lines(without_bom(data), true)) {
+    std::string_view l = line.text;
     if (rtrim(l).empty()) continue;
     Identity id;
     return !is_blank(l.front()) && parse_header(l, id);

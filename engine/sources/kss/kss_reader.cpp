@@ -295,6 +295,10 @@ void KssSource::read(const KstatHeader& header, Arena&, KstatData& out) {
   read_uncached(header, cache_arena_, out);  // reports the bad cookie
 }
 
+void KssSource::bad_extent(std::size_t g, std::uint32_t i, const KstatRecord& r, const char* what) const {
+  fail(blocks_[g].off + r.extent_off, "generation " + std::to_string(g) + ": kstat " + std::to_string(i) + ": " + what);
+}
+
 void KssSource::read_uncached(const KstatHeader& header, Arena& arena, KstatData& out) {
   const std::size_t g = static_cast<std::size_t>(header.cookie >> 32);
   const auto i = static_cast<std::uint32_t>(header.cookie & 0xffffffffu);
@@ -310,12 +314,9 @@ void KssSource::read_uncached(const KstatHeader& header, Arena& arena, KstatData
     fail(rec_off, "generation " + std::to_string(g) + ": kstat data out of bounds");
   }
   check_extent(g, i, r);
-  const std::byte* block = map_ + b.off;
-  const std::byte* ext = block + r.extent_off;
+  const std::byte* ext = map_ + b.off + r.extent_off;
   const std::uint64_t len = r.extent_len;
-  auto bad = [&](const char* what) {
-    fail(b.off + r.extent_off, "generation " + std::to_string(g) + ": kstat " + std::to_string(i) + ": " + what);
-  };
+  auto bad = [&](const char* what) { bad_extent(g, i, r, what); };
   if (!within(0, std::uint64_t{r.named_count} * sizeof(NamedRecord), 0, len)) bad("named records out of bounds");
   if (!within(r.timers_off, std::uint64_t{r.timer_count} * sizeof(TimerRecord), 0, len) || r.timers_off % 8) {
     bad("timer records out of bounds");
@@ -337,45 +338,57 @@ void KssSource::read_uncached(const KstatHeader& header, Arena& arena, KstatData
     out.intr = reinterpret_cast<const IntrStats*>(ext + r.intr_off);
   }
   if (r.raw_len) out.raw = {ext + r.raw_off, r.raw_len};
-  if (r.named_count) {
-    NamedStat* st = arena.make_array<NamedStat>(r.named_count);
-    for (std::uint32_t k = 0; k < r.named_count; ++k) {
-      const NamedRecord n = load<NamedRecord>(ext + std::uint64_t{k} * sizeof(NamedRecord));
-      if (n.type > kMaxValueType || n.unit > kMaxUnit) bad("bad statistic type or unit");
-      std::string_view name = meta_str(g, {n.name_off, n.name_len}, rec_off);
-      st[k].name = name.data();
-      st[k].name_len = n.name_len;
-      st[k].type = static_cast<ValueType>(n.type);
-      st[k].unit = static_cast<Unit>(n.unit);
-      Repr rep = repr_of(st[k].type);
-      if (rep == Repr::str || rep == Repr::blob) {
-        if (n.str_len && !within(n.v.str_off, n.str_len, r.extent_off, std::uint64_t{r.extent_off} + len)) {
-          bad("string value out of bounds");
-        }
-        st[k].v.s = n.str_len ? reinterpret_cast<const char*>(block + n.v.str_off) : "";
-        st[k].str_len = n.str_len;
-      } else {
-        st[k].v.u = n.v.u;
+  if (r.named_count) read_named(g, i, rec_off, r, arena, out);
+  if (r.timer_count) read_timers(g, rec_off, r, arena, out);
+}
+
+// The named statistics: names from the generation's metadata, string values
+// within the kstat's extent.
+void KssSource::read_named(std::size_t g, std::uint32_t i, std::uint64_t rec_off, const KstatRecord& r,
+                           Arena& arena, KstatData& out) const {
+  const std::byte* block = map_ + blocks_[g].off;
+  const std::byte* ext = block + r.extent_off;
+  const std::uint64_t len = r.extent_len;
+  NamedStat* st = arena.make_array<NamedStat>(r.named_count);
+  for (std::uint32_t k = 0; k < r.named_count; ++k) {
+    const NamedRecord n = load<NamedRecord>(ext + std::uint64_t{k} * sizeof(NamedRecord));
+    if (n.type > kMaxValueType || n.unit > kMaxUnit) bad_extent(g, i, r, "bad statistic type or unit");
+    std::string_view name = meta_str(g, {n.name_off, n.name_len}, rec_off);
+    st[k].name = name.data();
+    st[k].name_len = n.name_len;
+    st[k].type = static_cast<ValueType>(n.type);
+    st[k].unit = static_cast<Unit>(n.unit);
+    Repr rep = repr_of(st[k].type);
+    if (rep == Repr::str || rep == Repr::blob) {
+      if (n.str_len && !within(n.v.str_off, n.str_len, r.extent_off, std::uint64_t{r.extent_off} + len)) {
+        bad_extent(g, i, r, "string value out of bounds");
       }
+      st[k].v.s = n.str_len ? reinterpret_cast<const char*>(block + n.v.str_off) : "";
+      st[k].str_len = n.str_len;
+    } else {
+      st[k].v.u = n.v.u;
     }
-    out.named = {st, r.named_count};
   }
-  if (r.timer_count) {
-    TimerStat* ts = arena.make_array<TimerStat>(r.timer_count);
-    for (std::uint32_t k = 0; k < r.timer_count; ++k) {
-      const TimerRecord t = load<TimerRecord>(ext + r.timers_off + std::uint64_t{k} * sizeof(TimerRecord));
-      std::string_view name = meta_str(g, {t.name_off, t.name_len}, rec_off);
-      ts[k].name = name.data();
-      ts[k].name_len = t.name_len;
-      ts[k].num_events = t.num_events;
-      ts[k].elapsed_time = t.elapsed_time;
-      ts[k].min_time = t.min_time;
-      ts[k].max_time = t.max_time;
-      ts[k].start_time = t.start_time;
-      ts[k].stop_time = t.stop_time;
-    }
-    out.timers = {ts, r.timer_count};
+  out.named = {st, r.named_count};
+}
+
+void KssSource::read_timers(std::size_t g, std::uint64_t rec_off, const KstatRecord& r, Arena& arena,
+                            KstatData& out) const {
+  const std::byte* ext = map_ + blocks_[g].off + r.extent_off;
+  TimerStat* ts = arena.make_array<TimerStat>(r.timer_count);
+  for (std::uint32_t k = 0; k < r.timer_count; ++k) {
+    const TimerRecord t = load<TimerRecord>(ext + r.timers_off + std::uint64_t{k} * sizeof(TimerRecord));
+    std::string_view name = meta_str(g, {t.name_off, t.name_len}, rec_off);
+    ts[k].name = name.data();
+    ts[k].name_len = t.name_len;
+    ts[k].num_events = t.num_events;
+    ts[k].elapsed_time = t.elapsed_time;
+    ts[k].min_time = t.min_time;
+    ts[k].max_time = t.max_time;
+    ts[k].start_time = t.start_time;
+    ts[k].stop_time = t.stop_time;
   }
+  out.timers = {ts, r.timer_count};
 }
 
 std::vector<RecordedInfo> KssSource::recorded_info() const {

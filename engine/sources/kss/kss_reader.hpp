@@ -72,6 +72,13 @@ class KssSource final : public Source {
   void check_meta(std::size_t g);
   void check_extent(std::size_t g, std::uint32_t i, const kss::KstatRecord& r);
   std::string_view meta_str(std::size_t g, kss::Str s, std::uint64_t rec_off) const;
+  // Converting kstat i of generation g (record r at rec_off) into a KstatData.
+  [[noreturn]] void bad_extent(std::size_t g, std::uint32_t i, const kss::KstatRecord& r,
+                               const char* what) const;
+  void read_named(std::size_t g, std::uint32_t i, std::uint64_t rec_off, const kss::KstatRecord& r,
+                  Arena& arena, KstatData& out) const;
+  void read_timers(std::size_t g, std::uint64_t rec_off, const kss::KstatRecord& r, Arena& arena,
+                   KstatData& out) const;
 
   std::string path_;
   const std::byte* map_ = nullptr;

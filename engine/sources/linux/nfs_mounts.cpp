@@ -45,22 +45,19 @@ struct Section {
 // like that (there are none on real kernels) are skipped.
 std::vector<Section> split_sections(std::string_view text) {
   std::vector<Section> out;
-  std::size_t pos = 0, no = 0, body_start = 0;
+  std::size_t body_start = 0;
   auto close_body = [&](std::size_t end) {
     if (!out.empty()) out.back().body = text.substr(body_start, end - body_start);
   };
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-    std::string_view line = text.substr(pos, end - pos);
-    ++no;
+  for (const text::Line& l : text::lines(text)) {
+    const std::string_view line = l.text;
+    const auto pos = static_cast<std::size_t>(line.data() - text.data());
     auto f = line.substr(0, 7) == "device " ? fields(line) : std::vector<std::string_view>{};
     if (f.size() >= 8 && f[2] == "mounted" && f[3] == "on" && f[5] == "with" && f[6] == "fstype") {
       close_body(pos);
-      out.push_back({f[1], f[4], f[7], {}, no});
-      body_start = std::min(end + 1, text.size());
+      out.push_back({f[1], f[4], f[7], {}, l.number});
+      body_start = std::min(pos + line.size() + 1, text.size());
     }
-    pos = end + 1;
   }
   close_body(text.size());
   return out;

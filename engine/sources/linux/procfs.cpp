@@ -455,6 +455,27 @@ std::string parse_timers(const SplCursor& c, Arena& arena, KstatData& out) {
   return {};
 }
 
+// An IO kstat: one row of the 12 kstat_io_t numbers.
+std::string parse_io(const SplCursor& c, Arena& arena, KstatData& out) {
+  std::uint64_t v[12];
+  if (auto e = parse_numbers(c, c.lines[0].first, c.lines[0].second, v, 12); !e.empty()) return e;
+  auto* io = arena.make_array<IoStats>(1);
+  *io = io_from_values(v);
+  out.io = io;
+  out.named = io_as_named(*io, arena);
+  return {};
+}
+
+// An interrupt kstat: one row of the 5 kstat_intr_t counters.
+std::string parse_intr(const SplCursor& c, Arena& arena, KstatData& out) {
+  auto* intr = arena.make_array<IntrStats>(1);
+  if (auto e = parse_numbers(c, c.lines[0].first, c.lines[0].second, intr->intrs, 5); !e.empty())
+    return e;
+  out.intr = intr;
+  out.named = intr_as_named(*intr, arena);
+  return {};
+}
+
 std::span<const std::byte> as_bytes(Arena& arena, std::string_view s) {
   std::string_view copy = arena.copy(s);
   return {reinterpret_cast<const std::byte*>(copy.data()), copy.size()};
@@ -506,33 +527,11 @@ std::string parse_spl(std::string_view text, std::string_view path, Arena& arena
     }
     case KstatType::io: {
       if (c.lines.size() != 1) return count_mismatch(1);
-      std::uint64_t v[12];
-      if (auto e = parse_numbers(c, c.lines[0].first, c.lines[0].second, v, 12); !e.empty()) return e;
-      auto* io = arena.make_array<IoStats>(1);
-      io->nread = v[0];
-      io->nwritten = v[1];
-      io->reads = static_cast<std::uint32_t>(v[2]);
-      io->writes = static_cast<std::uint32_t>(v[3]);
-      io->wtime = static_cast<std::int64_t>(v[4]);
-      io->wlentime = static_cast<std::int64_t>(v[5]);
-      io->wlastupdate = static_cast<std::int64_t>(v[6]);
-      io->rtime = static_cast<std::int64_t>(v[7]);
-      io->rlentime = static_cast<std::int64_t>(v[8]);
-      io->rlastupdate = static_cast<std::int64_t>(v[9]);
-      io->wcnt = static_cast<std::uint32_t>(v[10]);
-      io->rcnt = static_cast<std::uint32_t>(v[11]);
-      out.io = io;
-      out.named = io_as_named(*io, arena);
-      return {};
+      return parse_io(c, arena, out);
     }
     case KstatType::intr: {
       if (c.lines.size() != 1) return count_mismatch(1);
-      auto* intr = arena.make_array<IntrStats>(1);
-      if (auto e = parse_numbers(c, c.lines[0].first, c.lines[0].second, intr->intrs, 5); !e.empty())
-        return e;
-      out.intr = intr;
-      out.named = intr_as_named(*intr, arena);
-      return {};
+      return parse_intr(c, arena, out);
     }
     case KstatType::timer: {
       if (c.lines.size() != h.ndata) return count_mismatch(h.ndata);

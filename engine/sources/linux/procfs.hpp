@@ -17,6 +17,7 @@
 
 #include "engine/arena.hpp"
 #include "engine/kstat.hpp"
+#include "engine/text.hpp"
 
 namespace kstatsql::engine::procfs {
 
@@ -43,19 +44,9 @@ std::int64_t monotonic_ns();
 
 // Whitespace (space, tab) separated fields of one line.
 std::vector<std::string_view> fields(std::string_view line);
-// Calls f(line, 1-based line number) for each line of text (no '\n').
-template <typename F>
-void for_each_line(std::string_view text, F&& f) {
-  std::size_t no = 0;
-  while (!text.empty()) {
-    std::size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    ++no;
-    if (!f(line, no)) return;
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
-}
+// Calls f(line, 1-based line number) for each line of text (no '\n') until f
+// returns false: the shared helper of engine/text.hpp.
+using text::for_each_line;
 std::string_view trim(std::string_view s);
 
 // Strict decimal integers: the whole token must be digits (optional '-' for i64).
