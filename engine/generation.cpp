@@ -37,11 +37,13 @@ const std::vector<std::string>* scope_list(const PartScope& s, KeyCol col) noexc
 bool may_reach(const PartScope& s, const Filter& f) noexcept {
   if (f.empty_result) return false;
   for (const Predicate& p : f.preds) {
-    if (p.col == KeyCol::module && p.op == MatchOp::eq && s.modules.empty() && !s.not_modules.empty() &&
-        std::all_of(p.text.begin(), p.text.end(), [&s](const std::string& m) {
-          return std::find(s.not_modules.begin(), s.not_modules.end(), m) != s.not_modules.end();
-        })) {
-      return false;
+    if (p.op == MatchOp::eq && (p.col == KeyCol::module || p.col == KeyCol::name)) {
+      const std::vector<std::string>& never = p.col == KeyCol::module ? s.not_modules : s.not_names;
+      if (!never.empty() && std::all_of(p.text.begin(), p.text.end(), [&never](const std::string& v) {
+            return std::find(never.begin(), never.end(), v) != never.end();
+          })) {
+        return false;
+      }
     }
     const std::vector<std::string>* values = scope_list(s, p.col);
     if (!values || values->empty()) continue;
@@ -56,9 +58,12 @@ bool may_hold(const std::vector<std::string>& values, std::string_view v) noexce
   return values.empty() || std::find(values.begin(), values.end(), v) != values.end();
 }
 
-bool may_hold_module(const PartScope& s, std::string_view m) noexcept {
-  if (!s.modules.empty()) return may_hold(s.modules, m);
-  return std::find(s.not_modules.begin(), s.not_modules.end(), m) == s.not_modules.end();
+// Whether a part with scope `s` may hold a kstat with this value of a key
+// whose allowed values are `values` and excluded ones `never`.
+bool may_hold(const std::vector<std::string>& values, const std::vector<std::string>& never,
+              std::string_view v) noexcept {
+  if (!values.empty()) return may_hold(values, v);
+  return std::find(never.begin(), never.end(), v) == never.end();
 }
 
 void check_part_size(std::size_t n) {
@@ -232,7 +237,8 @@ template <class Find>
 std::int64_t Generation::find_in(std::string_view module, std::string_view name, bool list, Find&& f) const {
   if (scopes_.empty()) return f(*listed(0)->headers);
   for (std::size_t p = 0; p < scopes_.size(); ++p) {
-    if (!may_hold_module(scopes_[p], module) || !may_hold(scopes_[p].names, name)) continue;
+    const PartScope& sc = scopes_[p];
+    if (!may_hold(sc.modules, sc.not_modules, module) || !may_hold(sc.names, sc.not_names, name)) continue;
     const Part* q = list ? part(p) : listed(p);
     if (!q) continue;
     if (std::int64_t j = f(*q->headers); j >= 0) return static_cast<std::int64_t>(p << kPartShift) | j;

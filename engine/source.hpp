@@ -42,6 +42,7 @@ struct PartScope {
   std::vector<std::string> names;
   std::vector<std::string> classes;
   std::vector<std::string> not_modules;  // with modules empty: modules it never has
+  std::vector<std::string> not_names;    // with names empty: names it never has
 };
 
 class Source {

@@ -66,16 +66,33 @@ LinuxSource::LinuxSource(std::string proc_root, std::string sys_root, std::funct
   page_size_ = page > 0 ? static_cast<std::uint64_t>(page) : 4096;
   families_ = make_families(*this);
   ids_.resize(families_.size());
-  // A family that cannot name its modules (disks: the driver's name; SPL:
-  // the kernel module's) never uses a module another family owns.
-  std::vector<std::string> owned;
-  for (const auto& f : families_) {
-    scopes_.push_back(f->scope());
-    for (const std::string& m : scopes_.back().modules)
-      if (std::find(owned.begin(), owned.end(), m) == owned.end()) owned.push_back(m);
+  for (const auto& f : families_) scopes_.push_back(f->scope());
+  exclude_owned_keys();
+}
+
+// A family that cannot name its modules (disks: the driver's name; SPL: the
+// kernel module's) never uses a module another family names; one that cannot
+// name its kstats (kmem caches under unix) never uses a name that another
+// family of a shared module names. So a point query skips both.
+void LinuxSource::exclude_owned_keys() {
+  auto add_new = [](std::vector<std::string>& to, const std::string& v) {
+    if (std::find(to.begin(), to.end(), v) == to.end()) to.push_back(v);
+  };
+  for (std::size_t p = 0; p < scopes_.size(); ++p) {
+    PartScope& s = scopes_[p];
+    for (std::size_t q = 0; q < scopes_.size(); ++q) {
+      if (q == p) continue;
+      const PartScope& o = scopes_[q];
+      if (s.modules.empty())
+        for (const std::string& m : o.modules) add_new(s.not_modules, m);
+      const bool shares_module = s.modules.empty() || o.modules.empty() ||
+                                 std::any_of(s.modules.begin(), s.modules.end(), [&o](const std::string& m) {
+                                   return std::find(o.modules.begin(), o.modules.end(), m) != o.modules.end();
+                                 });
+      if (s.names.empty() && shares_module)
+        for (const std::string& n : o.names) add_new(s.not_names, n);
+    }
   }
-  for (PartScope& s : scopes_)
-    if (s.modules.empty()) s.not_modules = owned;
 }
 
 LinuxSource::~LinuxSource() = default;

@@ -164,6 +164,7 @@ class LinuxSource final : public Source {
   std::int64_t id_for(std::size_t part, const std::string& key, std::optional<std::int64_t> kid);
 
  private:
+  void exclude_owned_keys();
   std::string proc_, sys_;
   std::function<std::int64_t()> clock_;
   std::uint64_t hz_ = 100;
