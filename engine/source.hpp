@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/arena.hpp"
@@ -38,6 +39,11 @@ struct RecordedInfo {
 // and class its kstats may have (an empty list: any). A query whose
 // constraints no value of a list can satisfy never lists that part.
 struct PartScope {
+  PartScope() = default;
+  PartScope(std::vector<std::string> m, std::vector<std::string> n = {}, std::vector<std::string> c = {},
+            std::vector<std::string> not_m = {})
+      : modules(std::move(m)), names(std::move(n)), classes(std::move(c)), not_modules(std::move(not_m)) {}
+
   std::vector<std::string> modules;
   std::vector<std::string> names;
   std::vector<std::string> classes;
