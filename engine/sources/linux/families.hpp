@@ -17,5 +17,8 @@ std::unique_ptr<Family> make_disk_family(LinuxSource& src);    // /proc/diskstat
 std::unique_ptr<Family> make_link_family(LinuxSource& src);    // link:0:<if> (links.cpp)
 std::unique_ptr<Family> make_nfs_family(LinuxSource& src);     // nfs:N:* (nfs_mounts.cpp)
 std::unique_ptr<Family> make_spl_family(LinuxSource& src);     // /proc/spl/kstat (spl_kstats.cpp)
+std::unique_ptr<Family> make_sensor_family(LinuxSource& src);  // thermal/hwmon/power_supply (sensors.cpp)
+std::unique_ptr<Family> make_cgroup_family(LinuxSource& src);  // cgroup:0:<path> (cgroups.cpp)
+std::unique_ptr<Family> make_kernel_misc_family(LinuxSource& src);  // linux:0:random, file_nr, inode_nr (kernel_misc.cpp)
 
 }  // namespace kstatsql::engine::linuxsrc

@@ -19,6 +19,55 @@ using procfs::fields;
 using procfs::parse_u64;
 using procfs::StatList;
 
+constexpr const char* kAvenrun[] = {"avenrun_1min", "avenrun_5min", "avenrun_15min"};
+
+// What unix:0:system_misc takes from each file; a value stays empty when its
+// file could not be read.
+struct MiscValues {
+  std::optional<std::uint64_t> ncpus, btime, ticks, running, threads, last_pid;
+  std::optional<std::uint64_t> avg[3];
+};
+
+// /proc/stat: the cpuN lines and btime.
+std::string parse_stat_misc(const TextFile& f, MiscValues& v) {
+  std::uint64_t ncpus = 0;
+  procfs::for_each_line(*f.text, [&](std::string_view line, std::size_t) {
+    auto l = fields(line);
+    if (l.size() >= 2 && l[0] == "btime") v.btime = parse_u64(l[1]);
+    if (!l.empty() && l[0].size() > 3 && l[0].substr(0, 3) == "cpu" && parse_u64(l[0].substr(3))) ++ncpus;
+    return true;
+  });
+  if (!v.btime) return fmt::format("{}: no valid 'btime' line", f.path);
+  v.ncpus = ncpus;
+  return {};
+}
+
+// /proc/loadavg: "1.00 0.50 0.25 running/total last_pid". The last two
+// fields are optional (absent: left out); present, they must parse.
+std::string parse_loadavg(const TextFile& f, MiscValues& v) {
+  auto l = fields(std::string_view(*f.text).substr(0, f.text->find('\n')));
+  for (std::size_t i = 0; i < 3 && i < l.size(); ++i) v.avg[i] = procfs::parse_fixed(l[i], 256, true);
+  if (!v.avg[0] || !v.avg[1] || !v.avg[2]) return fmt::format("{}:1: expected three load averages", f.path);
+  if (l.size() < 5) return {};
+  const std::size_t slash = l[3].find('/');
+  if (slash != std::string_view::npos) {
+    v.running = parse_u64(l[3].substr(0, slash));
+    v.threads = parse_u64(l[3].substr(slash + 1));
+  }
+  v.last_pid = parse_u64(l[4]);
+  if (!v.running || !v.threads || !v.last_pid)
+    return fmt::format("{}:1: expected 'running/total last_pid' after the load averages", f.path);
+  return {};
+}
+
+// /proc/uptime: seconds since boot, as USER_HZ ticks.
+std::string parse_uptime_ticks(const TextFile& f, std::uint64_t hz, MiscValues& v) {
+  auto l = fields(std::string_view(*f.text).substr(0, f.text->find('\n')));
+  v.ticks = l.empty() ? std::nullopt : procfs::parse_fixed(l[0], hz, false);
+  if (!v.ticks) return fmt::format("{}:1: expected seconds since boot", f.path);
+  return {};
+}
+
 enum class Kind : std::uint32_t { system_misc, system_pages, stat, meminfo, vmstat };
 
 class SystemFamily final : public Family {
@@ -54,6 +103,7 @@ class SystemFamily final : public Family {
   std::string read_meminfo(Arena& arena, KstatData& out, int& err);
   std::string read_vmstat(Arena& arena, KstatData& out, int& err);
   std::uint64_t count_processes() const;
+  std::string parse_uptime(const TextFile& f, MiscValues& v) const { return parse_uptime_ticks(f, hz(), v); }
 };
 
 }  // namespace
@@ -155,42 +205,33 @@ std::uint64_t SystemFamily::count_processes() const {
   return n;
 }
 
+// Each file feeds only its own statistics: one that cannot be read (missing,
+// EACCES) leaves them out and the kstat keeps the others; one that reads but
+// does not parse is the kstat's error ("path:line: what"). /proc/stat is
+// always there (the source cannot list without it).
 std::string SystemFamily::read_system_misc(Arena& arena, KstatData& out, int& err) {
-  const TextFile stat_file = read_text(proc() + "/stat", err);
-  if (!stat_file) return stat_file.error;
-  const TextFile load_file = read_text(proc() + "/loadavg", err);
-  if (!load_file) return load_file.error;
-  const TextFile up_file = read_text(proc() + "/uptime", err);
-  if (!up_file) return up_file.error;
-  const std::string &stat_path = stat_file.path, &load_path = load_file.path, &up_path = up_file.path;
-  const std::string *stat = stat_file.text, *load = load_file.text, *up = up_file.text;
-  std::uint64_t ncpus = 0;
-  std::optional<std::uint64_t> btime;
-  procfs::for_each_line(*stat, [&](std::string_view line, std::size_t) {
-    auto f = fields(line);
-    if (f.size() >= 2 && f[0] == "btime") btime = parse_u64(f[1]);
-    if (!f.empty() && f[0].size() > 3 && f[0].substr(0, 3) == "cpu" && parse_u64(f[0].substr(3))) ++ncpus;
-    return true;
-  });
-  if (!btime) return fmt::format("{}: no valid 'btime' line", stat_path);
-  auto lf = fields(std::string_view(*load).substr(0, load->find('\n')));
-  std::optional<std::uint64_t> avg[3];
-  for (std::size_t i = 0; i < 3 && i < lf.size(); ++i) avg[i] = procfs::parse_fixed(lf[i], 256, true);
-  if (!avg[0] || !avg[1] || !avg[2])
-    return fmt::format("{}:1: expected three load averages", load_path);
-  auto uf = fields(std::string_view(*up).substr(0, up->find('\n')));
-  auto ticks = uf.empty() ? std::nullopt : procfs::parse_fixed(uf[0], hz(), false);
-  if (!ticks) return fmt::format("{}:1: expected seconds since boot", up_path);
+  MiscValues v;
+  std::string msg;
+  int file_err = 0;
+  if (const TextFile f = read_text(proc() + "/stat", file_err); f && !(msg = parse_stat_misc(f, v)).empty())
+    return err = EINVAL, msg;
+  if (const TextFile f = read_text(proc() + "/loadavg", file_err); f && !(msg = parse_loadavg(f, v)).empty())
+    return err = EINVAL, msg;
+  if (const TextFile f = read_text(proc() + "/uptime", file_err); f && !(msg = parse_uptime(f, v)).empty())
+    return err = EINVAL, msg;
   StatList s(arena);  // illumos: all UINT32; deficit and vac have no Linux meaning
-  s.add_u32("ncpus", ncpus);
-  s.add_u32("lbolt", *ticks);
-  s.add_u32("clk_intr", *ticks);
+  if (v.ncpus) s.add_u32("ncpus", *v.ncpus);
+  if (v.ticks) s.add_u32("lbolt", *v.ticks);
+  if (v.ticks) s.add_u32("clk_intr", *v.ticks);
   s.add_u32("nproc", count_processes());
-  s.add_u32("avenrun_1min", *avg[0]);
-  s.add_u32("avenrun_5min", *avg[1]);
-  s.add_u32("avenrun_15min", *avg[2]);
-  s.add_u32("boot_time", *btime);
+  for (int i = 0; i < 3; ++i)
+    if (v.avg[i]) s.add_u32(kAvenrun[i], *v.avg[i]);
+  if (v.btime) s.add_u32("boot_time", *v.btime);
   s.add_u32("nsec_per_tick", 1000000000ULL / hz());
+  // Linux-only, from /proc/loadavg's "running/total last_pid".
+  if (v.running) s.add_u32("nr_running", *v.running);
+  if (v.threads) s.add_u32("nr_threads", *v.threads);
+  if (v.last_pid) s.add_u32("last_pid", *v.last_pid);
   out.named = s.finish();
   out.snaptime = now();
   return {};
