@@ -12,6 +12,9 @@ std::vector<std::unique_ptr<Family>> make_families(LinuxSource& src) {
   v.push_back(make_link_family(src));
   v.push_back(make_nfs_family(src));
   v.push_back(make_spl_family(src));
+  v.push_back(make_irq_family(src));
+  v.push_back(make_softirq_family(src));
+  v.push_back(make_cpu_info_family(src));
   return v;
 }
 

@@ -17,5 +17,8 @@ std::unique_ptr<Family> make_disk_family(LinuxSource& src);    // /proc/diskstat
 std::unique_ptr<Family> make_link_family(LinuxSource& src);    // link:0:<if> (links.cpp)
 std::unique_ptr<Family> make_nfs_family(LinuxSource& src);     // nfs:N:* (nfs_mounts.cpp)
 std::unique_ptr<Family> make_spl_family(LinuxSource& src);     // /proc/spl/kstat (spl_kstats.cpp)
+std::unique_ptr<Family> make_irq_family(LinuxSource& src);  // irq:N:<device> (interrupts.cpp)
+std::unique_ptr<Family> make_softirq_family(LinuxSource& src);  // cpu:N:softirqs (softirqs.cpp)
+std::unique_ptr<Family> make_cpu_info_family(LinuxSource& src);  // cpu_info:N:cpu_infoN (cpu_info.cpp)
 
 }  // namespace kstatsql::engine::linuxsrc
