@@ -1,11 +1,14 @@
 // engine/sources/linux/cpu_kstats.cpp — cpu:N:sys from the per-CPU lines of
-// /proc/stat (USER_HZ ticks converted to ns; docs/linux-mapping.md, "CPU").
+// /proc/stat (USER_HZ ticks converted to ns), CPU N's column of
+// /proc/interrupts (intr, xcalls) and its line of /proc/schedstat (pswitch,
+// idlethread, run and wait time). docs/linux-mapping.md, "CPU".
 #include <algorithm>
 #include <cerrno>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "engine/sources/linux/cpu_tables.hpp"
 #include "engine/sources/linux/families.hpp"
 #include "engine/sources/linux/procfs.hpp"
 #include "kstatsql/error.hpp"
@@ -25,7 +28,7 @@ std::uint64_t ticks_to_ns(std::uint64_t ticks, std::uint64_t hz) {
 class CpuFamily final : public Family {
  public:
   using Family::Family;
-  PartScope scope() const override { return {{"cpu"}, {"sys"}, {"misc"}, {}}; }
+  PartScope scope() const override { return {{"cpu"}, {"sys"}, {"misc"}, {}, {}}; }
 
   // /proc/stat is the one file every Linux has: without it this is not procfs.
   void enumerate(Lister& out) override {
@@ -47,6 +50,10 @@ class CpuFamily final : public Family {
 
  private:
   std::string read_cpu(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
+  std::string add_interrupts(std::int64_t cpu, StatList& s);
+  std::string add_schedstat(std::int64_t cpu, StatList& s);
+  ParsedFile<CpuTable> interrupts_;
+  ParsedFile<Schedstat> schedstat_;
 };
 
 }  // namespace
@@ -99,7 +106,58 @@ std::string CpuFamily::read_cpu(const KstatHeader& h, Arena& arena, KstatData& o
     if (!kTicks[i].empty()) s.add_u64(kTicks[i], at(i));
   if (present > 4) s.add_u64("cpu_nsec_iowait", ticks_to_ns(at(4), hz()), Unit::ns);
   if (present > 7) s.add_u64("cpu_nsec_steal", ticks_to_ns(at(7), hz()), Unit::ns);
+  if (msg = add_interrupts(h.instance, s); !msg.empty()) return err = EINVAL, msg;
+  if (msg = add_schedstat(h.instance, s); !msg.empty()) return err = EINVAL, msg;
   out.named = s.finish();
+  return {};
+}
+
+// intr: the sum of CPU N's column over every per-CPU row of /proc/interrupts
+// (device IRQs and the arch counters); xcalls ← CAL (function-call IPIs); the
+// other arch counters under irq_<label>. A missing or unreadable file leaves
+// them out; a malformed one is the kstat's error.
+std::string CpuFamily::add_interrupts(std::int64_t cpu, StatList& s) {
+  int err = 0;
+  const TextFile f = read_text(proc() + "/interrupts", err);
+  if (!f) return {};
+  std::string msg;
+  const CpuTable* t = interrupts_.get(f, parse_cpu_table, msg);
+  if (t == nullptr) return msg;
+  const auto col = t->column(cpu);
+  if (!col) return {};  // went offline between the two files
+  std::uint64_t intr = 0;
+  for (const CpuTable::Row& r : t->rows)
+    if (r.per_cpu) intr += r.counts[*col];
+  s.add_u64("intr", intr);
+  for (const CpuTable::Row& r : t->rows)
+    if (r.per_cpu && r.label == "CAL") s.add_u64("xcalls", r.counts[*col]);
+  for (const CpuTable::Row& r : t->rows)
+    if (r.per_cpu && !parse_u64(r.label) && r.label != "CAL") s.add_u64(fmt::format("irq_{}", r.label), r.counts[*col]);
+  return {};
+}
+
+// cpuN of /proc/schedstat: pswitch ← timeslices (switches onto a task that is
+// not the idle task), idlethread ← times schedule() left the CPU idle, and
+// the run and wait sums (ns since version 15) under Linux names.
+std::string CpuFamily::add_schedstat(std::int64_t cpu, StatList& s) {
+  int err = 0;
+  const TextFile f = read_text(proc() + "/schedstat", err);
+  if (!f) return {};
+  std::string msg;
+  const Schedstat* st = schedstat_.get(f, parse_schedstat, msg);
+  if (st == nullptr) return msg;
+  const SchedCpu* c = st->find(cpu);
+  if (c == nullptr) return {};
+  s.add_u64("pswitch", c->f[8]);
+  s.add_u64("idlethread", c->f[3]);
+  s.add_u64("sched_yield", c->f[0]);
+  s.add_u64("sched_count", c->f[2]);
+  s.add_u64("ttwu_count", c->f[4]);
+  s.add_u64("ttwu_local", c->f[5]);
+  if (st->version >= 15) {
+    s.add_u64("sched_run_ns", c->f[6], Unit::ns);
+    s.add_u64("sched_wait_ns", c->f[7], Unit::ns);
+  }
   return {};
 }
 

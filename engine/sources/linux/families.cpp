@@ -15,6 +15,9 @@ std::vector<std::unique_ptr<Family>> make_families(LinuxSource& src) {
   v.push_back(make_sensor_family(src));
   v.push_back(make_cgroup_family(src));
   v.push_back(make_kernel_misc_family(src));
+  v.push_back(make_irq_family(src));
+  v.push_back(make_softirq_family(src));
+  v.push_back(make_cpu_info_family(src));
   return v;
 }
 

@@ -20,5 +20,8 @@ std::unique_ptr<Family> make_spl_family(LinuxSource& src);     // /proc/spl/ksta
 std::unique_ptr<Family> make_sensor_family(LinuxSource& src);  // thermal/hwmon/power_supply (sensors.cpp)
 std::unique_ptr<Family> make_cgroup_family(LinuxSource& src);  // cgroup:0:<path> (cgroups.cpp)
 std::unique_ptr<Family> make_kernel_misc_family(LinuxSource& src);  // linux:0:random, file_nr, inode_nr (kernel_misc.cpp)
+std::unique_ptr<Family> make_irq_family(LinuxSource& src);  // irq:N:<device> (interrupts.cpp)
+std::unique_ptr<Family> make_softirq_family(LinuxSource& src);  // cpu:N:softirqs (softirqs.cpp)
+std::unique_ptr<Family> make_cpu_info_family(LinuxSource& src);  // cpu_info:N:cpu_infoN (cpu_info.cpp)
 
 }  // namespace kstatsql::engine::linuxsrc
