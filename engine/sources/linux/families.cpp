@@ -12,6 +12,11 @@ std::vector<std::unique_ptr<Family>> make_families(LinuxSource& src) {
   v.push_back(make_link_family(src));
   v.push_back(make_nfs_family(src));
   v.push_back(make_spl_family(src));
+  v.push_back(make_net_snmp_family(src));
+  v.push_back(make_net_snmp6_family(src));
+  v.push_back(make_sockstat_family(src));
+  v.push_back(make_softnet_family(src));
+  v.push_back(make_conntrack_family(src));
   return v;
 }
 

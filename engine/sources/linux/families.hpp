@@ -17,5 +17,10 @@ std::unique_ptr<Family> make_disk_family(LinuxSource& src);    // /proc/diskstat
 std::unique_ptr<Family> make_link_family(LinuxSource& src);    // link:0:<if> (links.cpp)
 std::unique_ptr<Family> make_nfs_family(LinuxSource& src);     // nfs:N:* (nfs_mounts.cpp)
 std::unique_ptr<Family> make_spl_family(LinuxSource& src);     // /proc/spl/kstat (spl_kstats.cpp)
+std::unique_ptr<Family> make_net_snmp_family(LinuxSource& src);   // tcp:0:tcp, udp:0:udp, ip:0:ip, ip:0:icmp (net_snmp.cpp)
+std::unique_ptr<Family> make_net_snmp6_family(LinuxSource& src);  // ip:0:ip6, ip:0:icmp6, udp:0:udp6 (net_snmp6.cpp)
+std::unique_ptr<Family> make_sockstat_family(LinuxSource& src);   // linux:0:sockstat, sockstat6 (sockstat.cpp)
+std::unique_ptr<Family> make_softnet_family(LinuxSource& src);    // softnet:N:softnet_stat (softnet.cpp)
+std::unique_ptr<Family> make_conntrack_family(LinuxSource& src);  // nf_conntrack:0:nf_conntrack (conntrack.cpp)
 
 }  // namespace kstatsql::engine::linuxsrc
