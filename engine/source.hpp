@@ -41,8 +41,12 @@ struct RecordedInfo {
 struct PartScope {
   PartScope() = default;
   PartScope(std::vector<std::string> m, std::vector<std::string> n = {}, std::vector<std::string> c = {},
-            std::vector<std::string> not_m = {})
-      : modules(std::move(m)), names(std::move(n)), classes(std::move(c)), not_modules(std::move(not_m)) {}
+            std::vector<std::string> not_m = {}, std::vector<std::string> not_n = {})
+      : modules(std::move(m)),
+        names(std::move(n)),
+        classes(std::move(c)),
+        not_modules(std::move(not_m)),
+        not_names(std::move(not_n)) {}
 
   std::vector<std::string> modules;
   std::vector<std::string> names;

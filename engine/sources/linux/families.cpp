@@ -18,6 +18,11 @@ std::vector<std::unique_ptr<Family>> make_families(LinuxSource& src) {
   v.push_back(make_irq_family(src));
   v.push_back(make_softirq_family(src));
   v.push_back(make_cpu_info_family(src));
+  v.push_back(make_net_snmp_family(src));
+  v.push_back(make_net_snmp6_family(src));
+  v.push_back(make_sockstat_family(src));
+  v.push_back(make_softnet_family(src));
+  v.push_back(make_conntrack_family(src));
   return v;
 }
 

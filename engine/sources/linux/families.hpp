@@ -23,5 +23,10 @@ std::unique_ptr<Family> make_kernel_misc_family(LinuxSource& src);  // linux:0:r
 std::unique_ptr<Family> make_irq_family(LinuxSource& src);  // irq:N:<device> (interrupts.cpp)
 std::unique_ptr<Family> make_softirq_family(LinuxSource& src);  // cpu:N:softirqs (softirqs.cpp)
 std::unique_ptr<Family> make_cpu_info_family(LinuxSource& src);  // cpu_info:N:cpu_infoN (cpu_info.cpp)
+std::unique_ptr<Family> make_net_snmp_family(LinuxSource& src);   // tcp:0:tcp, udp:0:udp, ip:0:ip, ip:0:icmp (net_snmp.cpp)
+std::unique_ptr<Family> make_net_snmp6_family(LinuxSource& src);  // ip:0:ip6, ip:0:icmp6, udp:0:udp6 (net_snmp6.cpp)
+std::unique_ptr<Family> make_sockstat_family(LinuxSource& src);   // linux:0:sockstat, sockstat6 (sockstat.cpp)
+std::unique_ptr<Family> make_softnet_family(LinuxSource& src);    // softnet:N:softnet_stat (softnet.cpp)
+std::unique_ptr<Family> make_conntrack_family(LinuxSource& src);  // nf_conntrack:0:nf_conntrack (conntrack.cpp)
 
 }  // namespace kstatsql::engine::linuxsrc

@@ -1,10 +1,12 @@
-// engine/sources/linux/links.cpp — link:0:<ifname> from /sys/class/net/<if>/
-// (statistics/*, speed, operstate) under illumos's link names.
+// engine/sources/linux/links.cpp — link:0:<ifname> under illumos's link
+// names, from /sys/class/net/<if>/ (statistics/*, speed, operstate), or from
+// /proc/net/dev when /sys/class/net is absent (a procfs tree recorded
+// without /sys, a container without sysfs).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "engine/sources/linux/families.hpp"
 #include "engine/sources/linux/procfs.hpp"
@@ -12,6 +14,73 @@
 namespace kstatsql::engine::linuxsrc {
 
 namespace {
+
+using procfs::StatList;
+
+enum class Kind : std::uint32_t { sysfs, proc_net_dev };
+
+// One interface line of /proc/net/dev: "name: " and 16 counters, or the
+// reason the line does not parse (that interface's kstat error).
+struct DevLine {
+  std::string_view name;
+  std::uint64_t v[16] = {};
+  std::string error;
+};
+
+// The interface lines after the two header lines. A line with no "name:" is
+// skipped: it names no kstat to blame.
+std::vector<DevLine> parse_net_dev(std::string_view text, const std::string& path) {
+  std::vector<DevLine> out;
+  procfs::for_each_line(text, [&](std::string_view line, std::size_t no) {
+    const std::size_t colon = line.find(':');  // interface names never hold ':'
+    if (no <= 2 || colon == std::string_view::npos || procfs::trim(line.substr(0, colon)).empty())
+      return true;
+    DevLine& d = out.emplace_back();
+    d.name = procfs::trim(line.substr(0, colon));
+    auto w = procfs::fields(line.substr(colon + 1));
+    if (w.size() != 16) {
+      d.error = fmt::format("{}:{}: {} counters for {}, expected 16", path, no, w.size(), d.name);
+      return true;
+    }
+    for (std::size_t i = 0; i < 16 && d.error.empty(); ++i) {
+      if (auto n = procfs::parse_u64(w[i]))
+        d.v[i] = *n;
+      else
+        d.error = fmt::format("{}:{}: column {} is '{}', not a counter", path, no, i + 2, w[i]);
+    }
+    return true;
+  });
+  return out;
+}
+
+// The same statistics as the sysfs reader where /proc/net/dev has the value.
+// Columns: rx bytes packets errs drop fifo frame compressed multicast, then
+// tx bytes packets errs drop fifo colls carrier compressed.
+void add_dev_stats(const DevLine& d, StatList& s) {
+  const auto* v = d.v;
+  s.add_u32("multircv", v[7]);
+  s.add_u32("ierrors", v[2]);
+  s.add_u32("oerrors", v[10]);
+  s.add_u32("collisions", v[13]);
+  s.add_u32("rbytes", v[0]);
+  s.add_u32("ipackets", v[1]);
+  s.add_u32("obytes", v[8]);
+  s.add_u32("opackets", v[9]);
+  s.add_u64("rbytes64", v[0], Unit::bytes);
+  s.add_u64("ipackets64", v[1], Unit::packets);
+  s.add_u64("obytes64", v[8], Unit::bytes);
+  s.add_u64("opackets64", v[9], Unit::packets);
+  // Linux-only, under the sysfs name when the column is one sysfs counter;
+  // the three sums are named after their /proc/net/dev column.
+  static constexpr std::pair<std::size_t, std::string_view> kLinux[] = {
+      {0, "rx_bytes"},        {1, "rx_packets"},  {2, "rx_errors"},      {3, "rx_drop"},
+      {4, "rx_fifo_errors"},  {5, "rx_frame"},    {6, "rx_compressed"},  {7, "multicast"},
+      {8, "tx_bytes"},        {9, "tx_packets"},  {10, "tx_errors"},     {11, "tx_dropped"},
+      {12, "tx_fifo_errors"}, {14, "tx_carrier"}, {15, "tx_compressed"},
+  };
+  for (const auto& [i, name] : kLinux)
+    s.add_u64(name, v[i], i == 0 || i == 8 ? Unit::bytes : Unit::none);
+}
 
 class LinkFamily final : public Family {
  public:
@@ -21,19 +90,45 @@ class LinkFamily final : public Family {
   void enumerate(Lister& out) override {
     std::vector<std::string> names;
     const std::string dir = sys() + "/class/net/";
-    if (procfs::list_dir(dir, names) != 0) return;
-    for (const std::string& n : names)
-      if (procfs::is_dir(dir + n))  // skips bonding_masters and other plain files
-        out.add("link", 0, n, "net", KstatType::named, 0u);
+    if (procfs::list_dir(dir, names) == 0) {
+      for (const std::string& n : names)
+        if (procfs::is_dir(dir + n))  // skips bonding_masters and other plain files
+          out.add("link", 0, n, "net", KstatType::named, Kind::sysfs);
+      return;
+    }
+    int err = 0;
+    const TextFile f = read_text(net_dev(), err);
+    if (!f) return;
+    for (const DevLine& d : parse_net_dev(*f.text, f.path))
+      out.add("link", 0, d.name, "net", KstatType::named, Kind::proc_net_dev);
   }
 
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override {
-    return procfs::read_link(fmt::format("{}/class/net/{}/", sys(), h.name), arena, out, err);
+  std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out,
+                   int& err) override {
+    if (static_cast<Kind>(kind) == Kind::sysfs)
+      return procfs::read_link(fmt::format("{}/class/net/{}/", sys(), h.name), arena, out, err);
+    const TextFile f = read_text(net_dev(), err, &out);
+    if (!f) return f.error;
+    const std::vector<DevLine> devs = parse_net_dev(*f.text, f.path);
+    auto it =
+        std::find_if(devs.begin(), devs.end(), [&](const DevLine& d) { return d.name == h.name; });
+    if (it == devs.end())
+      return err = ENOENT, fmt::format("{}: no line for {} (removed?)", f.path, h.name);
+    if (!it->error.empty()) return err = EINVAL, it->error;
+    StatList s(arena);
+    add_dev_stats(*it, s);
+    out.named = s.finish();
+    return {};
   }
+
+ private:
+  std::string net_dev() const { return proc() + "/net/dev"; }
 };
 
 }  // namespace
 
-std::unique_ptr<Family> make_link_family(LinuxSource& src) { return std::make_unique<LinkFamily>(src); }
+std::unique_ptr<Family> make_link_family(LinuxSource& src) {
+  return std::make_unique<LinkFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc
