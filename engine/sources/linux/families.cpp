@@ -12,6 +12,11 @@ std::vector<std::unique_ptr<Family>> make_families(LinuxSource& src) {
   v.push_back(make_link_family(src));
   v.push_back(make_nfs_family(src));
   v.push_back(make_spl_family(src));
+  v.push_back(make_swap_family(src));
+  v.push_back(make_zoneinfo_family(src));
+  v.push_back(make_buddyinfo_family(src));
+  v.push_back(make_slab_family(src));
+  v.push_back(make_vm_tunables_family(src));
   return v;
 }
 

@@ -18,4 +18,10 @@ std::unique_ptr<Family> make_link_family(LinuxSource& src);    // link:0:<if> (l
 std::unique_ptr<Family> make_nfs_family(LinuxSource& src);     // nfs:N:* (nfs_mounts.cpp)
 std::unique_ptr<Family> make_spl_family(LinuxSource& src);     // /proc/spl/kstat (spl_kstats.cpp)
 
+std::unique_ptr<Family> make_swap_family(LinuxSource& src);         // linux:0:swap_<path> (swaps.cpp)
+std::unique_ptr<Family> make_zoneinfo_family(LinuxSource& src);     // linux:N:zone_<Z>, node_stats (memory_zones.cpp)
+std::unique_ptr<Family> make_buddyinfo_family(LinuxSource& src);    // linux:N:buddy_<Z> (memory_zones.cpp)
+std::unique_ptr<Family> make_slab_family(LinuxSource& src);         // unix:0:<cache> (slabinfo.cpp)
+std::unique_ptr<Family> make_vm_tunables_family(LinuxSource& src);  // linux:0:vm_tunables (vm_tunables.cpp)
+
 }  // namespace kstatsql::engine::linuxsrc
