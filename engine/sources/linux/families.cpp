@@ -23,6 +23,11 @@ std::vector<std::unique_ptr<Family>> make_families(LinuxSource& src) {
   v.push_back(make_sockstat_family(src));
   v.push_back(make_softnet_family(src));
   v.push_back(make_conntrack_family(src));
+  v.push_back(make_swap_family(src));
+  v.push_back(make_zoneinfo_family(src));
+  v.push_back(make_buddyinfo_family(src));
+  v.push_back(make_slab_family(src));
+  v.push_back(make_vm_tunables_family(src));
   return v;
 }
 

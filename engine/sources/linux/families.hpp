@@ -29,4 +29,10 @@ std::unique_ptr<Family> make_sockstat_family(LinuxSource& src);   // linux:0:soc
 std::unique_ptr<Family> make_softnet_family(LinuxSource& src);    // softnet:N:softnet_stat (softnet.cpp)
 std::unique_ptr<Family> make_conntrack_family(LinuxSource& src);  // nf_conntrack:0:nf_conntrack (conntrack.cpp)
 
+std::unique_ptr<Family> make_swap_family(LinuxSource& src);         // linux:0:swap_<path> (swaps.cpp)
+std::unique_ptr<Family> make_zoneinfo_family(LinuxSource& src);     // linux:N:zone_<Z>, node_stats (memory_zones.cpp)
+std::unique_ptr<Family> make_buddyinfo_family(LinuxSource& src);    // linux:N:buddy_<Z> (memory_zones.cpp)
+std::unique_ptr<Family> make_slab_family(LinuxSource& src);         // unix:0:<cache> (slabinfo.cpp)
+std::unique_ptr<Family> make_vm_tunables_family(LinuxSource& src);  // linux:0:vm_tunables (vm_tunables.cpp)
+
 }  // namespace kstatsql::engine::linuxsrc
