@@ -20,6 +20,13 @@ namespace {
 
 using procfs::StatList;
 
+// A sysfs value without its newline.
+std::string_view strip(std::string_view v) {
+  while (!v.empty() && (v.back() == '\n' || v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  return v;
+}
+
 // "123", "512.0k", "1.2M" (×1024 per step of kMGTPEZY) → a number.
 std::optional<std::uint64_t> parse_hprint(std::string_view s) {
   static constexpr std::string_view kUnits = "kMGTPE";
@@ -68,8 +75,8 @@ class BcacheFamily final : public Family {
     auto add = [&](const std::string& path, const std::string& name, bool bytes) {
       std::string t;
       if (!msg.empty() || procfs::read_file(path, t) != 0) return;
-      auto v = parse_hprint(procfs::trim(t));
-      if (!v) msg = fmt::format("{}:1: expected a number, found '{}'", path, procfs::trim(t).substr(0, 40));
+      auto v = parse_hprint(strip(t));
+      if (!v) msg = fmt::format("{}:1: expected a number, found '{}'", path, strip(t).substr(0, 40));
       else s.add_u64(name, *v, bytes ? Unit::bytes : Unit::none);
     };
     for (const auto& [f, bytes] : kSetFiles) add(dir + std::string(f), std::string(f), bytes);

@@ -18,6 +18,13 @@ namespace {
 using procfs::parse_u64;
 using procfs::StatList;
 
+// A sysfs value without its newline.
+std::string_view strip(std::string_view v) {
+  while (!v.empty() && (v.back() == '\n' || v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  return v;
+}
+
 // Every file of allocation/ holds bytes except these counts and flags.
 bool is_bytes(std::string_view file) {
   return !(file == "flags" || file.ends_with("_count") || file.ends_with("_events") ||
@@ -44,8 +51,8 @@ class BtrfsFamily final : public Family {
   std::optional<std::uint64_t> number(const std::string& path, int& err, std::string& bad) {
     std::string t;
     if ((err = procfs::read_file(path, t)) != 0) return std::nullopt;
-    auto v = parse_u64(procfs::trim(t));
-    if (!v) bad = fmt::format("{}:1: expected a number, found '{}'", path, procfs::trim(t).substr(0, 40));
+    auto v = parse_u64(strip(t));
+    if (!v) bad = fmt::format("{}:1: expected a number, found '{}'", path, strip(t).substr(0, 40));
     return v;
   }
   std::string add_numbers(const std::string& dir, const std::string& prefix, bool required, StatList& s);
@@ -74,7 +81,7 @@ std::string BtrfsFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena,
   out.snaptime = now();
   StatList s(arena);
   std::string label;
-  if (procfs::read_file(dir + "label", label) == 0) s.add_str("label", procfs::trim(label));
+  if (procfs::read_file(dir + "label", label) == 0) s.add_str("label", strip(label));
   for (std::string_view f : {"nodesize", "sectorsize", "clone_alignment"}) {
     int e = 0;
     std::string bad;

@@ -156,6 +156,7 @@ std::string MdstatFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena
   std::string msg;
   std::size_t state = 0;  // 0 before the array, 1 on its line, 2 after its size line, 3 done
   bool progress = false;
+  std::size_t array_line = 0;
   procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
     std::string_view a = array_of(line);
     if (state == 0) {
@@ -169,6 +170,7 @@ std::string MdstatFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena
       if (i < f.size() && f[i].find('[') == std::string_view::npos) s.add_str("level", f[i++]);
       add_members(f, i, s);
       state = 1;
+      array_line = no;
       return true;
     }
     if (!a.empty() || line.substr(0, 7) == "unused ") return state = 3, false;
@@ -184,7 +186,7 @@ std::string MdstatFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena
   });
   if (!msg.empty()) return err = EINVAL, msg;
   if (state == 0) return err = ENOENT, fmt::format("{}: no array {}", in.path, h.name);
-  if (state == 1) return err = EINVAL, fmt::format("{}: {} has no '<blocks> blocks' line (truncated?)", in.path, h.name);
+  if (state == 1) return err = EINVAL, fmt::format("{}:{}: {} has no '<blocks> blocks' line (truncated?)", in.path, array_line, h.name);
   if (!progress) s.add_str("sync_action", "idle");
   out.named = s.finish();
   return {};

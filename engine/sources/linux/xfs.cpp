@@ -59,7 +59,11 @@ const XfsLine kLines[] = {
 const std::vector<std::string_view>* names_of(std::string_view line) {
   for (const XfsLine& l : kLines)
     if (l.line == line) return &l.names;
-  if (line.ends_with("bt") || line.ends_with("bt2") || line.ends_with("bt_mem")) return &kBtree;
+  static constexpr std::string_view kBtrees[] = {"abtb2",  "abtc2",   "bmbt2",    "ibt2",     "fibt2",
+                                                 "rmapbt", "refcntbt", "rmapbt_mem", "rcbagbt", "rtrmapbt",
+                                                 "rtrmapbt_mem", "rtrefcntbt"};
+  for (std::string_view b : kBtrees)
+    if (b == line) return &kBtree;
   return nullptr;
 }
 
