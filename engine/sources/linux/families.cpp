@@ -28,6 +28,14 @@ std::vector<std::unique_ptr<Family>> make_families(LinuxSource& src) {
   v.push_back(make_buddyinfo_family(src));
   v.push_back(make_slab_family(src));
   v.push_back(make_vm_tunables_family(src));
+  v.push_back(make_mdstat_family(src));
+  v.push_back(make_fs_family(src));
+  v.push_back(make_fs_pseudo_family(src));
+  v.push_back(make_xfs_family(src));
+  v.push_back(make_btrfs_family(src));
+  v.push_back(make_bcache_family(src));
+  v.push_back(make_fscache_family(src));
+  v.push_back(make_nfs_rpc_family(src));
   return v;
 }
 

@@ -34,5 +34,13 @@ std::unique_ptr<Family> make_zoneinfo_family(LinuxSource& src);     // linux:N:z
 std::unique_ptr<Family> make_buddyinfo_family(LinuxSource& src);    // linux:N:buddy_<Z> (memory_zones.cpp)
 std::unique_ptr<Family> make_slab_family(LinuxSource& src);         // unix:0:<cache> (slabinfo.cpp)
 std::unique_ptr<Family> make_vm_tunables_family(LinuxSource& src);  // linux:0:vm_tunables (vm_tunables.cpp)
+std::unique_ptr<Family> make_mdstat_family(LinuxSource& src);  // mdstat:N:mdN (mdstat.cpp)
+std::unique_ptr<Family> make_fs_family(LinuxSource& src);      // fs:0:<mount point> (filesystems.cpp)
+std::unique_ptr<Family> make_fs_pseudo_family(LinuxSource& src);  // fs_pseudo:0:<mount point> (filesystems.cpp)
+std::unique_ptr<Family> make_xfs_family(LinuxSource& src);     // xfs:0:<line> (xfs.cpp)
+std::unique_ptr<Family> make_btrfs_family(LinuxSource& src);   // btrfs:0:<uuid> (btrfs.cpp)
+std::unique_ptr<Family> make_bcache_family(LinuxSource& src);  // bcache:0:<uuid> (bcache.cpp)
+std::unique_ptr<Family> make_fscache_family(LinuxSource& src); // fscache:0:stats (fscache.cpp)
+std::unique_ptr<Family> make_nfs_rpc_family(LinuxSource& src); // unix:0:rpc_*, nfs:*:rfs*, nfs_server (nfs_rpc.cpp)
 
 }  // namespace kstatsql::engine::linuxsrc

@@ -8,7 +8,9 @@
 // mountinfo; only the "device" lines are parsed then. read() parses the body
 // of its own mount's section only.
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
+#include <span>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -67,6 +69,12 @@ std::vector<Section> split_sections(std::string_view text) {
 struct NfsOp {
   std::uint64_t ops = 0, trans = 0, timeouts = 0, bytes_sent = 0, bytes_recv = 0, queue_ms = 0,
                 rtt_ms = 0, execute_ms = 0;
+  std::optional<std::uint64_t> errors;  // the 9th value, on kernels that print it
+};
+// One line of a section kept for a kstat that parses it on its own.
+struct BodyLine {
+  std::string_view text;
+  std::size_t line = 0;
 };
 struct NfsBody {
   std::vector<std::pair<std::string_view, std::string_view>> opts;  // key, value ("" for flags)
@@ -74,6 +82,8 @@ struct NfsBody {
   std::vector<std::uint64_t> bytes;
   std::string_view xprt;
   std::vector<std::pair<std::string_view, NfsOp>> ops;
+  BodyLine events;               // "events:" values, parsed by the events kstat
+  std::vector<BodyLine> xprts;   // "xprt:" values, one per transport (nconnect)
 
   std::optional<std::string_view> opt(std::string_view key) const {
     for (const auto& [k, v] : opts)
@@ -138,7 +148,9 @@ std::string parse_body(const Section& sec, const std::string& path, NfsBody& b) 
                           path, no);
         return false;
       }
-      b.ops.emplace_back(line.substr(0, colon), NfsOp{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]});
+      NfsOp op{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], std::nullopt};
+      if (v.size() > 8) op.errors = v[8];
+      b.ops.emplace_back(line.substr(0, colon), op);
     } else if (line.substr(0, 5) == "opts:") {
       split_options(procfs::trim(line.substr(5)), b.opts);
     } else if (line.substr(0, 5) == "caps:") {
@@ -156,10 +168,12 @@ std::string parse_body(const Section& sec, const std::string& path, NfsBody& b) 
         msg = fmt::format("{}:{}: expected 8 byte counters after 'bytes:'", path, no);
         return false;
       }
+    } else if (line.substr(0, 7) == "events:") {
+      b.events = {line.substr(7), no};
     } else if (line.substr(0, 5) == "xprt:") {
       auto f = fields(line.substr(5));
-      if (f.empty()) return msg = fmt::format("{}:{}: empty 'xprt:' line", path, no), false;
-      b.xprt = f[0];
+      if (b.xprts.empty() && !f.empty()) b.xprt = f[0];
+      b.xprts.push_back({line.substr(5), no});
     } else if (line == "per-op statistics") {
       per_op = true;
     }
@@ -226,7 +240,30 @@ void copy_str(char* dst, std::size_t size, std::string_view s) {
   dst[n] = '\0';
 }
 
-enum class Kind : std::uint32_t { nfs_mntinfo, nfs_io };
+// nfs_xprt + k: the k-th "xprt:" line of the mount (k > 0 with nconnect).
+enum class Kind : std::uint32_t { nfs_mntinfo, nfs_io, nfs_ops, nfs_events, nfs_xprt };
+
+// The directory whose mountstats and mountinfo are read: <proc>/self, or
+// the first <proc>/<pid> that has mountstats (a tree recorded without self).
+std::string stats_dir(const std::string& proc) {
+  if (procfs::exists(proc + "/self/mountstats")) return proc + "/self";
+  std::vector<std::string> names;
+  if (procfs::list_dir(proc, names) != 0) return proc + "/self";
+  std::vector<std::uint64_t> pids;
+  for (const std::string& n : names)
+    if (auto pid = parse_u64(n)) pids.push_back(*pid);
+  std::sort(pids.begin(), pids.end());
+  for (std::uint64_t pid : pids)
+    if (procfs::exists(fmt::format("{}/{}/mountstats", proc, pid))) return fmt::format("{}/{}", proc, pid);
+  return proc + "/self";
+}
+
+// The number of "xprt:" lines of a section.
+std::size_t xprt_count(std::string_view body) {
+  std::size_t n = 0;
+  for (std::size_t at = body.find("xprt:"); at != std::string_view::npos; at = body.find("xprt:", at + 5)) ++n;
+  return n;
+}
 
 // One NFS mount as the listing saw it.
 struct NfsMountId {
@@ -243,14 +280,16 @@ class NfsFamily final : public Family {
 
  private:
   std::unordered_map<std::int64_t, NfsMountId> nfs_;  // by instance, from the last listing
+  std::string dir_;  // <proc>/self or <proc>/<pid>, from the last listing
 };
 
 }  // namespace
 
 void NfsFamily::enumerate(Lister& out) {
   nfs_.clear();
+  dir_ = stats_dir(proc());
   int err = 0;
-  const TextFile ms = read_text(proc() + "/self/mountstats", err);
+  const TextFile ms = read_text(dir_ + "/mountstats", err);
   if (!ms) return;  // no mountstats (no procfs self, old kernel): no NFS kstats
   std::vector<Section> sections = split_sections(*ms.text);
   struct Info {
@@ -264,7 +303,7 @@ void NfsFamily::enumerate(Lister& out) {
   for (std::size_t i = 0; i < sections.size(); ++i) {
     const Section& s = sections[i];
     if (!s.nfs()) continue;
-    if (mi == nullptr && (mi = read_text(proc() + "/self/mountinfo", err).text) != nullptr) {
+    if (mi == nullptr && (mi = read_text(dir_ + "/mountinfo", err).text) != nullptr) {
       // "id parent major:minor root mountpoint options [optional...] - fstype source superopts"
       procfs::for_each_line(*mi, [&](std::string_view line, std::size_t) {
         auto f = fields(line);
@@ -293,6 +332,12 @@ void NfsFamily::enumerate(Lister& out) {
     out.add("nfs", instance, fmt::format("nfs{}", instance), "nfs", KstatType::io, Kind::nfs_io);
     out.back().ndata = 1;
     out.back().data_size = sizeof(IoStats);
+    out.add("nfs", instance, "ops", "misc", KstatType::named, Kind::nfs_ops);
+    if (s.body.find("events:") != std::string_view::npos)
+      out.add("nfs", instance, "events", "misc", KstatType::named, Kind::nfs_events);
+    for (std::size_t k = 0, n = xprt_count(s.body); k < n; ++k)
+      out.add("nfs", instance, k == 0 ? std::string("xprt") : fmt::format("xprt{}", k), "misc", KstatType::named,
+              static_cast<std::uint32_t>(Kind::nfs_xprt) + static_cast<std::uint32_t>(k));
   }
 }
 
@@ -389,10 +434,85 @@ void fill_nfs_mntinfo(const KstatHeader& h, const Section& sec, const NfsBody& b
   out.ndata = 1;
 }
 
+
+// nfs:N:ops: every per-op line, <op>_ops … <op>_errors (op in lower case).
+void fill_nfs_ops(const NfsBody& b, Arena& arena, KstatData& out) {
+  StatList s(arena);
+  for (const auto& [name, op] : b.ops) {
+    std::string n(name);
+    for (char& c : n) c = text::ascii_lower(c);
+    s.add_u64(n + "_ops", op.ops);
+    s.add_u64(n + "_trans", op.trans);
+    s.add_u64(n + "_timeouts", op.timeouts);
+    s.add_u64(n + "_bytes_sent", op.bytes_sent, Unit::bytes);
+    s.add_u64(n + "_bytes_recv", op.bytes_recv, Unit::bytes);
+    s.add_u64(n + "_queue_ns", op.queue_ms * kMs, Unit::ns);
+    s.add_u64(n + "_rtt_ns", op.rtt_ms * kMs, Unit::ns);
+    s.add_u64(n + "_execute_ns", op.execute_ms * kMs, Unit::ns);
+    if (op.errors) s.add_u64(n + "_errors", *op.errors);
+  }
+  out.named = s.finish();
+}
+
+// Counts of one line under `names`; a value past them is "<extra><k>".
+std::string add_counts(const BodyLine& l, std::span<const std::string_view> names, std::string_view extra,
+                       std::size_t first, const std::string& path, StatList& s) {
+  const auto f = fields(l.text);
+  for (std::size_t k = first; k < f.size(); ++k) {
+    auto v = parse_u64(f[k]);
+    if (!v) return fmt::format("{}:{}: value '{}' is not a number", path, l.line, f[k]);
+    if (k - first < names.size()) s.add_u64(names[k - first], *v);
+    else s.add_u64(fmt::format("{}{}", extra, k - first), *v);
+  }
+  return {};
+}
+
+// nfs:N:events: the 27 nfs_iostat event counters (older kernels print fewer).
+std::string fill_nfs_events(const NfsBody& b, const std::string& path, Arena& arena, KstatData& out, int& err) {
+  static constexpr std::string_view kEvents[] = {
+      "inoderevalidate", "dentryrevalidate", "datainvalidate", "attrinvalidate", "vfsopen", "vfslookup",
+      "vfsaccess", "vfsupdatepage", "vfsreadpage", "vfsreadpages", "vfswritepage", "vfswritepages",
+      "vfsgetdents", "vfssetattr", "vfsflush", "vfsfsync", "vfslock", "vfsrelease", "congestionwait",
+      "setattrtrunc", "extendwrite", "sillyrename", "shortread", "shortwrite", "delay", "pnfs_read", "pnfs_write"};
+  StatList s(arena);
+  if (b.events.line == 0) return err = ENOENT, fmt::format("{}: the mount has no 'events:' line", path);
+  if (std::string m = add_counts(b.events, kEvents, "event", 0, path, s); !m.empty()) return err = EINVAL, m;
+  if (s.size() == 0) return err = EINVAL, fmt::format("{}:{}: 'events:' has no values", path, b.events.line);
+  out.named = s.finish();
+  return {};
+}
+
+// nfs:N:xprt[k]: one transport's counters, named by its protocol's layout.
+std::string fill_nfs_xprt(const NfsBody& b, std::size_t k, const std::string& path, Arena& arena, KstatData& out,
+                          int& err) {
+  static constexpr std::string_view kTcp[] = {"srcport", "bind_count", "connect_count", "connect_time", "idle_time",
+      "sends", "recvs", "bad_xids", "req_u", "bklog_u", "max_slots", "sending_u", "pending_u"};
+  static constexpr std::string_view kUdp[] = {"srcport", "bind_count", "sends", "recvs", "bad_xids", "req_u",
+      "bklog_u", "max_slots", "sending_u", "pending_u"};
+  static constexpr std::string_view kRdma[] = {"srcport", "bind_count", "connect_count", "connect_time",
+      "idle_time", "sends", "recvs", "bad_xids", "req_u", "bklog_u", "read_chunk_count", "write_chunk_count",
+      "reply_chunk_count", "total_rdma_request", "total_rdma_reply", "pullup_copy_count", "fixup_copy_count",
+      "hardway_register_count", "failed_marshal_count", "bad_reply_count", "nomsg_call_count", "mrs_recycled",
+      "mrs_orphaned", "mrs_allocated", "local_inv_needed", "empty_sendctx_q", "reply_waits_for_send"};
+  if (k >= b.xprts.size()) return err = ENOENT, fmt::format("{}: the mount has no xprt line {}", path, k);
+  const BodyLine& l = b.xprts[k];
+  const auto f = fields(l.text);
+  if (f.empty()) return err = EINVAL, fmt::format("{}:{}: empty 'xprt:' line", path, l.line);
+  std::span<const std::string_view> names = f[0] == "tcp" ? std::span<const std::string_view>(kTcp)
+                                            : f[0] == "udp" ? std::span<const std::string_view>(kUdp)
+                                            : f[0] == "rdma" ? std::span<const std::string_view>(kRdma)
+                                                             : std::span<const std::string_view>();
+  StatList s(arena);
+  s.add_str("proto", f[0]);
+  if (std::string m = add_counts(l, names, "v", 1, path, s); !m.empty()) return err = EINVAL, m;
+  out.named = s.finish();
+  return {};
+}
+
 }  // namespace
 
 std::string NfsFamily::read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out, int& err) {
-  const std::string path = proc() + "/self/mountstats";
+  const std::string path = dir_ + "/mountstats";
   auto it = nfs_.find(h.instance);
   if (it == nfs_.end()) return err = ENOENT, fmt::format("{}: no NFS mount with minor {}", path, h.instance);
   const TextFile in = read_text(path, err, &out);
@@ -405,10 +525,12 @@ std::string NfsFamily::read(const KstatHeader& h, std::uint32_t kind, Arena& are
   NfsBody b;
   if (std::string msg = parse_body(sec, path, b); !msg.empty()) return err = EINVAL, msg;
   const NfsOp read = b.op("READ"), write = b.op("WRITE");
-  if (static_cast<Kind>(kind) == Kind::nfs_io) {
-    fill_nfs_io(b, read, write, arena, out);
-  } else {
-    fill_nfs_mntinfo(h, sec, b, read, write, arena, out);
+  switch (kind >= static_cast<std::uint32_t>(Kind::nfs_xprt) ? Kind::nfs_xprt : static_cast<Kind>(kind)) {
+    case Kind::nfs_io: fill_nfs_io(b, read, write, arena, out); break;
+    case Kind::nfs_mntinfo: fill_nfs_mntinfo(h, sec, b, read, write, arena, out); break;
+    case Kind::nfs_ops: fill_nfs_ops(b, arena, out); break;
+    case Kind::nfs_events: return fill_nfs_events(b, path, arena, out, err);
+    case Kind::nfs_xprt: return fill_nfs_xprt(b, kind - static_cast<std::uint32_t>(Kind::nfs_xprt), path, arena, out, err);
   }
   return {};
 }

@@ -20,6 +20,8 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
+#include <cctype>
 
 #include "engine/sources/linux/linux_source.hpp"
 #include "support/db.hpp"
@@ -103,7 +105,8 @@ TEST_CASE("linux nfs: non-NFS mounts and bind mounts yield no kstat", "[engine][
   test::Db db("procfs:" + kData + "nfs");
   // sysfs, proc, ext4, tmpfs, cifs, nfsd (the server's fs) and mqueue: none;
   // /srv/data-bind is /data's superblock (0:56): the same statistics, one kstat.
-  CHECK(db.one("SELECT count(*) FROM kstat WHERE module = 'nfs'") == "8");
+  // Four mounts × mntinfo, nfsN, ops, events, xprt.
+  CHECK(db.one("SELECT count(*) FROM kstat WHERE module = 'nfs'") == "20");
   CHECK(db.one("SELECT count(*) FROM mntinfo WHERE mountpoint IN ('/', '/mnt/public', '/proc/fs/nfsd', "
                "'/srv/data-bind', '/dev/mqueue')") == "0");
 }
@@ -136,6 +139,90 @@ TEST_CASE("linux nfs: instances without mountinfo, malformed sections", "[engine
   std::string err = db.one("SELECT error FROM kstat WHERE module = 'nfs' AND instance = 1048578 "
                            "AND name = 'mntinfo'");
   CHECK_THAT(err, Catch::Contains("mountstats:") && Catch::Contains("expected 8 byte counters"));
+}
+
+// The lines of one mount's section of the fixture (from its device line to the next).
+std::vector<std::string> section_of(const std::string& text, const std::string& mountpoint) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  bool on = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("device ", 0) == 0) on = line.find(" mounted on " + mountpoint + " with ") != std::string::npos;
+    else if (on) out.push_back(line);
+  }
+  return out;
+}
+
+TEST_CASE("linux nfs: nfs:N:ops has every per-op line", "[engine][linux][nfs]") {
+  test::Db db("procfs:" + kData + "nfs");
+  const auto lines = section_of(slurp(kData + "nfs/proc/self/mountstats"), "/proj");
+  test::Rows expected;
+  bool per_op = false;
+  for (const std::string& raw : lines) {
+    if (raw.find("per-op statistics") != std::string::npos) {
+      per_op = true;
+      continue;
+    }
+    if (!per_op || raw.find(':') == std::string::npos) continue;
+    std::istringstream l(raw);
+    std::string name;
+    l >> name;
+    name.pop_back();  // the ':'
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::vector<std::uint64_t> v;
+    for (std::uint64_t x; l >> x;) v.push_back(x);
+    REQUIRE(v.size() == 9);
+    // ops trans timeouts bytes_sent bytes_recv queue rtt execute (ms → ns) errors.
+    static const char* kSuffix[9] = {"_ops", "_trans", "_timeouts", "_bytes_sent", "_bytes_recv", "_queue_ns",
+                                     "_rtt_ns", "_execute_ns", "_errors"};
+    for (std::size_t i = 0; i < 9; ++i)
+      expected.push_back({name + kSuffix[i], std::to_string(i >= 5 && i <= 7 ? v[i] * 1000000 : v[i])});
+  }
+  CHECK(expected.size() == 9 * 54);  // 54 per-op lines under /proj (NULL … DESTROY_CLIENTID)
+  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 55 AND name = 'ops'") ==
+        expected);
+  CHECK(db.one("SELECT unit FROM named WHERE module = 'nfs' AND name = 'ops' AND statistic = 'read_rtt_ns' "
+               "AND instance = 53") == "ns");
+}
+
+TEST_CASE("linux nfs: nfs:N:events and nfs:N:xprt", "[engine][linux][nfs]") {
+  test::Db db("procfs:" + kData + "nfs");
+  // events: 1204 9871 0 12 388 41 10211 3022 … (27 values, the same on each mount).
+  CHECK(db.one("SELECT count(*) FROM named WHERE module = 'nfs' AND instance = 53 AND name = 'events'") == "27");
+  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 53 AND name = 'events' AND "
+                "statistic IN ('inoderevalidate', 'vfsaccess', 'vfsflush', 'vfsrelease', 'pnfs_write')") ==
+        test::Rows{{"inoderevalidate", "1204"}, {"vfsaccess", "10211"}, {"vfsflush", "120"}, {"vfsrelease", "7"},
+                   {"pnfs_write", "0"}});
+  // "xprt: tcp 871 1 1 0 12 4601 4601 0 9722 0 2 0 0" and "xprt: udp 0 2 40 40 0 40 0 16 0 0".
+  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 53 AND name = 'xprt'") ==
+        test::Rows{{"proto", "tcp"}, {"srcport", "871"}, {"bind_count", "1"}, {"connect_count", "1"},
+                   {"connect_time", "0"}, {"idle_time", "12"}, {"sends", "4601"}, {"recvs", "4601"},
+                   {"bad_xids", "0"}, {"req_u", "9722"}, {"bklog_u", "0"}, {"max_slots", "2"}, {"sending_u", "0"},
+                   {"pending_u", "0"}});
+  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 54 AND name = 'xprt' AND "
+                "statistic IN ('proto', 'bind_count', 'sends', 'recvs', 'max_slots')") ==
+        test::Rows{{"proto", "udp"}, {"bind_count", "2"}, {"sends", "40"}, {"recvs", "40"}, {"max_slots", "16"}});
+}
+
+TEST_CASE("linux nfs: a second transport, a bad events line, mountstats of a pid", "[engine][linux][nfs]") {
+  TreeCopy t("nfs", "nfs-pid");
+  // No self/: the first /proc/<pid> with mountstats (4242, not 17) is read.
+  fs::create_directories(t.path("proc/17"));
+  fs::create_directories(t.path("proc/4242"));
+  t.replace("proc/self/mountstats", "\txprt:\ttcp 871 1 1 0 12 4601 4601 0 9722 0 2 0 0\n",
+            "\txprt:\ttcp 871 1 1 0 12 4601 4601 0 9722 0 2 0 0\n\txprt:\ttcp 872 1 1 0 3 10 10 0 20 0 2 0 0\n");
+  t.replace("proc/self/mountstats", "\tevents:\t1204 9871 0 12 388 41 10211 3022 0 0 0 0 0 0 120 0 0 7 0 0 0 0 0 0 0 0 0 \n"
+                                    "\tbytes:\t0 4096",
+            "\tevents:\t1204 9871 zero\n\tbytes:\t0 4096");
+  fs::rename(t.path("proc/self/mountstats"), t.path("proc/4242/mountstats"));
+  fs::rename(t.path("proc/self/mountinfo"), t.path("proc/4242/mountinfo"));
+  test::Db db("procfs:" + t.dir.string());
+  CHECK(db.one("SELECT value FROM named WHERE module = 'nfs' AND instance = 53 AND name = 'xprt1' AND "
+               "statistic = 'srcport'") == "872");
+  CHECK_THAT(db.one("SELECT error FROM kstat WHERE module = 'nfs' AND instance = 54 AND name = 'events'"),
+             Catch::Contains("4242/mountstats:") && Catch::Contains("value 'zero' is not a number"));
+  // The bad events line costs only the events kstat.
+  CHECK(db.one("SELECT count(*) FROM kstat WHERE module = 'nfs' AND instance = 54 AND error IS NULL") == "4");
 }
 
 TEST_CASE("linux: unix:0:var keeps only the fields Linux has", "[engine][linux]") {
