@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "engine/sources/linux/families.hpp"
+#include "engine/sources/linux/pressure.hpp"
 #include "engine/sources/linux/procfs.hpp"
 
 namespace kstatsql::engine::linuxsrc {
@@ -218,29 +219,7 @@ std::string CgroupFamily::add_pressure(const std::string& dir, std::string_view 
   int file_err = 0;
   const TextFile in = read_text(fmt::format("{}{}.pressure", dir, ctl), file_err, &out);
   if (!in) return {};
-  std::string msg;
-  procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
-    auto f = fields(line);
-    if (f.empty()) return true;
-    bool ok = (f[0] == "some" || f[0] == "full") && f.size() == 5;
-    for (std::size_t i = 1; ok && i < f.size(); ++i) {
-      const std::size_t eq = f[i].find('=');
-      const std::string_view key = f[i].substr(0, eq), val = eq == std::string_view::npos ? "" : f[i].substr(eq + 1);
-      const std::string name = fmt::format("{}_{}_{}", ctl, f[0], key);
-      if (key == "total") {
-        auto us = parse_u64(val);
-        ok = us && *us <= UINT64_MAX / 1000;
-        if (ok) s.add_u64(name + "_ns", *us * 1000, Unit::ns);
-      } else {
-        auto hundredths = procfs::parse_fixed(val, 100, true);  // two decimals, parsed exactly
-        ok = hundredths && starts_with(key, "avg");
-        if (ok) s.add_f64(name, static_cast<double>(*hundredths) / 100.0);
-      }
-    }
-    if (!ok) msg = fmt::format("{}:{}: expected 'some|full avg10=N avg60=N avg300=N total=N'", in.path, no);
-    return ok;
-  });
-  return msg;
+  return parse_pressure(*in.text, in.path, fmt::format("{}_", ctl), s);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/sources/linux/pressure.hpp"
 #include "engine/sources/linux/procfs.hpp"
 #include "engine/sources/linux/families.hpp"
 #include "engine/sources/linux/running_sums.hpp"
@@ -249,34 +250,8 @@ std::string UnixFamily::read_var(const KstatHeader& h, Arena& arena, KstatData& 
 std::string UnixFamily::read_pressure(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
   const TextFile in = read_text(fmt::format("{}/pressure/{}", proc(), h.name.substr(9)), err, &out);  // after "pressure_"
   if (!in) return in.error;
-  const std::string& path = in.path;
-  std::string msg;
   StatList s(arena);
-  procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
-    auto f = fields(line);
-    if (f.empty()) return true;
-    bool ok = (f[0] == "some" || f[0] == "full") && f.size() == 5;
-    for (std::size_t i = 1; ok && i < f.size(); ++i) {
-      std::size_t eq = f[i].find('=');
-      ok = eq != std::string_view::npos;
-      if (!ok) break;
-      std::string_view key = f[i].substr(0, eq), val = f[i].substr(eq + 1);
-      std::string name = fmt::format("{}_{}", f[0], key);
-      if (key == "total") {
-        auto us = parse_u64(val);
-        ok = us && *us <= UINT64_MAX / 1000;
-        if (ok) s.add_u64(name + "_ns", *us * 1000, Unit::ns);
-      } else {
-        // The kernel prints two decimals; parsed exactly, without locale-
-        // dependent or (on older libc++) missing floating-point parsers.
-        auto hundredths = procfs::parse_fixed(val, 100, true);
-        ok = hundredths && key.substr(0, 3) == "avg";
-        if (ok) s.add_f64(name, static_cast<double>(*hundredths) / 100.0);
-      }
-    }
-    if (!ok) msg = fmt::format("{}:{}: expected 'some|full avg10=N avg60=N avg300=N total=N'", path, no);
-    return ok;
-  });
+  const std::string msg = parse_pressure(*in.text, in.path, "", s);
   if (!msg.empty()) return err = EINVAL, msg;
   out.named = s.finish();
   return {};
