@@ -146,6 +146,12 @@ int run_record(int argc, char** argv) {
   g_stop = 0;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
+  // Past a file size limit a write then fails with EFBIG, reported like a
+  // full disk (naming the file), instead of the kernel killing the process.
+  struct sigaction ign {}, old_xfsz {};
+  ign.sa_handler = SIG_IGN;
+  sigemptyset(&ign.sa_mask);
+  sigaction(SIGXFSZ, &ign, &old_xfsz);
   const bool tty = !a.quiet && isatty(2);
   std::uint64_t written = 0, kstats = 0;
   long long done = 0;
@@ -199,6 +205,7 @@ int run_record(int argc, char** argv) {
   }
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
+  sigaction(SIGXFSZ, &old_xfsz, nullptr);
   return status;
 }
 
