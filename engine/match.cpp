@@ -38,72 +38,87 @@ bool glob_class(std::string_view p, std::size_t& pi, std::uint32_t ch, bool& ok)
   return seen != invert;
 }
 
-bool glob_at(std::string_view p, std::size_t pi, std::string_view s, std::size_t si) noexcept {
-  while (pi < p.size()) {
-    char c = p[pi];
-    if (c == '*') {
-      while (pi < p.size() && (p[pi] == '*' || p[pi] == '?')) {
-        if (p[pi] == '?') {
-          if (si >= s.size()) return false;
-          si += char_len(s, si);
-        }
-        ++pi;
-      }
-      if (pi == p.size()) return true;
-      for (; si <= s.size(); si += (si < s.size() ? char_len(s, si) : 1)) {
-        if (glob_at(p, pi, s, si)) return true;
-        if (si == s.size()) break;
-      }
-      return false;
-    }
-    if (si >= s.size()) return false;
-    std::size_t n = char_len(s, si);
-    if (c == '?') {
-      ++pi;
-    } else if (c == '[') {
-      ++pi;
-      bool ok = true;
-      if (!glob_class(p, pi, text::decode_utf8(s, si).value, ok) || !ok) return false;
-    } else {
-      std::size_t m = char_len(p, pi);
-      if (m != n || p.compare(pi, m, s.substr(si, n)) != 0) return false;
-      pi += m;
-    }
-    si += n;
+// One pattern token (not the star) against the character at s[si]. Sets
+// `plen` to the token's length in the pattern; false when it does not match
+// (an unterminated [...] matches nothing, as in SQLite).
+bool glob_token(std::string_view p, std::size_t pi, std::string_view s, std::size_t si,
+                std::size_t& plen) noexcept {
+  const std::size_t n = char_len(s, si);
+  const char c = p[pi];
+  if (c == '?') {
+    plen = 1;
+    return true;
   }
-  return si == s.size();
+  if (c == '[') {
+    std::size_t end = pi + 1;
+    bool ok = true;
+    const bool in = glob_class(p, end, text::decode_utf8(s, si).value, ok);
+    plen = end - pi;
+    return in && ok;
+  }
+  plen = char_len(p, pi);
+  return plen == n && p.compare(pi, plen, s.substr(si, n)) == 0;
 }
 
-bool like_at(std::string_view p, std::size_t pi, std::string_view s, std::size_t si) noexcept {
-  while (pi < p.size()) {
-    char c = p[pi];
-    if (c == '%') {
-      while (pi < p.size() && (p[pi] == '%' || p[pi] == '_')) {
-        if (p[pi] == '_') {
-          if (si >= s.size()) return false;
-          si += char_len(s, si);
-        }
-        ++pi;
-      }
-      if (pi == p.size()) return true;
-      for (; si <= s.size(); si += (si < s.size() ? char_len(s, si) : 1)) {
-        if (like_at(p, pi, s, si)) return true;
-        if (si == s.size()) break;
-      }
-      return false;
-    }
-    if (si >= s.size()) return false;
-    std::size_t n = char_len(s, si);
-    if (c == '_') {
-      ++pi;
-      si += n;
+// LIKE's single-character tokens: '_' is one character, anything else one
+// byte compared with ASCII case folding.
+bool like_token(std::string_view p, std::size_t pi, std::string_view s, std::size_t si,
+                std::size_t& slen) noexcept {
+  if (p[pi] == '_') {
+    slen = char_len(s, si);
+    return true;
+  }
+  slen = 1;
+  return text::ascii_lower(p[pi]) == text::ascii_lower(s[si]);
+}
+
+// The classic two-pointer matcher: on a mismatch, go back to just after the
+// last star and let that star take one more character of the text. Every
+// other token matches exactly one character, so earlier stars never need to
+// be revisited; the work is O(|pattern| x |text|) with no recursion.
+template <char Star, typename Token>
+bool wildcard_match(std::string_view p, std::string_view s, Token token) noexcept {
+  constexpr std::size_t none = std::string_view::npos;
+  std::size_t pi = 0, si = 0;
+  std::size_t star_p = none, star_s = 0;
+  while (true) {
+    if (pi < p.size() && p[pi] == Star) {
+      star_p = ++pi;
+      star_s = si;
+      if (pi == p.size()) return true;  // a trailing star takes the rest
       continue;
     }
-    if (text::ascii_lower(c) != text::ascii_lower(s[si])) return false;
-    ++pi;
-    ++si;
+    if (pi < p.size() && si < s.size()) {
+      std::size_t plen = 1, slen = 1;
+      if (token(p, pi, s, si, plen, slen)) {
+        pi += plen;
+        si += slen;
+        continue;
+      }
+    } else if (pi == p.size() && si == s.size()) {
+      return true;
+    }
+    if (star_p == none || star_s >= s.size()) return false;
+    star_s += char_len(s, star_s);
+    pi = star_p;
+    si = star_s;
   }
-  return si == s.size();
+}
+
+bool glob_at(std::string_view p, std::string_view s) noexcept {
+  return wildcard_match<'*'>(p, s, [](std::string_view pp, std::size_t pi, std::string_view ss, std::size_t si,
+                                      std::size_t& plen, std::size_t& slen) {
+    slen = char_len(ss, si);
+    return glob_token(pp, pi, ss, si, plen);
+  });
+}
+
+bool like_at(std::string_view p, std::string_view s) noexcept {
+  return wildcard_match<'%'>(p, s, [](std::string_view pp, std::size_t pi, std::string_view ss, std::size_t si,
+                                      std::size_t& plen, std::size_t& slen) {
+    plen = 1;
+    return like_token(pp, pi, ss, si, slen);
+  });
 }
 
 // Decimal text of an instance, without allocation.
@@ -122,11 +137,11 @@ std::string_view instance_text(std::int64_t v, char (&buf)[24]) noexcept {
 }  // namespace
 
 bool sql_glob(std::string_view pattern, std::string_view text) noexcept {
-  return glob_at(pattern, 0, text, 0);
+  return glob_at(pattern, text);
 }
 
 bool sql_like(std::string_view pattern, std::string_view text) noexcept {
-  return like_at(pattern, 0, text, 0);
+  return like_at(pattern, text);
 }
 
 bool Predicate::matches(std::string_view value) const noexcept {

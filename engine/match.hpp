@@ -6,6 +6,7 @@
 // tested per named statistic. SQL GLOB and LIKE semantics are reproduced here
 // (LIKE: ASCII case-insensitive, '%' and '_', no ESCAPE); the virtual tables
 // leave SQLite to re-check them, so this matcher only has to be exact or wider.
+// Matching is iterative, O(|pattern| x |text|) for any input.
 #pragma once
 
 #include <cstdint>

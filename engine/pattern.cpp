@@ -350,6 +350,36 @@ std::size_t re_weight(std::string_view re) {
   return w.total();
 }
 
+// What kstat(8)'s EREs cannot hold but glibc's regcomp would take: a
+// back-reference \1..\9 (not part of POSIX EREs; with one, matching is
+// exponential: "(a*)(a*)(a*)\3\2\1b" takes seconds on 100 bytes), and groups
+// nested deeper than kMaxReDepth (regcomp recurses per group and overflows
+// the stack at some ten thousand). Returns the reason, or nullptr.
+constexpr std::size_t kMaxReDepth = 64;
+
+const char* re_refusal(std::string_view re) {
+  std::size_t depth = 0;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    switch (re[i]) {
+      case '\\':
+        if (i + 1 < re.size() && re[i + 1] >= '1' && re[i + 1] <= '9') {
+          return "back-references (\\1 to \\9) are not part of extended regular expressions";
+        }
+        ++i;
+        break;
+      case '[': i = bracket_end(re, i); break;
+      case '(':
+        if (++depth > kMaxReDepth) return "regular expression nested too deeply (more than 64 groups)";
+        break;
+      case ')':
+        if (depth > 0) --depth;
+        break;
+      default: break;
+    }
+  }
+  return nullptr;
+}
+
 bool has_glob_syntax(std::string_view text) noexcept {
   return text.find_first_of("*?[\\") != npos;
 }
@@ -362,6 +392,10 @@ namespace detail {
 std::shared_ptr<const Regex> compile_regex(std::string_view body, std::string& error) {
   if (body.find('\0') != npos) {
     error = "NUL byte in regular expression";
+    return nullptr;
+  }
+  if (const char* why = re_refusal(body)) {
+    error = why;
     return nullptr;
   }
   if (re_weight(body) > kMaxReWeight) {

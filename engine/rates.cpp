@@ -22,13 +22,13 @@ Baseline baseline(const Generation& cur, std::uint32_t i, const KstatData& now,
         const KstatData& d = prev->data(pj);
         if (d.ok() && d.snaptime <= now.snaptime) {
           b.before = &d;
-          b.elapsed_ns = now.snaptime - d.snaptime;
+          b.elapsed_ns = i64_delta(now.snaptime, d.snaptime);
           return b;
         }
       }
     }
   }
-  if (now.snaptime > h.crtime) b.elapsed_ns = now.snaptime - h.crtime;
+  if (now.snaptime > h.crtime) b.elapsed_ns = i64_delta(now.snaptime, h.crtime);
   return b;
 }
 
@@ -55,10 +55,9 @@ std::optional<std::int64_t> int_delta_of(const NamedStat& now, const NamedStat* 
   }
   switch (repr_of(now.type)) {
     case Repr::i64:
-      return now.v.i - (before && repr_of(before->type) == Repr::i64 ? before->v.i : 0);
+      return i64_delta(now.v.i, before && repr_of(before->type) == Repr::i64 ? before->v.i : 0);
     case Repr::u64:
-      return static_cast<std::int64_t>(
-          now.v.u - (before && repr_of(before->type) == Repr::u64 ? before->v.u : 0));
+      return u64_delta(now.v.u, before && repr_of(before->type) == Repr::u64 ? before->v.u : 0);
     default:
       return std::nullopt;
   }

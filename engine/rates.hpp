@@ -7,8 +7,17 @@
 //    re-created: like a kstat with no previous sample, it counts from zero.
 //  * With no usable previous sample, the old value is 0 and the interval runs
 //    from crtime ("since creation", iostat's first line).
-//  * 32-bit counters (uint32, and io reads/writes) wrap: the delta is taken
-//    modulo 2^32. 64-bit deltas are plain differences.
+//  * Deltas are defined for every pair of values (no signed overflow):
+//      uint32 (and io reads/writes)  modulo 2^32: a counter that wrapped
+//                                    gives its true increase;
+//      uint64                        modulo 2^64, read as a two's-complement
+//                                    int64: a wrap gives the true increase,
+//                                    a counter that went down a negative delta;
+//      int32, int64                  the exact difference, saturated to the
+//                                    int64 range (1 -> INT64_MIN is INT64_MIN);
+//      float, double                 IEEE difference.
+//  * The interval (elapsed_ns) is the exact difference of the times,
+//    saturated to INT64_MAX.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +48,18 @@ std::optional<std::int64_t> int_delta_of(const NamedStat& now, const NamedStat* 
 // 32-bit wrap-safe delta (iostat's u32_delta).
 inline std::uint32_t u32_delta(std::uint32_t now, std::uint32_t before) noexcept {
   return now - before;
+}
+
+// now - before, saturated to the int64 range instead of overflowing.
+inline std::int64_t i64_delta(std::int64_t now, std::int64_t before) noexcept {
+  std::int64_t d = 0;
+  if (!__builtin_sub_overflow(now, before, &d)) return d;
+  return now < before ? INT64_MIN : INT64_MAX;
+}
+
+// now - before modulo 2^64, as a two's-complement int64.
+inline std::int64_t u64_delta(std::uint64_t now, std::uint64_t before) noexcept {
+  return static_cast<std::int64_t>(now - before);
 }
 
 }  // namespace kstatsql::engine

@@ -43,19 +43,27 @@ inline std::string caret_message(std::string_view prefix, std::string_view what,
   return out;
 }
 
-// Parses `text` (named `source` in PEGTL positions) with Rule, Action and a
-// must_if control raising Errors::message<Rule>. A parse_error throws Error(Errc::parse, format(message,
-// byte offset)); so does a parse that fails without raising (format(fallback,
-// 0)), which the grammars' must<> rules make unreachable but which must not
-// pass silently if a grammar changes.
-template <typename Rule, typename Errors, template <typename...> class Action, typename Format,
+// Parses `text` (named `source` in PEGTL positions) with Rule, Action and
+// Control (by default a must_if control raising Errors::message<Rule>). A
+// parse_error throws Error(Errc::parse, format(message, byte offset)); so
+// does a parse that fails without raising (format(fallback, 0)), which the
+// grammars' must<> rules make unreachable but which must not pass silently
+// if a grammar changes.
+template <typename Errors>
+struct must_control {
+  template <typename Rule>
+  using type = typename tao::pegtl::must_if<Errors>::template control<Rule>;
+};
+
+template <typename Rule, typename Errors, template <typename...> class Action,
+          template <typename...> class Control = must_control<Errors>::template type, typename Format,
           typename State>
 void parse_or_throw(std::string_view text, const char* source, std::string_view fallback,
                     Format&& format, State& st) {
   tao::pegtl::memory_input in(text.data(), text.size(), source);
   bool ok = false;
   try {
-    ok = tao::pegtl::parse<Rule, Action, tao::pegtl::must_if<Errors>::template control>(in, st);
+    ok = tao::pegtl::parse<Rule, Action, Control>(in, st);
   } catch (const tao::pegtl::parse_error& e) {
     const std::size_t offset = e.positions().empty() ? 0 : e.positions().front().byte;
     throw Error(Errc::parse, format(e.message(), offset));

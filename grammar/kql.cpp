@@ -2,7 +2,9 @@
 // formatter and the parse_kql() entry for the KQL rules in kql.hpp.
 #include "grammar/kql.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <string>
 #include <system_error>
 #include <utility>
 
@@ -35,6 +37,8 @@ template <> inline constexpr auto error_message<not_expr> = kExpectedExpr;
 template <> inline constexpr auto error_message<add_expr> = kExpectedExpr;
 template <> inline constexpr auto error_message<mul_expr> = kExpectedExpr;
 template <> inline constexpr auto error_message<unary> = kExpectedExpr;
+template <> inline constexpr auto error_message<negated> = kExpectedExpr;
+template <> inline constexpr auto error_message<not_operand> = kExpectedExpr;
 template <> inline constexpr auto error_message<call_arg> = kExpectedExpr;
 template <> inline constexpr auto error_message<call_args> = "expected ',' or ')' after a function argument";
 template <> inline constexpr auto error_message<call_end> = "expected ',' or ')' after a function argument";
@@ -68,6 +72,50 @@ struct Errors {
   static constexpr auto message = error_message<Rule>;
 };
 
+const std::string& depth_message() {
+  static const std::string m =
+      "expression nested too deeply (more than " + std::to_string(kMaxKqlDepth) + " levels)";
+  return m;
+}
+
+const std::string& height_message() {
+  static const std::string m =
+      "expression too long (more than " + std::to_string(kMaxKqlHeight) + " levels of operators)";
+  return m;
+}
+
+// Nesting. expr (inside '(' and call arguments, and each top-level one),
+// negated and not_operand are the recursive rules: each one open costs stack in the parser, in the AST's
+// destructor and in the compiler, so the parse refuses more than
+// kMaxKqlDepth of them open at once with a caret at the offending operator.
+template <typename Rule> inline constexpr bool nests = false;
+template <> inline constexpr bool nests<expr> = true;
+template <> inline constexpr bool nests<negated> = true;
+template <> inline constexpr bool nests<not_operand> = true;
+
+template <typename Rule>
+struct nesting_control : pegtl::must_if<Errors>::template control<Rule> {
+  using base = typename pegtl::must_if<Errors>::template control<Rule>;
+
+  template <typename Input, typename St>
+  static void start(const Input& in, St& st) {
+    if constexpr (nests<Rule>) {
+      if (++st.depth > kMaxKqlDepth) throw pegtl::parse_error(depth_message(), in);
+    }
+    base::start(in, st);
+  }
+  template <typename Input, typename St>
+  static void success(const Input& in, St& st) {
+    if constexpr (nests<Rule>) --st.depth;
+    base::success(in, st);
+  }
+  template <typename Input, typename St>
+  static void failure(const Input& in, St& st) {
+    if constexpr (nests<Rule>) --st.depth;
+    base::failure(in, st);
+  }
+};
+
 // Actions build the AST. Every rule that carries an action only succeeds
 // where the enclosing rule can no longer backtrack (or, for the pending_*
 // slots, is overwritten before use), so no action has to be undone.
@@ -82,6 +130,7 @@ struct State {
   KqlName pending_alias;
   KqlName pending_sort;
   int pending_desc = -1;  // -1: no direction written
+  std::size_t depth = 0;  // expression rules open (nesting_control)
 
   KqlStage& stage() { return ast.stages.back(); }
   KqlExpr pop() {
@@ -110,6 +159,15 @@ std::string unquote(std::string_view s) {
     if (s[i] == q) ++i;
   }
   return out;
+}
+
+// A node made from children is one level above the tallest of them.
+template <typename Input>
+void set_height(KqlExpr& e, const Input& in) {
+  std::size_t h = 0;
+  for (const KqlExpr& a : e.args) h = std::max(h, a.height);
+  e.height = h + 1;
+  if (e.height > kMaxKqlHeight) throw pegtl::parse_error(height_message(), in);
 }
 
 KqlExpr node(KqlExpr::Kind kind, std::string text, std::size_t offset) {
@@ -170,13 +228,15 @@ struct action<call_open> {
 
 template <>
 struct action<call> {
-  static void apply0(State& st) {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
     KqlExpr c = std::move(st.calls.back());
     st.calls.pop_back();
     const std::size_t mark = st.call_marks.back();
     st.call_marks.pop_back();
     for (std::size_t i = mark; i < st.exprs.size(); ++i) c.args.push_back(std::move(st.exprs[i]));
     st.exprs.resize(mark);
+    set_height(c, in);
     st.exprs.push_back(std::move(c));
   }
 };
@@ -187,6 +247,7 @@ struct wrap_one {
   static void apply(const Input& in, State& st) {
     KqlExpr e = node(K, "", offset_of(in));
     e.args.push_back(st.pop());
+    set_height(e, in);
     st.exprs.push_back(std::move(e));
   }
 };
@@ -204,30 +265,35 @@ template <> struct action<mul_op> : push_op {};
 template <> struct action<add_op> : push_op {};
 template <> struct action<cmp_op> : push_op {};
 
-void make_binary(State& st, std::string op) {
+template <typename Input>
+void make_binary(State& st, std::string op, const Input& in) {
   KqlExpr rhs = st.pop();
   KqlExpr lhs = st.pop();
   KqlExpr e = node(KqlExpr::Kind::binary, std::move(op), lhs.offset);
   e.args.push_back(std::move(lhs));
   e.args.push_back(std::move(rhs));
+  set_height(e, in);
   st.exprs.push_back(std::move(e));
 }
 
 struct binary_from_ops {
-  static void apply0(State& st) {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
     std::string op = std::move(st.ops.back());
     st.ops.pop_back();
-    make_binary(st, std::move(op));
+    make_binary(st, std::move(op), in);
   }
 };
 template <> struct action<mul_rhs> : binary_from_ops {};
 template <> struct action<add_rhs> : binary_from_ops {};
 template <> struct action<cmp_rhs> : binary_from_ops {};
 template <> struct action<and_rhs> {
-  static void apply0(State& st) { make_binary(st, "and"); }
+  template <typename Input>
+  static void apply(const Input& in, State& st) { make_binary(st, "and", in); }
 };
 template <> struct action<or_rhs> {
-  static void apply0(State& st) { make_binary(st, "or"); }
+  template <typename Input>
+  static void apply(const Input& in, State& st) { make_binary(st, "or", in); }
 };
 
 // --- sources ---------------------------------------------------------------
@@ -477,7 +543,7 @@ std::string format_kql_caret(std::string_view what, std::string_view text, std::
 KqlAst parse_kql(std::string_view text) {
   KqlAst ast;
   State st{ast, &ast.source, {}, {}, {}, {}, {}, {}, {}, -1};
-  errors::parse_or_throw<query, Errors, action>(
+  errors::parse_or_throw<query, Errors, action, nesting_control>(
       text, "kql", "cannot parse the query",
       [text](std::string_view what, std::size_t offset) { return format_kql_caret(what, text, offset); },
       st);

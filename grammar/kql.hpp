@@ -64,6 +64,7 @@ struct KqlExpr {
   std::string text;
   std::vector<KqlExpr> args;
   std::size_t offset = 0;
+  std::size_t height = 1;  // nodes on the longest path down from this one (a leaf: 1)
 };
 
 // `column op value` after a table name.
@@ -121,6 +122,19 @@ struct KqlAst {
   KqlSource source;
   std::vector<KqlStage> stages;
 };
+
+// Bounds on expressions, so that no input can exhaust the stack of the
+// parser, of the code that walks the AST, or of SQLite (whose parser stack
+// takes about 90 nested parentheses, and whose expression trees at most 1000
+// levels):
+//   kMaxKqlDepth   nesting: '(', a call's arguments, unary '-' and 'not' each
+//                  open a level; more is "kql: expression nested too deeply
+//                  (more than 64 levels)", the caret where it goes too deep;
+//   kMaxKqlHeight  the expression tree: a chain of N binary operators is N+1
+//                  levels; more is "kql: expression too long (more than 256
+//                  levels of operators)".
+inline constexpr std::size_t kMaxKqlDepth = 64;
+inline constexpr std::size_t kMaxKqlHeight = 256;
 
 // Parses one query. Throws kstatsql::Error(Errc::parse) with a caret message.
 // Never reads past `text`; any byte sequence is safe.
@@ -184,8 +198,12 @@ struct paren : pegtl::if_must<pegtl::one<'('>, ws, expr, paren_close> {};
 struct operand : pegtl::sor<paren, number_operand, string_operand, call, column> {};
 struct primary : pegtl::seq<operand, ws> {};
 struct unary;
-struct negate : pegtl::if_must<pegtl::seq<pegtl::one<'-'>, ws>, unary> {};
+// The operands of '-' and 'not' are rules of their own so that only a nesting
+// that has begun (its operator read) counts towards kMaxKqlDepth.
+struct negated;
+struct negate : pegtl::if_must<pegtl::seq<pegtl::one<'-'>, ws>, negated> {};
 struct unary : pegtl::sor<negate, primary> {};
+struct negated : unary {};
 struct mul_op : pegtl::one<'*', '/', '%'> {};
 struct mul_rhs : pegtl::if_must<pegtl::seq<mul_op, ws>, unary> {};
 struct mul_expr : pegtl::seq<unary, pegtl::star<mul_rhs>> {};
@@ -198,8 +216,10 @@ struct cmp_op : pegtl::sor<pegtl::string<'<', '='>, pegtl::string<'>', '='>, peg
 struct cmp_rhs : pegtl::if_must<pegtl::seq<cmp_op, ws>, add_expr> {};
 struct cmp_expr : pegtl::seq<add_expr, pegtl::opt<cmp_rhs>> {};
 struct not_expr;
-struct not_op : pegtl::if_must<pegtl::seq<kw_not, ws>, not_expr> {};
+struct not_operand;
+struct not_op : pegtl::if_must<pegtl::seq<kw_not, ws>, not_operand> {};
 struct not_expr : pegtl::sor<not_op, cmp_expr> {};
+struct not_operand : not_expr {};
 struct and_rhs : pegtl::if_must<pegtl::seq<kw_and, ws>, not_expr> {};
 struct and_expr : pegtl::seq<not_expr, pegtl::star<and_rhs>> {};
 struct or_rhs : pegtl::if_must<pegtl::seq<kw_or, ws>, and_expr> {};

@@ -17,6 +17,10 @@
 // offending byte (format_caret()). The grammar checks syntax only: compiling
 // globs and REs is the engine's job (engine/selector.hpp).
 //
+// No rule is recursive (brackets do not nest), so the parse needs constant
+// stack for any input; the depth of groups inside an /ERE/ is bounded where
+// the RE is compiled (engine/pattern.cpp).
+//
 // The rules live in namespace kstatsql::grammar::sel so tests can run
 // tao::pegtl::analyze<> on them and exercise single rules.
 #pragma once

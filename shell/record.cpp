@@ -123,6 +123,35 @@ void sleep_until_tick(double start_s, long long k, double interval) {
   sleep_until(t);
 }
 
+// While recording: SIGINT and SIGTERM stop after the current generation, and
+// SIGXFSZ is ignored, so that past a file size limit a write fails with
+// EFBIG, reported like a full disk (naming the file), instead of the kernel
+// killing the process. The previous dispositions come back afterwards.
+class RecordSignals {
+ public:
+  RecordSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;  // no SA_RESTART: the sleep wakes up at once
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGXFSZ, &ign, &old_xfsz_);
+  }
+  ~RecordSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGXFSZ, &old_xfsz_, nullptr);
+  }
+  RecordSignals(const RecordSignals&) = delete;
+  RecordSignals& operator=(const RecordSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {}, old_xfsz_ {};
+};
+
 }  // namespace
 
 int run_record(int argc, char** argv) {
@@ -140,12 +169,8 @@ int run_record(int argc, char** argv) {
     std::fprintf(stderr, "kstatsql record: %s\n", e.what());
     return 2;
   }
-  struct sigaction sa {}, old_int {}, old_term {};
-  sa.sa_handler = on_signal;  // no SA_RESTART: the sleep wakes up at once
-  sigemptyset(&sa.sa_mask);
   g_stop = 0;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
+  const RecordSignals signals;
   const bool tty = !a.quiet && isatty(2);
   std::uint64_t written = 0, kstats = 0;
   long long done = 0;
@@ -197,8 +222,6 @@ int run_record(int argc, char** argv) {
     std::fprintf(stderr, "kstatsql record: %s\n", e.what());
     status = 3;
   }
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
   return status;
 }
 

@@ -9,7 +9,10 @@
 ** decimal text). A selector per argument, because statistic names may hold
 ** spaces and commas (`sd0,err:Hard Errors`).
 ** Columns: module, instance, name, class, statistic, type, value, unit,
-** snaptime, crtime — as in `named` — plus the hidden arguments spec1..spec8.
+** snaptime, crtime — as in `named` — plus the hidden arguments spec1..spec8
+** and, like every table, the hidden `host` column after them. So a 9th
+** argument is not a selector but `host = …` (SQLite's "max 9" counts it):
+** on a single-host source, whose kstats have no host, it selects nothing.
 **
 ** HOW IT WORKS: literal modules, instances and names of every selector are pushed down
 ** to the snapshot (only matching kstats are read); the rest of the selector

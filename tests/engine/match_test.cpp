@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
 #include "engine/match.hpp"
 
 using namespace kstatsql::engine;
@@ -46,4 +51,62 @@ TEST_CASE("filters combine predicates with AND and alternatives with OR", "[engi
   CHECK(f.matches_header(h));
   f.empty_result = true;
   CHECK_FALSE(f.matches_header(h));
+}
+
+namespace {
+
+// Every string of up to `len` characters over `alphabet`, in a fixed order.
+std::vector<std::string> all_strings(const std::vector<std::string>& alphabet, std::size_t len) {
+  std::vector<std::string> out{""};
+  std::size_t begin = 0;
+  for (std::size_t l = 0; l < len; ++l) {
+    const std::size_t end = out.size();
+    for (std::size_t i = begin; i < end; ++i) {
+      for (const std::string& a : alphabet) out.push_back(out[i] + a);
+    }
+    begin = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sql_glob and sql_like agree with SQLite's own matchers", "[engine]") {
+  const auto texts = all_strings({"a", "b", "A", "\xc3\xa9", "]"}, 4);
+  const auto globs = all_strings({"a", "*", "?", "[a-b]", "[^a]", "\xc3\xa9", "[", "]"}, 3);
+  const auto likes = all_strings({"a", "%", "_", "B", "\xc3\xa9"}, 4);
+  std::size_t cases = 0;
+  for (const std::string& t : texts) {
+    for (const std::string& g : globs) {
+      INFO("GLOB '" << g << "' vs '" << t << "'");
+      CHECK(sql_glob(g, t) == (sqlite3_strglob(g.c_str(), t.c_str()) == 0));
+      ++cases;
+    }
+    for (const std::string& l : likes) {
+      INFO("LIKE '" << l << "' vs '" << t << "'");
+      CHECK(sql_like(l, t) == (sqlite3_strlike(l.c_str(), t.c_str(), 0) == 0));
+      ++cases;
+    }
+  }
+  CHECK(cases > 100000);
+}
+
+TEST_CASE("sql_glob and sql_like do not recurse or backtrack exponentially", "[engine]") {
+  const std::string name(200 * 1024, 'a');
+  const std::string stars(100000, '*');
+  CHECK(sql_glob(stars, name));
+  CHECK_FALSE(sql_glob(stars + "b", name));
+  CHECK(sql_like(std::string(100000, '%'), name));
+  CHECK_FALSE(sql_like(std::string(100000, '%') + "b", name));
+  std::string alternating;
+  for (int i = 0; i < 50000; ++i) alternating += "*a";
+  CHECK(sql_glob(alternating, name));
+  // '*a' x 10 then '*b' against 40 a's: exponential for a naive matcher.
+  std::string pat, like;
+  for (int i = 0; i < 10; ++i) pat += "*a", like += "%a";
+  const std::string forty(40, 'a');
+  CHECK_FALSE(sql_glob(pat + "*b", forty));
+  CHECK_FALSE(sql_like(like + "%b", forty));
+  CHECK(sql_glob(pat + "*b", forty + "b"));
+  CHECK(sql_like(like + "%b", forty + "B"));
 }

@@ -131,6 +131,17 @@ TEST_CASE("Selector bad REs report regerror with a caret", "[engine]") {
   REQUIRE_THROWS_WITH(Pattern::compile("/a{2,1}/"),
                       Catch::StartsWith("selector: bad regular expression: ") &&
                           Catch::EndsWith(" (in /a{2,1}/)"));
+  SECTION("back-references and deep groups are refused") {
+    REQUIRE_THROWS_WITH(Selector::parse("::/(a*)(a*)(a*)\\3\\2\\1b/:"),
+                        "selector: back-references (\\1 to \\9) are not part of extended regular "
+                        "expressions\n  ::/(a*)(a*)(a*)\\3\\2\\1b/:\n    ^");
+    REQUIRE_THROWS_WITH(Pattern::compile("/(a)\\1/"), Catch::StartsWith("selector: back-references"));
+    CHECK_NOTHROW(Selector::parse("::/a\\.b[\\1]/"));
+    const std::string ok = std::string(64, '(') + "a" + std::string(64, ')');
+    CHECK_NOTHROW(Selector::parse(":::/" + ok + "/"));
+    REQUIRE_THROWS_WITH(Selector::parse(":::/(" + ok + ")/"),
+                        Catch::StartsWith("selector: regular expression nested too deeply (more than 64 groups)"));
+  }
   SECTION("REs that would make regcomp explode are refused") {
     for (const char* spec : {"/a{0,256}/", "/a{0,32767}/", "/a++++++++++++++++++++++++/",
                              "/((a{1,100}){1,100})/", "/(x(a{0,255}){0,255})/"}) {

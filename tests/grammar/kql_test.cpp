@@ -238,3 +238,41 @@ TEST_CASE("KQL table names: any identifier parses, the compiler checks it", "[gr
   CHECK(error_of("io | join kstat sd::: on identity") ==
         "kql: expected 'on identity' or 'on column, ...'\n  io | join kstat sd::: on identity\n                  ^");
 }
+
+TEST_CASE("KQL refuses expressions nested deeper than kMaxKqlDepth", "[grammar][kql]") {
+  const std::string deep = std::string(9000, '(') + "1" + std::string(9000, ')');
+  const std::string msg = "kql: expression nested too deeply (more than 64 levels)";
+  CHECK(error_of("unix | where " + deep).rfind(msg + "\n", 0) == 0);
+  CHECK(error_of("unix | where " + std::string(9000, '-') + "1").rfind(msg, 0) == 0);
+  std::string nots;
+  for (int i = 0; i < 3000; ++i) nots += "not ";
+  CHECK(error_of("unix | where " + nots + "x").rfind(msg, 0) == 0);
+  std::string calls;
+  for (int i = 0; i < 3000; ++i) calls += "f(";
+  CHECK(error_of("unix | select " + calls + "1" + std::string(3000, ')')).rfind(msg, 0) == 0);
+  // A long chain of binary operators is a tall tree.
+  const std::string too_long = "kql: expression too long (more than 256 levels of operators)";
+  std::string chain = "1";
+  for (int i = 0; i < 100000; ++i) chain += "+1";
+  CHECK(error_of("unix | where " + chain).rfind(too_long, 0) == 0);
+  std::string ors = "a=1";
+  for (int i = 0; i < 100000; ++i) ors += " or a=1";
+  CHECK(error_of("unix | select " + ors).rfind(too_long, 0) == 0);
+}
+
+TEST_CASE("KQL nesting limits: exactly the limit parses", "[grammar][kql]") {
+  static_assert(kMaxKqlDepth == 64 && kMaxKqlHeight == 256);
+  // The where expression is one level, each '(' one more.
+  const std::string ok = std::string(63, '(') + "value" + std::string(63, ')');
+  CHECK_NOTHROW(parse_kql("unix | where " + ok));
+  CHECK_THROWS(parse_kql("unix | where (" + ok + ")"));
+  CHECK_NOTHROW(parse_kql("unix | where " + std::string(63, '-') + "1"));
+  CHECK_THROWS(parse_kql("unix | where " + std::string(64, '-') + "1"));
+  std::string chain = "1";
+  for (int i = 0; i < 255; ++i) chain += "+1";
+  CHECK(parse_kql("unix | where " + chain).stages[0].expr.height == 256);
+  CHECK_THROWS(parse_kql("unix | where " + chain + "+1"));
+  // The caret points just after the operator that goes one level too deep.
+  const std::string e = error_of("unix | where " + std::string(300, '-') + "1");
+  CHECK(e.substr(e.rfind('\n') + 1) == std::string(2 + 13 + 64, ' ') + "^");
+}

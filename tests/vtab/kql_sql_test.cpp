@@ -263,6 +263,19 @@ TEST_CASE("kql() returns the compiled SQL, or the caret error", "[vtab][kql]") {
   CHECK(db.error_of("SELECT kql('io | bogus')") ==
         "kql: expected a stage: where, rate, delta, sum, avg, min, max, count, pNN, join, sort, top, select or "
         "limit\n  io | bogus\n       ^");
+  // A nesting bomb in a view or a query is an error, not a stack overflow.
+  const std::string deep = std::string(9000, '(') + "1" + std::string(9000, ')');
+  CHECK(db.error_of("SELECT kql('unix | where " + deep + "')")
+            .rfind("kql: expression nested too deeply (more than 64 levels)\n", 0) == 0);
+  CHECK(db.error_of("CREATE VIEW v AS SELECT kql('unix | where " + deep + "'); SELECT * FROM v")
+            .rfind("kql: expression nested too deeply", 0) == 0);
+  // The deepest accepted expressions (64 levels of nesting, 256 of operators,
+  // with the comparison) still compile to SQL that SQLite takes.
+  const std::string ok = std::string(63, '(') + "value" + std::string(63, ')');
+  CHECK_NOTHROW(db.rows(kql_to_sql("named | where " + ok + " > 0")));
+  std::string chain = "value";
+  for (int i = 0; i < 254; ++i) chain += "+1";
+  CHECK_NOTHROW(db.rows(kql_to_sql("named | where " + chain + " > 0")));
 }
 
 TEST_CASE("KQL tables match kstat_columns", "[vtab][kql]") {

@@ -62,8 +62,11 @@ KssSource::KssSource(std::string path) : path_(std::move(path)) {
   }
   void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
   int err = errno;
-  ::close(fd);  // the mapping keeps the file referenced
-  if (m == MAP_FAILED) throw_errno(path_ + ": mmap", err);
+  if (m == MAP_FAILED) {
+    ::close(fd);
+    throw_errno(path_ + ": mmap", err);
+  }
+  fd_ = fd;
   map_ = static_cast<const std::byte*>(m);
   // Keyed queries jump around: no read-ahead around each fault, and no 2 MiB
   // mappings of large page-cache folios (one point read would map 2 MiB).
@@ -76,6 +79,7 @@ KssSource::KssSource(std::string path) : path_(std::move(path)) {
     scan_blocks();
   } catch (...) {
     ::munmap(m, size_);
+    ::close(fd_);
     throw;
   }
   meta_ok_.assign(blocks_.size(), false);
@@ -84,6 +88,24 @@ KssSource::KssSource(std::string path) : path_(std::move(path)) {
 
 KssSource::~KssSource() {
   if (map_) ::munmap(const_cast<std::byte*>(map_), size_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void KssSource::check_size() {
+  if (truncated_to_ < 0) {
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || static_cast<std::uint64_t>(st.st_size) >= size_) return;
+    truncated_to_ = st.st_size;
+    // Zero pages over what the file lost: a view handed out earlier then
+    // reads zeros instead of raising SIGBUS.
+    const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t from = (static_cast<std::uint64_t>(st.st_size) + page - 1) / page * page;
+    if (from < size_) {
+      (void)::mmap(const_cast<std::byte*>(map_) + from, size_ - from, PROT_READ,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    }
+  }
+  throw Error(Errc::io, path_ + ": truncated to " + std::to_string(truncated_to_) + " bytes while open");
 }
 
 void KssSource::fail(std::uint64_t offset, const std::string& what) const {
@@ -221,6 +243,7 @@ void KssSource::enumerate(Arena& arena, std::vector<KstatHeader>& out) {
 }
 
 void KssSource::enumerate_recorded(std::size_t g, Arena&, std::vector<KstatHeader>& out) {
+  check_size();
   if (g >= blocks_.size()) {
     throw Error(Errc::constraint, path_ + ": no generation " + std::to_string(g));
   }
@@ -268,6 +291,7 @@ void KssSource::check_extent(std::size_t g, std::uint32_t i, const KstatRecord& 
 // The map is MADV_RANDOM so point reads fault single pages; a full scan asks
 // for the whole block at once instead.
 void KssSource::will_read_all(std::size_t g) {
+  check_size();
   if (g >= blocks_.size()) return;
   const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
   const std::uint64_t start = blocks_[g].off / page * page;
@@ -278,6 +302,7 @@ void KssSource::will_read_all(std::size_t g) {
 void KssSource::read(const KstatHeader& header, Arena&, KstatData& out) {
   const std::size_t g = static_cast<std::size_t>(header.cookie >> 32);
   const auto i = static_cast<std::uint32_t>(header.cookie & 0xffffffffu);
+  check_size();
   if (g < blocks_.size() && i < blocks_[g].kstats) {
     if (cache_.size() < blocks_.size()) cache_.resize(blocks_.size());
     std::vector<const KstatData*>& c = cache_[g];

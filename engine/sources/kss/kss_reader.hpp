@@ -15,6 +15,15 @@
 //    the NamedStat / TimerStat arrays are built in the generation's arena
 //    (offset -> pointer). A failed check throws Error(parse) naming the file,
 //    the generation and the offset.
+//  * Another process may truncate the file while it is mapped (a page wholly
+//    past the end would then raise SIGBUS). The file stays open, and
+//    changed(), listing and every read fstat it first: once it is found
+//    shorter than mapped, the pages past its new end are replaced by zero
+//    pages (so views handed out earlier read zeros instead of faulting) and
+//    that call and every later one throw Error(io) "FILE: truncated to N
+//    bytes while open". A truncation between the check and a use is not
+//    caught; writers that replace files by rename (kstatsql record) never
+//    cause one.
 //  * The mapping lives as long as the source; a Generation holds the source
 //    through its SourceHandle, so every view outlives its users.
 // Cookies: (generation << 32) | record index.
@@ -39,7 +48,10 @@ class KssSource final : public Source {
   KssSource& operator=(const KssSource&) = delete;
 
   std::string description() const override;
-  bool changed() override { return !enumerated_; }
+  bool changed() override {
+    check_size();
+    return !enumerated_;
+  }
   void enumerate(Arena& arena, std::vector<KstatHeader>& out) override;
   void read(const KstatHeader& header, Arena& arena, KstatData& out) override;
   std::size_t recorded_count() const override { return blocks_.size(); }
@@ -67,6 +79,8 @@ class KssSource final : public Source {
     std::uint32_t kstats, meta_end;
   };
   [[noreturn]] void fail(std::uint64_t offset, const std::string& what) const;
+  // Throws Error(io) once the file is shorter than the mapping (see above).
+  void check_size();
   void validate_file_header();
   void scan_blocks();
   void check_meta(std::size_t g);
@@ -83,6 +97,8 @@ class KssSource final : public Source {
   std::string path_;
   const std::byte* map_ = nullptr;
   std::size_t size_ = 0;
+  int fd_ = -1;                   // kept open for check_size()
+  std::int64_t truncated_to_ = -1;  // the size found by check_size(), or -1
   std::string host_, sysname_, warnings_;
   std::int64_t torn_at_ = -1;
   std::uint64_t valid_end_ = 0;

@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <string>
 #include <unordered_map>
 
 #include "engine/sources/kss/kss_reader.hpp"
@@ -179,24 +180,68 @@ void put_extent(Buf& b, std::size_t block_off, const KssEntry& e, const Pool& po
 
 KssWriter::KssWriter(std::string path, Mode mode, const KssHostInfo& info) : path_(std::move(path)) {
   require_little_endian(path_);
-  if (mode == Mode::append) {
-    struct stat st {};
-    if (::stat(path_.c_str(), &st) == 0 && st.st_size > 0) {
-      KssSource existing(path_);  // validates; throws on damage other than a torn tail
-      fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
-      if (fd_ < 0) throw_errno(path_, errno);
-      end_ = existing.valid_end();
-      next_index_ = existing.recorded_count();
-      if (existing.torn_offset() >= 0) {
-        cut_at_ = existing.torn_offset();
-        if (::ftruncate(fd_, static_cast<off_t>(end_)) != 0) throw_errno(path_ + ": cutting torn tail", errno);
-      }
-      return;
+  if (mode == Mode::append && open_existing()) return;
+  const Created c = create_file(mode);
+  try {
+    write_file_header(info);
+    if (!c.temp.empty() && ::rename(c.temp.c_str(), path_.c_str()) != 0) {
+      throw_errno(path_ + ": replacing it with " + c.temp, errno);
     }
+    sync_directory();
+  } catch (...) {
+    ::close(fd_);
+    fd_ = -1;
+    // A failed creation leaves nothing behind: not a 0-byte file, not the temporary.
+    if (!c.temp.empty()) ::unlink(c.temp.c_str());
+    else if (c.created) ::unlink(path_.c_str());
+    throw;
   }
-  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode == Mode::create ? O_EXCL : O_TRUNC);
+}
+
+// Mode::append over a non-empty file: validates it, cuts its torn tail and
+// opens it for appending. False when there is nothing to append to.
+bool KssWriter::open_existing() {
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0 || st.st_size == 0) return false;
+  KssSource existing(path_);  // validates; throws on damage other than a torn tail
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd_ < 0) throw_errno(path_, errno);
+  end_ = existing.valid_end();
+  next_index_ = existing.recorded_count();
+  if (existing.torn_offset() >= 0) {
+    cut_at_ = existing.torn_offset();
+    if (::ftruncate(fd_, static_cast<off_t>(end_)) != 0) throw_errno(path_ + ": cutting torn tail", errno);
+  }
+  return true;
+}
+
+// Opens the file a new recording is written to. Mode::truncate never
+// shrinks a regular file in place (a reader may have it mapped, and would
+// fault): it writes a new file beside it, renamed over it once its header
+// is written, keeping the old file's permissions. Other files (devices)
+// are opened in place.
+KssWriter::Created KssWriter::create_file(Mode mode) {
+  Created c;
+  struct stat st {};
+  const bool exists = ::stat(path_.c_str(), &st) == 0;
+  if (mode == Mode::truncate && (!exists || S_ISREG(st.st_mode))) {
+    for (int attempt = 0; fd_ < 0 && attempt < 100; ++attempt) {
+      c.temp = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(attempt);
+      fd_ = ::open(c.temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      if (fd_ < 0 && errno != EEXIST) break;
+    }
+    if (fd_ < 0) throw_errno(path_ + ": creating " + c.temp, errno);
+    if (exists) (void)::fchmod(fd_, st.st_mode & 07777);
+    return c;
+  }
+  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode == Mode::create ? O_EXCL : 0);
   fd_ = ::open(path_.c_str(), flags, 0644);
   if (fd_ < 0) throw_errno(path_, errno);
+  c.created = mode == Mode::create || !exists;
+  return c;
+}
+
+void KssWriter::write_file_header(const KssHostInfo& info) {
   Buf b;
   FileHeader fh{};
   b.put(&fh, sizeof fh);
@@ -221,7 +266,10 @@ KssWriter::KssWriter(std::string path, Mode mode, const KssHostInfo& info) : pat
   write_all(b.data(), b.size(), "writing the file header");
   end_ = b.size();
   if (::fsync(fd_) != 0) throw_errno(path_ + ": fsync", errno);
-  // Make the new directory entry durable too.
+}
+
+// Makes the new directory entry durable too.
+void KssWriter::sync_directory() const {
   std::string dir = path_.find('/') == std::string::npos ? "." : path_.substr(0, path_.rfind('/') + 1);
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {

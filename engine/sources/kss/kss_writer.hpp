@@ -7,9 +7,15 @@
 //    file, its trailer last, then fsync'ed. Bytes before it are never
 //    rewritten. A crash, a kill or a full disk therefore loses at most the
 //    generation being written; the reader skips such a torn tail.
-//  * When a write fails (ENOSPC, EIO, ...), the partial block is cut off again
-//    (ftruncate to the previous end, best effort) and Error(Errc::io) names the
-//    file, the generation and the errno text. The writer stays usable.
+//  * When a write fails (ENOSPC, EFBIG, EIO, ...), the partial block is cut
+//    off again (ftruncate to the previous end, best effort) and Error(Errc::io)
+//    names the file, the generation and the errno text. The writer stays
+//    usable. A file size limit gives EFBIG only where SIGXFSZ is ignored
+//    (kstatsql record ignores it); otherwise the process is killed.
+//  * A failed creation leaves no file behind. Mode::truncate never shrinks a
+//    regular file in place, since a reader may have it mapped: the new
+//    recording is written to PATH.tmp.PID.N in the same directory and renamed
+//    over PATH once its header is durable (readers keep the old file).
 //
 // Not thread-safe. Data of the entries must stay valid during append().
 #pragma once
@@ -38,7 +44,7 @@ class KssWriter {
  public:
   enum class Mode {
     create,    // fail if the file exists (O_EXCL)
-    truncate,  // replace an existing file
+    truncate,  // replace an existing file (by rename: see above)
     append,    // continue an existing .kss (its torn tail is cut); create when missing
   };
 
@@ -72,6 +78,14 @@ class KssWriter {
   void set_sync(bool on) noexcept { sync_ = on; }
 
  private:
+  struct Created {
+    std::string temp;      // written aside, renamed over path_ (Mode::truncate)
+    bool created = false;  // path_ itself was created by this writer
+  };
+  bool open_existing();
+  Created create_file(Mode mode);
+  void write_file_header(const KssHostInfo& info);
+  void sync_directory() const;
   void write_all(const void* p, std::size_t n, const std::string& what);
 
   std::string path_;
