@@ -32,7 +32,7 @@ enum class Col : int {
 
 // iostat -x's columns for the current row (kstat-facts.md §3.6): the interval
 // is Δsnaptime (since crtime on a first sample; 1 s when zero), reads/writes
-// deltas are 32-bit wrap-safe, the rest 64-bit.
+// deltas are 32-bit wrap-safe, byte counts 64-bit, times saturated (rates.hpp).
 double iostat_column(Cursor& c, Col col) {
   const engine::IoStats& now = *c.data->io;
   const engine::Baseline& b = c.baseline();
@@ -42,8 +42,8 @@ double iostat_column(Cursor& c, Col col) {
   double etime = t_ns / 1e9;
   double r_s = engine::u32_delta(now.reads, old.reads) / etime;
   double w_s = engine::u32_delta(now.writes, old.writes) / etime;
-  double wait = static_cast<double>(now.wlentime - old.wlentime) / t_ns;
-  double actv = static_cast<double>(now.rlentime - old.rlentime) / t_ns;
+  double wait = static_cast<double>(engine::i64_delta(now.wlentime, old.wlentime)) / t_ns;
+  double actv = static_cast<double>(engine::i64_delta(now.rlentime, old.rlentime)) / t_ns;
   switch (col) {
     case Col::elapsed: return etime;
     case Col::r_s: return r_s;
@@ -53,8 +53,8 @@ double iostat_column(Cursor& c, Col col) {
     case Col::wait: return wait;
     case Col::actv: return actv;
     case Col::svc_t: return r_s + w_s > 0 ? (wait + actv) * 1000.0 / (r_s + w_s) : 0.0;
-    case Col::pct_w: return 100.0 * static_cast<double>(now.wtime - old.wtime) / t_ns;
-    case Col::pct_b: return 100.0 * static_cast<double>(now.rtime - old.rtime) / t_ns;
+    case Col::pct_w: return 100.0 * static_cast<double>(engine::i64_delta(now.wtime, old.wtime)) / t_ns;
+    case Col::pct_b: return 100.0 * static_cast<double>(engine::i64_delta(now.rtime, old.rtime)) / t_ns;
     default: return 0.0;
   }
 }
