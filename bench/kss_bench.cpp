@@ -40,7 +40,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double secs(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double secs(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
 
 // Rss (kB) of the mapping that starts at `addr`, from /proc/self/smaps.
 long mapping_rss_kb(const void* addr) {
@@ -67,7 +69,8 @@ double cpu_seconds() {
 
 std::string one(sqlite3* db, const char* sql) {
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) return std::string("error: ") + sqlite3_errmsg(db);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK)
+    return std::string("error: ") + sqlite3_errmsg(db);
   std::string out;
   if (sqlite3_step(st) == SQLITE_ROW) {
     for (int i = 0; i < sqlite3_column_count(st); ++i) {
@@ -94,9 +97,12 @@ int main(int argc, char** argv) {
   int live_gens = 10;
   std::string dir = ".";
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--kstats")) spec.kstats = std::strtoul(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--live-generations")) live_gens = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+    if (!std::strcmp(argv[i], "--kstats"))
+      spec.kstats = std::strtoul(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--live-generations"))
+      live_gens = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--dir"))
+      dir = argv[i + 1];
   }
   const std::string path = dir + "/kss_bench.kss";
   std::remove(path.c_str());
@@ -115,8 +121,8 @@ int main(int argc, char** argv) {
     file_mb = static_cast<double>(w.size()) / 1048576.0;
     s.close_cursor();
   }
-  std::printf("| record %zu kstats (one generation, fsync) | %.3f s | file %.1f MiB |\n", spec.kstats, rec_s,
-              file_mb);
+  std::printf("| record %zu kstats (one generation, fsync) | %.3f s | file %.1f MiB |\n",
+              spec.kstats, rec_s, file_mb);
 
   // 2. Point query: residency through the engine (this process's own mapping),
   //    time through SQL (a connection opening the file itself).
@@ -141,7 +147,8 @@ int main(int argc, char** argv) {
     }
     long rss_point = mapping_rss_kb(map);
     s.close_cursor();
-    std::printf("| cold cache: resident after open / enumerate / point read (nproc = %" PRIu64 ") | %ld kB / %ld kB / "
+    std::printf("| cold cache: resident after open / enumerate / point read (nproc = %" PRIu64
+                ") | %ld kB / %ld kB / "
                 "%ld kB of %.1f MiB (%.1f%%) | point read added %ld kB |\n",
                 nproc, rss_open, rss_enum, rss_point, file_mb, 100.0 * rss_point / 1024.0 / file_mb,
                 rss_point - rss_enum);
@@ -158,8 +165,10 @@ int main(int argc, char** argv) {
     v = one(db, kPoint);
     double q2_s = secs(t0, Clock::now());
     std::string reads = one(db, "SELECT kstat_reads()");
-    std::printf("| SQL keyed point query (nproc = %s, %s kstat read) | first %.3f s (open + enumerate), again %.4f s | |\n",
-                v.c_str(), reads.c_str(), q_s, q2_s);
+    std::printf(
+        "| SQL keyed point query (nproc = %s, %s kstat read) | first %.3f s (open + enumerate), "
+        "again %.4f s | |\n",
+        v.c_str(), reads.c_str(), q_s, q2_s);
     t0 = Clock::now();
     std::string kss_scan = one(db, kScan);
     double kss_s = secs(t0, Clock::now());
@@ -170,16 +179,19 @@ int main(int argc, char** argv) {
     std::string static_scan = one(db, kScan);
     double static_s = secs(t0, Clock::now());
     sqlite3_close(db);
-    std::printf("| SQL full scan of named: .kss vs in-memory static source (%s rows) | %.3f s vs %.3f s | |\n",
-                kss_scan.c_str(), kss_s, static_s);
+    std::printf(
+        "| SQL full scan of named: .kss vs in-memory static source (%s rows) | %.3f s vs %.3f s | "
+        "|\n",
+        kss_scan.c_str(), kss_s, static_s);
   }
   {
     // Static source: engine-level scan with the same work as the SQL scan's reads.
     for (int pass = 0; pass < 2; ++pass) {
       for (auto* which : {"kss", "static"}) {
-        std::shared_ptr<engine::Source> src = std::string(which) == "kss"
-                                                  ? std::shared_ptr<engine::Source>(std::make_shared<engine::KssSource>(path))
-                                                  : std::shared_ptr<engine::Source>(stat_src);
+        std::shared_ptr<engine::Source> src =
+            std::string(which) == "kss"
+                ? std::shared_ptr<engine::Source>(std::make_shared<engine::KssSource>(path))
+                : std::shared_ptr<engine::Source>(stat_src);
         engine::Session s(src, which);
         auto t0 = Clock::now();
         auto gen = s.open_cursor();
@@ -192,8 +204,9 @@ int main(int argc, char** argv) {
         double t = secs(t0, Clock::now());
         s.close_cursor();
         if (pass == 1) {
-          std::printf("| engine full scan, %s source (%" PRIu64 " rows, %" PRIu64 " numeric) | %.3f s | |\n", which,
-                      rows, ints, t);
+          std::printf("| engine full scan, %s source (%" PRIu64 " rows, %" PRIu64
+                      " numeric) | %.3f s | |\n",
+                      which, rows, ints, t);
         }
       }
     }
@@ -221,10 +234,11 @@ int main(int argc, char** argv) {
     }
     double wall = secs(t0, Clock::now());
     double cpu = cpu_seconds() - cpu0;
-    std::printf("| record this Linux machine, %d generations at 1 s (%" PRIu64 " kstats each, %.1f KiB per generation) "
+    std::printf("| record this Linux machine, %d generations at 1 s (%" PRIu64
+                " kstats each, %.1f KiB per generation) "
                 "| CPU %.3f s over %.1f s wall = %.2f%% of one core | |\n",
-                live_gens, w.last_kstats(), static_cast<double>(w.size()) / live_gens / 1024.0, cpu, wall,
-                100.0 * cpu / wall);
+                live_gens, w.last_kstats(), static_cast<double>(w.size()) / live_gens / 1024.0, cpu,
+                wall, 100.0 * cpu / wall);
     std::remove(live_path.c_str());
   }
   std::remove(path.c_str());

@@ -26,10 +26,14 @@ namespace {
 
 const std::vector<std::string>* scope_list(const PartScope& s, KeyCol col) noexcept {
   switch (col) {
-    case KeyCol::module: return &s.modules;
-    case KeyCol::name: return &s.names;
-    case KeyCol::klass: return &s.classes;
-    default: return nullptr;
+    case KeyCol::module:
+      return &s.modules;
+    case KeyCol::name:
+      return &s.names;
+    case KeyCol::klass:
+      return &s.classes;
+    default:
+      return nullptr;
   }
 }
 
@@ -39,7 +43,8 @@ bool may_reach(const PartScope& s, const Filter& f) noexcept {
   for (const Predicate& p : f.preds) {
     if (p.op == MatchOp::eq && (p.col == KeyCol::module || p.col == KeyCol::name)) {
       const std::vector<std::string>& never = p.col == KeyCol::module ? s.not_modules : s.not_names;
-      if (!never.empty() && std::all_of(p.text.begin(), p.text.end(), [&never](const std::string& v) {
+      if (!never.empty() &&
+          std::all_of(p.text.begin(), p.text.end(), [&never](const std::string& v) {
             return std::find(never.begin(), never.end(), v) != never.end();
           })) {
         return false;
@@ -47,7 +52,8 @@ bool may_reach(const PartScope& s, const Filter& f) noexcept {
     }
     const std::vector<std::string>* values = scope_list(s, p.col);
     if (!values || values->empty()) continue;
-    if (std::none_of(values->begin(), values->end(), [&p](const std::string& v) { return p.matches(v); })) {
+    if (std::none_of(values->begin(), values->end(),
+                     [&p](const std::string& v) { return p.matches(v); })) {
       return false;
     }
   }
@@ -68,8 +74,8 @@ bool may_hold(const std::vector<std::string>& values, const std::vector<std::str
 
 void check_part_size(std::size_t n) {
   if (n > Generation::kLocalMask) {
-    throw Error(Errc::unsupported, "more than " + std::to_string(Generation::kLocalMask) +
-                                       " kstats in one listing");
+    throw Error(Errc::unsupported,
+                "more than " + std::to_string(Generation::kLocalMask) + " kstats in one listing");
   }
 }
 
@@ -174,7 +180,8 @@ void Generation::match(const Filter& f, std::vector<std::uint32_t>& out) const {
   if (scopes_.empty()) {
     const HeaderSet& hs = *listed(0)->headers;
     hs.match(f, out);
-    if (recorded_ >= 0 && !out.empty() && out.size() == hs.size() && !full_scan_hinted_.exchange(true)) {
+    if (recorded_ >= 0 && !out.empty() && out.size() == hs.size() &&
+        !full_scan_hinted_.exchange(true)) {
       std::lock_guard<std::mutex> source_lock(src_->source->mutex());
       src_->source->will_read_all(static_cast<std::size_t>(recorded_));
     }
@@ -189,8 +196,9 @@ void Generation::match(const Filter& f, std::vector<std::uint32_t>& out) const {
       for (std::uint32_t j : local) out.push_back(static_cast<std::uint32_t>(p << kPartShift) | j);
     }
     if (contributing > 1) {
-      std::sort(out.begin(), out.end(),
-                [this](std::uint32_t a, std::uint32_t b) { return kstat8::kstat_less(header(a), header(b)); });
+      std::sort(out.begin(), out.end(), [this](std::uint32_t a, std::uint32_t b) {
+        return kstat8::kstat_less(header(a), header(b));
+      });
     }
   }
   counters_->matched.fetch_add(out.size(), std::memory_order_relaxed);
@@ -206,10 +214,12 @@ std::vector<std::uint32_t> Generation::all() const {
   }
   for (std::size_t p = 0; p < scopes_.size(); ++p) {
     const std::size_t n = part(p)->headers->size();
-    for (std::uint32_t j = 0; j < n; ++j) out.push_back(static_cast<std::uint32_t>(p << kPartShift) | j);
+    for (std::uint32_t j = 0; j < n; ++j)
+      out.push_back(static_cast<std::uint32_t>(p << kPartShift) | j);
   }
-  std::sort(out.begin(), out.end(),
-            [this](std::uint32_t a, std::uint32_t b) { return kstat8::kstat_less(header(a), header(b)); });
+  std::sort(out.begin(), out.end(), [this](std::uint32_t a, std::uint32_t b) {
+    return kstat8::kstat_less(header(a), header(b));
+  });
   return out;
 }
 
@@ -234,14 +244,17 @@ const KstatData& Generation::data(std::uint32_t i) const {
 }
 
 template <class Find>
-std::int64_t Generation::find_in(std::string_view module, std::string_view name, bool list, Find&& f) const {
+std::int64_t Generation::find_in(std::string_view module, std::string_view name, bool list,
+                                 Find&& f) const {
   if (scopes_.empty()) return f(*listed(0)->headers);
   for (std::size_t p = 0; p < scopes_.size(); ++p) {
     const PartScope& sc = scopes_[p];
-    if (!may_hold(sc.modules, sc.not_modules, module) || !may_hold(sc.names, sc.not_names, name)) continue;
+    if (!may_hold(sc.modules, sc.not_modules, module) || !may_hold(sc.names, sc.not_names, name))
+      continue;
     const Part* q = list ? part(p) : listed(p);
     if (!q) continue;
-    if (std::int64_t j = f(*q->headers); j >= 0) return static_cast<std::int64_t>(p << kPartShift) | j;
+    if (std::int64_t j = f(*q->headers); j >= 0)
+      return static_cast<std::int64_t>(p << kPartShift) | j;
   }
   return -1;
 }
@@ -252,8 +265,8 @@ std::int64_t Generation::find(std::string_view module, std::int64_t instance, st
                  [&](const HeaderSet& hs) { return hs.find(module, instance, name, unit); });
 }
 
-std::int64_t Generation::find_listed(std::string_view module, std::int64_t instance, std::string_view name,
-                                     std::int64_t unit) const {
+std::int64_t Generation::find_listed(std::string_view module, std::int64_t instance,
+                                     std::string_view name, std::int64_t unit) const {
   return find_in(module, name, false,
                  [&](const HeaderSet& hs) { return hs.find(module, instance, name, unit); });
 }

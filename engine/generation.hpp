@@ -52,8 +52,8 @@ class Generation {
   // A generation over a partitioned source (Source::part_count() > 0): each
   // part is listed on first need. REQUIRES: the caller holds the source's
   // mutex and has called begin_generation().
-  Generation(std::shared_ptr<SourceHandle> src, std::uint64_t number, std::shared_ptr<Counters> counters,
-             std::weak_ptr<const Generation> previous);
+  Generation(std::shared_ptr<SourceHandle> src, std::uint64_t number,
+             std::shared_ptr<Counters> counters, std::weak_ptr<const Generation> previous);
   Generation(const Generation&) = delete;
   Generation& operator=(const Generation&) = delete;
 
@@ -109,7 +109,7 @@ class Generation {
     std::shared_ptr<const HeaderSet> headers;
     std::unique_ptr<std::atomic<Slot*>[]> pages;
   };
-  const Part* part(std::size_t p) const;              // lists it on first need
+  const Part* part(std::size_t p) const;             // lists it on first need
   const Part* listed(std::size_t p) const noexcept;  // null when not listed yet
   Part make_part(std::shared_ptr<const HeaderSet> headers) const;
   const Slot* slot(std::uint32_t i) const noexcept;

@@ -64,8 +64,8 @@ void HeaderSet::match(const Filter& f, std::vector<std::uint32_t>& out) const {
   }
 }
 
-std::int64_t HeaderSet::find(std::string_view module, std::int64_t instance,
-                             std::string_view name, std::int64_t unit) const noexcept {
+std::int64_t HeaderSet::find(std::string_view module, std::int64_t instance, std::string_view name,
+                             std::int64_t unit) const noexcept {
   KstatHeader probe;
   probe.module = module;
   probe.instance = instance;

@@ -6,44 +6,66 @@
 #include "engine/source.hpp"
 #include "kstatsql/error.hpp"
 
-namespace kstatsql {
-
-}  // namespace kstatsql
+namespace kstatsql {}  // namespace kstatsql
 
 namespace kstatsql::engine {
 
 const char* type_name(KstatType t) noexcept {
   switch (t) {
-    case KstatType::raw: return "raw";
-    case KstatType::named: return "named";
-    case KstatType::intr: return "intr";
-    case KstatType::io: return "io";
-    case KstatType::timer: return "timer";
+    case KstatType::raw:
+      return "raw";
+    case KstatType::named:
+      return "named";
+    case KstatType::intr:
+      return "intr";
+    case KstatType::io:
+      return "io";
+    case KstatType::timer:
+      return "timer";
   }
   return "unknown";
 }
 
 const char* type_name(ValueType t) noexcept {
   switch (t) {
-    case ValueType::char_: return "char";
-    case ValueType::int32: return "int32";
-    case ValueType::uint32: return "uint32";
-    case ValueType::int64: return "int64";
-    case ValueType::uint64: return "uint64";
-    case ValueType::float_: return "float";
-    case ValueType::double_: return "double";
-    case ValueType::string: return "string";
-    case ValueType::hrtime: return "hrtime";
-    case ValueType::boolean: return "bool";
-    case ValueType::counter: return "counter";
-    case ValueType::temp: return "temp";
-    case ValueType::freq: return "freq";
-    case ValueType::volts_dc: return "volts_dc";
-    case ValueType::volts_ac: return "volts_ac";
-    case ValueType::amps: return "amps";
-    case ValueType::watts: return "watts";
-    case ValueType::bytes: return "bytes";
-    case ValueType::null: return "null";
+    case ValueType::char_:
+      return "char";
+    case ValueType::int32:
+      return "int32";
+    case ValueType::uint32:
+      return "uint32";
+    case ValueType::int64:
+      return "int64";
+    case ValueType::uint64:
+      return "uint64";
+    case ValueType::float_:
+      return "float";
+    case ValueType::double_:
+      return "double";
+    case ValueType::string:
+      return "string";
+    case ValueType::hrtime:
+      return "hrtime";
+    case ValueType::boolean:
+      return "bool";
+    case ValueType::counter:
+      return "counter";
+    case ValueType::temp:
+      return "temp";
+    case ValueType::freq:
+      return "freq";
+    case ValueType::volts_dc:
+      return "volts_dc";
+    case ValueType::volts_ac:
+      return "volts_ac";
+    case ValueType::amps:
+      return "amps";
+    case ValueType::watts:
+      return "watts";
+    case ValueType::bytes:
+      return "bytes";
+    case ValueType::null:
+      return "null";
   }
   return "unknown";
 }
@@ -81,17 +103,28 @@ Repr repr_of(ValueType t) noexcept {
 
 const char* unit_name(Unit u) noexcept {
   switch (u) {
-    case Unit::none: return nullptr;
-    case Unit::packets: return "packets";
-    case Unit::bytes: return "bytes";
-    case Unit::cycles: return "cycles";
-    case Unit::ns: return "ns";
-    case Unit::ukelvin: return "uK";
-    case Unit::hz: return "Hz";
-    case Unit::uvolts: return "uV";
-    case Unit::uamps: return "uA";
-    case Unit::uwatts: return "uW";
-    case Unit::pages: return "pages";
+    case Unit::none:
+      return nullptr;
+    case Unit::packets:
+      return "packets";
+    case Unit::bytes:
+      return "bytes";
+    case Unit::cycles:
+      return "cycles";
+    case Unit::ns:
+      return "ns";
+    case Unit::ukelvin:
+      return "uK";
+    case Unit::hz:
+      return "Hz";
+    case Unit::uvolts:
+      return "uV";
+    case Unit::uamps:
+      return "uA";
+    case Unit::uwatts:
+      return "uW";
+    case Unit::pages:
+      return "pages";
   }
   return nullptr;
 }
@@ -168,8 +201,8 @@ std::span<const NamedStat> intr_as_named(const IntrStats& intr, Arena& arena) {
 // kstat(8)'s names and later ones with a "_N" suffix (N = record index).
 std::span<const NamedStat> timers_as_named(std::span<const TimerStat> timers, Arena& arena) {
   if (timers.empty()) return {};
-  static constexpr std::string_view kNames[7] = {"name", "num_events", "elapsed_time", "min_time",
-                                                 "max_time", "start_time", "stop_time"};
+  static constexpr std::string_view kNames[7] = {
+      "name", "num_events", "elapsed_time", "min_time", "max_time", "start_time", "stop_time"};
   NamedStat* p = arena.make_array<NamedStat>(7 * timers.size());
   for (std::size_t t = 0; t < timers.size(); ++t) {
     std::string_view names[7];

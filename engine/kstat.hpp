@@ -24,20 +24,20 @@ enum class ValueType : std::uint8_t {
   uint32,
   int64,
   uint64,
-  float_,   // obsolete KSTAT_DATA_FLOAT
-  double_,  // obsolete KSTAT_DATA_DOUBLE
-  string,   // KSTAT_DATA_STRING
-  hrtime,   // nanoseconds
-  boolean,  // OpenBSD KSTAT_KV_T_BOOL
-  counter,  // OpenBSD COUNTER16/32/64
-  temp,     // OpenBSD TEMP: micro-kelvin
-  freq,     // OpenBSD FREQ: Hz
-  volts_dc, // micro-volts
+  float_,    // obsolete KSTAT_DATA_FLOAT
+  double_,   // obsolete KSTAT_DATA_DOUBLE
+  string,    // KSTAT_DATA_STRING
+  hrtime,    // nanoseconds
+  boolean,   // OpenBSD KSTAT_KV_T_BOOL
+  counter,   // OpenBSD COUNTER16/32/64
+  temp,      // OpenBSD TEMP: micro-kelvin
+  freq,      // OpenBSD FREQ: Hz
+  volts_dc,  // micro-volts
   volts_ac,
-  amps,     // micro-amps
-  watts,    // micro-watts
-  bytes,    // OpenBSD BYTES: opaque bytes, shown as a BLOB
-  null,     // OpenBSD KSTAT_KV_T_NULL
+  amps,   // micro-amps
+  watts,  // micro-watts
+  bytes,  // OpenBSD BYTES: opaque bytes, shown as a BLOB
+  null,   // OpenBSD KSTAT_KV_T_NULL
 };
 const char* type_name(ValueType t) noexcept;
 
@@ -46,7 +46,19 @@ enum class Repr : std::uint8_t { i64, u64, f64, str, blob, null };
 Repr repr_of(ValueType t) noexcept;
 
 // A unit attached to a value (OpenBSD KSTAT_KV_U_*, or what a source knows).
-enum class Unit : std::uint8_t { none = 0, packets, bytes, cycles, ns, ukelvin, hz, uvolts, uamps, uwatts, pages };
+enum class Unit : std::uint8_t {
+  none = 0,
+  packets,
+  bytes,
+  cycles,
+  ns,
+  ukelvin,
+  hz,
+  uvolts,
+  uamps,
+  uwatts,
+  pages
+};
 const char* unit_name(Unit u) noexcept;  // nullptr for none
 
 // One named statistic: 32 bytes. name and (for strings) s point into an arena
@@ -109,16 +121,16 @@ struct KstatHeader {
   std::string_view module;
   std::string_view name;
   std::string_view klass;
-  std::string_view host;     // the recording's host for multi-host sources, else empty
+  std::string_view host;  // the recording's host for multi-host sources, else empty
   std::int64_t instance = 0;
-  std::int64_t id = 0;       // ks_kid / ks_id, or a synthetic id
-  std::int64_t crtime = 0;   // ns
-  std::int64_t unit = -1;    // OpenBSD's 4th identity part; -1 where there is none
+  std::int64_t id = 0;          // ks_kid / ks_id, or a synthetic id
+  std::int64_t crtime = 0;      // ns
+  std::int64_t unit = -1;       // OpenBSD's 4th identity part; -1 where there is none
   std::uint64_t data_size = 0;  // as advertised by the chain (0 when unknown)
-  std::uint64_t cookie = 0;  // private to the source that produced the header
+  std::uint64_t cookie = 0;     // private to the source that produced the header
   std::uint32_t ndata = 0;
   KstatType type = KstatType::named;
-  std::uint8_t flags = 0;    // ks_flags
+  std::uint8_t flags = 0;  // ks_flags
 };
 
 // What reading one kstat yields. `named` holds every statistic kstat(8) would
@@ -141,8 +153,8 @@ struct KstatData {
 
 // The twelve io statistic names in kstat(8)'s order.
 inline constexpr std::string_view kIoNames[12] = {
-    "nread", "nwritten", "reads", "writes", "wtime", "wlentime",
-    "wlastupdate", "rtime", "rlentime", "rlastupdate", "wcnt", "rcnt"};
+    "nread",       "nwritten", "reads",    "writes",      "wtime", "wlentime",
+    "wlastupdate", "rtime",    "rlentime", "rlastupdate", "wcnt",  "rcnt"};
 inline constexpr std::string_view kIntrNames[5] = {"hard", "soft", "watchdog", "spurious",
                                                    "multiple_service"};
 

@@ -34,7 +34,8 @@ int statistic_compare(std::string_view a, std::string_view b) noexcept {
 
 Filter pushdown(const SelectorSet& set) {
   Filter f;
-  if (auto mods = set.literal_modules()) f.preds.push_back(literal_predicate(KeyCol::module, *mods));
+  if (auto mods = set.literal_modules())
+    f.preds.push_back(literal_predicate(KeyCol::module, *mods));
   if (auto names = set.literal_names()) f.preds.push_back(literal_predicate(KeyCol::name, *names));
   Predicate inst;
   inst.col = KeyCol::instance;

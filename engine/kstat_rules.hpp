@@ -31,7 +31,9 @@ inline bool statistic_less(std::string_view a, std::string_view b) noexcept {
 }
 
 inline constexpr std::string_view kHiddenPrefix = "kstat_";
-inline bool hidden(const KstatHeader& h) noexcept { return h.name.substr(0, kHiddenPrefix.size()) == kHiddenPrefix; }
+inline bool hidden(const KstatHeader& h) noexcept {
+  return h.name.substr(0, kHiddenPrefix.size()) == kHiddenPrefix;
+}
 
 // The constraints every kstat matching `set` satisfies, for Generation::match:
 // the literal modules, names and (illumos selectors) instances of every

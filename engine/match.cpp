@@ -16,8 +16,14 @@ std::size_t char_len(std::string_view s, std::size_t i) noexcept {
 // Matches a [...] class at p[pi] (just after '['); sets pi past ']'.
 bool glob_class(std::string_view p, std::size_t& pi, std::uint32_t ch, bool& ok) noexcept {
   bool invert = false, seen = false;
-  if (pi < p.size() && p[pi] == '^') { invert = true; ++pi; }
-  if (pi < p.size() && p[pi] == ']') { seen = ch == ']'; ++pi; }
+  if (pi < p.size() && p[pi] == '^') {
+    invert = true;
+    ++pi;
+  }
+  if (pi < p.size() && p[pi] == ']') {
+    seen = ch == ']';
+    ++pi;
+  }
   std::uint32_t prev = 0;
   while (pi < p.size() && p[pi] != ']') {
     if (p[pi] == '-' && prev != 0 && pi + 1 < p.size() && p[pi + 1] != ']') {
@@ -33,7 +39,10 @@ bool glob_class(std::string_view p, std::size_t& pi, std::uint32_t ch, bool& ok)
       if (ch == prev) seen = true;
     }
   }
-  if (pi >= p.size()) { ok = false; return false; }  // unterminated class matches nothing
+  if (pi >= p.size()) {
+    ok = false;
+    return false;
+  }  // unterminated class matches nothing
   ++pi;
   return seen != invert;
 }
@@ -106,19 +115,21 @@ bool wildcard_match(std::string_view p, std::string_view s, Token token) noexcep
 }
 
 bool glob_at(std::string_view p, std::string_view s) noexcept {
-  return wildcard_match<'*'>(p, s, [](std::string_view pp, std::size_t pi, std::string_view ss, std::size_t si,
-                                      std::size_t& plen, std::size_t& slen) {
-    slen = char_len(ss, si);
-    return glob_token(pp, pi, ss, si, plen);
-  });
+  return wildcard_match<'*'>(p, s,
+                             [](std::string_view pp, std::size_t pi, std::string_view ss,
+                                std::size_t si, std::size_t& plen, std::size_t& slen) {
+                               slen = char_len(ss, si);
+                               return glob_token(pp, pi, ss, si, plen);
+                             });
 }
 
 bool like_at(std::string_view p, std::string_view s) noexcept {
-  return wildcard_match<'%'>(p, s, [](std::string_view pp, std::size_t pi, std::string_view ss, std::size_t si,
-                                      std::size_t& plen, std::size_t& slen) {
-    plen = 1;
-    return like_token(pp, pi, ss, si, slen);
-  });
+  return wildcard_match<'%'>(p, s,
+                             [](std::string_view pp, std::size_t pi, std::string_view ss,
+                                std::size_t si, std::size_t& plen, std::size_t& slen) {
+                               plen = 1;
+                               return like_token(pp, pi, ss, si, slen);
+                             });
 }
 
 // Decimal text of an instance, without allocation.

@@ -27,8 +27,8 @@ enum class MatchOp : std::uint8_t { eq, glob, like };
 struct Predicate {
   KeyCol col = KeyCol::module;
   MatchOp op = MatchOp::eq;
-  std::vector<std::string> text;  // alternatives for text columns (and instance patterns)
-  std::vector<std::int64_t> ints; // alternatives for instance equality
+  std::vector<std::string> text;   // alternatives for text columns (and instance patterns)
+  std::vector<std::int64_t> ints;  // alternatives for instance equality
   bool matches(std::string_view value) const noexcept;
   bool matches(std::int64_t value) const noexcept;
 };

@@ -22,8 +22,12 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_alpha(unsigned char c) noexcept { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-bool is_digit(unsigned char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_alpha(unsigned char c) noexcept {
+  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+bool is_digit(unsigned char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 
 // ASCII character classes, so matching does not depend on the locale.
 bool in_class(std::string_view cls, unsigned char c) noexcept {
@@ -326,13 +330,29 @@ std::size_t re_weight(std::string_view re) {
   const std::size_t n = re.size();
   for (std::size_t i = 0; i < n; ++i) {
     switch (re[i]) {
-      case '\\': ++i; w.atom(1); break;
-      case '[': i = bracket_end(re, i); w.atom(1); break;
-      case '(': w.open(); break;
-      case ')': w.close(); break;
-      case '|': w.alternative(); break;
-      case '*': case '?': break;
-      case '+': w.repeat(2); break;
+      case '\\':
+        ++i;
+        w.atom(1);
+        break;
+      case '[':
+        i = bracket_end(re, i);
+        w.atom(1);
+        break;
+      case '(':
+        w.open();
+        break;
+      case ')':
+        w.close();
+        break;
+      case '|':
+        w.alternative();
+        break;
+      case '*':
+      case '?':
+        break;
+      case '+':
+        w.repeat(2);
+        break;
       case '{': {
         const Interval iv = parse_interval(re, i);
         if (iv.valid) {
@@ -344,7 +364,9 @@ std::size_t re_weight(std::string_view re) {
         }
         break;
       }
-      default: w.atom(1); break;
+      default:
+        w.atom(1);
+        break;
     }
   }
   return w.total();
@@ -367,14 +389,18 @@ const char* re_refusal(std::string_view re) {
         }
         ++i;
         break;
-      case '[': i = bracket_end(re, i); break;
+      case '[':
+        i = bracket_end(re, i);
+        break;
       case '(':
-        if (++depth > kMaxReDepth) return "regular expression nested too deeply (more than 64 groups)";
+        if (++depth > kMaxReDepth)
+          return "regular expression nested too deeply (more than 64 groups)";
         break;
       case ')':
         if (depth > 0) --depth;
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return nullptr;
@@ -450,10 +476,14 @@ Pattern Pattern::compile(std::string_view text) {
 
 bool Pattern::matches(std::string_view s) const noexcept {
   switch (kind_) {
-    case Kind::any: return true;
-    case Kind::literal: return s == text_;
-    case Kind::glob: return glob_match(text_, s, escapes_, leading_dir_);
-    case Kind::regex: return re_->search(s);
+    case Kind::any:
+      return true;
+    case Kind::literal:
+      return s == text_;
+    case Kind::glob:
+      return glob_match(text_, s, escapes_, leading_dir_);
+    case Kind::regex:
+      return re_->search(s);
   }
   return false;
 }
@@ -465,9 +495,12 @@ std::optional<std::string_view> Pattern::literal() const noexcept {
 
 std::string Pattern::to_string() const {
   switch (kind_) {
-    case Kind::any: return "*";
-    case Kind::regex: return "/" + text_ + "/";
-    default: return text_;
+    case Kind::any:
+      return "*";
+    case Kind::regex:
+      return "/" + text_ + "/";
+    default:
+      return text_;
   }
 }
 

@@ -31,7 +31,7 @@ class Regex;  // RAII regex_t; defined in pattern.cpp
 // Compiles an ERE body (REG_EXTENDED|REG_NOSUB); on failure returns null and
 // sets `error` (a NUL byte, an RE too costly to compile, or the regerror text).
 std::shared_ptr<const Regex> compile_regex(std::string_view body, std::string& error);
-}
+}  // namespace detail
 
 // One compiled field pattern.
 class Pattern {

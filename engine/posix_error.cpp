@@ -20,6 +20,8 @@ Error posix_error(std::string_view context, int err) {
 
 }  // namespace engine
 
-void throw_errno(const std::string& context, int err) { throw engine::posix_error(context, err); }
+void throw_errno(const std::string& context, int err) {
+  throw engine::posix_error(context, err);
+}
 
 }  // namespace kstatsql

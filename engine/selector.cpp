@@ -31,9 +31,12 @@ std::string_view decimal(std::int64_t v, char (&buf)[24]) noexcept {
 Pattern Selector::compile_field(const SelectorField& f, std::string_view spec, bool openbsd) {
   switch (f.kind) {
     case FieldKind::any:
-    case FieldKind::number: return Pattern{};
-    case FieldKind::glob: return openbsd ? Pattern::glob(f.text, false, true) : Pattern::glob(f.text);
-    case FieldKind::regex: break;
+    case FieldKind::number:
+      return Pattern{};
+    case FieldKind::glob:
+      return openbsd ? Pattern::glob(f.text, false, true) : Pattern::glob(f.text);
+    case FieldKind::regex:
+      break;
   }
   // Compiled here rather than by Pattern::regex so the message can point at
   // the field with a caret instead of repeating the RE body.
@@ -142,7 +145,8 @@ std::string Selector::to_string() const {
   auto num = [](const std::optional<std::int64_t>& v) {
     return v ? std::to_string(*v) : std::string();
   };
-  return module_.to_string() + ":" + num(instance_num_) + ":" + name_.to_string() + ":" + num(unit_);
+  return module_.to_string() + ":" + num(instance_num_) + ":" + name_.to_string() + ":" +
+         num(unit_);
 }
 
 // ---------------------------------------------------------------------------

@@ -75,12 +75,13 @@ class Selector {
   const Pattern& statistic() const noexcept { return statistic_; }
 
   // Canonical text; parse(to_string()) is an equivalent selector.
-  // illumos: up to the last field that is not "*" ("*" for any inside). OpenBSD: "name" when only the
-  // name is set, else "provider:instance:name:unit" with empty numbers.
+  // illumos: up to the last field that is not "*" ("*" for any inside). OpenBSD: "name" when only
+  // the name is set, else "provider:instance:name:unit" with empty numbers.
   std::string to_string() const;
 
  private:
-  static Pattern compile_field(const grammar::SelectorField& f, std::string_view spec, bool openbsd);
+  static Pattern compile_field(const grammar::SelectorField& f, std::string_view spec,
+                               bool openbsd);
 
   SelectorMode mode_ = SelectorMode::illumos;
   Pattern module_, instance_, name_, statistic_;

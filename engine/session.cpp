@@ -8,10 +8,14 @@
 namespace kstatsql::engine {
 
 Session::Session(std::string spec, SourceOpener open)
-    : open_source_(std::move(open)), spec_(std::move(spec)), counters_(std::make_shared<Counters>()) {}
+    : open_source_(std::move(open)),
+      spec_(std::move(spec)),
+      counters_(std::make_shared<Counters>()) {}
 
 Session::Session(std::shared_ptr<Source> source, std::string spec, SourceOpener open)
-    : open_source_(std::move(open)), spec_(std::move(spec)), counters_(std::make_shared<Counters>()) {
+    : open_source_(std::move(open)),
+      spec_(std::move(spec)),
+      counters_(std::make_shared<Counters>()) {
   src_ = std::make_shared<SourceHandle>();
   src_->source = std::move(source);
   src_->spec = spec_;
@@ -19,7 +23,8 @@ Session::Session(std::shared_ptr<Source> source, std::string spec, SourceOpener 
 
 std::shared_ptr<Source> Session::open_locked(const std::string& spec) const {
   if (!open_source_) {
-    throw Error(Errc::unsupported, "source '" + spec + "': this session was given no way to open sources");
+    throw Error(Errc::unsupported,
+                "source '" + spec + "': this session was given no way to open sources");
   }
   return open_source_(spec);
 }
@@ -55,9 +60,9 @@ void Session::new_generation_locked() {
     if (g >= nrec) g = nrec - 1;
     std::shared_ptr<const Generation> prev;
     if (g > 0) {
-      prev = std::make_shared<const Generation>(src_, recorded_headers_locked(g - 1), next_number_++,
-                                                counters_, std::weak_ptr<const Generation>(),
-                                                static_cast<std::int64_t>(g - 1));
+      prev = std::make_shared<const Generation>(
+          src_, recorded_headers_locked(g - 1), next_number_++, counters_,
+          std::weak_ptr<const Generation>(), static_cast<std::int64_t>(g - 1));
     }
     if (open_ > 0) {
       if (current_) retired_.push_back(std::move(current_));
@@ -89,7 +94,8 @@ void Session::new_generation_locked() {
       headers_ = std::make_shared<const HeaderSet>(std::move(arena), std::move(list));
     }
   }
-  if (!next) next = std::make_shared<const Generation>(src_, headers_, next_number_++, counters_, current_);
+  if (!next)
+    next = std::make_shared<const Generation>(src_, headers_, next_number_++, counters_, current_);
   if (previous_ && open_ > 0) retired_.push_back(std::move(previous_));
   previous_ = std::move(current_);
   current_ = std::move(next);

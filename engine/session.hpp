@@ -59,7 +59,7 @@ class Session {
   void unpin();
   bool pinned() const;
 
-  std::shared_ptr<const Generation> current();   // may start one if none yet
+  std::shared_ptr<const Generation> current();  // may start one if none yet
   std::shared_ptr<const Generation> previous() const;
   const std::shared_ptr<Counters>& counters() const noexcept { return counters_; }
   int open_cursors() const;
@@ -82,7 +82,7 @@ class Session {
   std::uint64_t next_number_ = 1;
   int open_ = 0;
   bool pinned_ = false;
-  bool stale_ = true;  // refresh() requested, or no generation yet
+  bool stale_ = true;               // refresh() requested, or no generation yet
   std::int64_t recorded_sel_ = -1;  // -1: the last recorded generation
   std::uint64_t seen_epoch_ = 0;    // Source::changed_since bookkeeping
   std::vector<std::shared_ptr<const HeaderSet>> recorded_headers_;

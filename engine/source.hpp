@@ -40,8 +40,9 @@ struct RecordedInfo {
 // constraints no value of a list can satisfy never lists that part.
 struct PartScope {
   PartScope() = default;
-  PartScope(std::vector<std::string> m, std::vector<std::string> n = {}, std::vector<std::string> c = {},
-            std::vector<std::string> not_m = {}, std::vector<std::string> not_n = {})
+  PartScope(std::vector<std::string> m, std::vector<std::string> n = {},
+            std::vector<std::string> c = {}, std::vector<std::string> not_m = {},
+            std::vector<std::string> not_n = {})
       : modules(std::move(m)),
         names(std::move(n)),
         classes(std::move(c)),

@@ -13,7 +13,9 @@ StaticSource::StaticSource(std::string description, Arena arena, std::vector<Rec
 }
 
 // The set never changes: only the first enumeration reports a change.
-bool StaticSource::changed() { return !enumerated_; }
+bool StaticSource::changed() {
+  return !enumerated_;
+}
 
 void StaticSource::enumerate(Arena&, std::vector<KstatHeader>& out) {
   out.reserve(out.size() + records_.size());
@@ -57,7 +59,9 @@ void StaticBuilder::begin(std::string_view module, std::int64_t instance, std::s
   pending_.push_back(std::move(p));
 }
 
-void StaticBuilder::set_class(std::string_view klass) { cur().rec.header.klass = intern(klass); }
+void StaticBuilder::set_class(std::string_view klass) {
+  cur().rec.header.klass = intern(klass);
+}
 // Changing the type drops typed records that no longer apply (a text dump
 // first seen as io that later shows a non-io statistic becomes named).
 void StaticBuilder::set_type(KstatType type) {
@@ -67,9 +71,15 @@ void StaticBuilder::set_type(KstatType type) {
   if (type != KstatType::intr) p.rec.data.intr = nullptr;
   if (type != KstatType::timer) p.timers.clear();
 }
-void StaticBuilder::set_crtime(std::int64_t ns) { cur().rec.header.crtime = ns; }
-void StaticBuilder::set_snaptime(std::int64_t ns) { cur().rec.data.snaptime = ns; }
-void StaticBuilder::set_flags(std::uint8_t flags) { cur().rec.header.flags = flags; }
+void StaticBuilder::set_crtime(std::int64_t ns) {
+  cur().rec.header.crtime = ns;
+}
+void StaticBuilder::set_snaptime(std::int64_t ns) {
+  cur().rec.data.snaptime = ns;
+}
+void StaticBuilder::set_flags(std::uint8_t flags) {
+  cur().rec.header.flags = flags;
+}
 
 void StaticBuilder::set_id(std::int64_t id) {
   cur().rec.header.id = id;
@@ -153,13 +163,17 @@ void StaticBuilder::add_string(std::string_view stat, ValueType type, std::strin
   s.str_len = static_cast<std::uint32_t>(copy.size());
 }
 
-void StaticBuilder::add_null(std::string_view stat, ValueType type) { push(stat, type, Unit::none); }
+void StaticBuilder::add_null(std::string_view stat, ValueType type) {
+  push(stat, type, Unit::none);
+}
 
 std::size_t StaticBuilder::current_count() const {
   return cur_ == kNone ? 0 : pending_[cur_].stats.size();
 }
 
-std::vector<NamedStat>& StaticBuilder::current_stats() { return cur().stats; }
+std::vector<NamedStat>& StaticBuilder::current_stats() {
+  return cur().stats;
+}
 
 std::shared_ptr<StaticSource> StaticBuilder::finish(std::string description) {
   std::vector<StaticSource::Record> records;
@@ -183,17 +197,29 @@ std::shared_ptr<StaticSource> StaticBuilder::finish(std::string description) {
     }
     finish_raw(r.header, arena_, r.data);  // raw structs kstat(8) knows become named rows
     if (r.data.ndata == 0) {
-      r.data.ndata = static_cast<std::uint32_t>(r.header.type == KstatType::named ? r.data.named.size()
-                                                : !r.data.timers.empty() ? r.data.timers.size()
-                                                : (r.data.io || r.data.intr) ? 1 : 0);
+      r.data.ndata =
+          static_cast<std::uint32_t>(r.header.type == KstatType::named ? r.data.named.size()
+                                     : !r.data.timers.empty()          ? r.data.timers.size()
+                                     : (r.data.io || r.data.intr)      ? 1
+                                                                       : 0);
     }
     if (r.data.data_size == 0) {
       switch (r.header.type) {
-        case KstatType::named: r.data.data_size = 48ull * r.data.named.size(); break;
-        case KstatType::io: r.data.data_size = sizeof(IoStats); break;
-        case KstatType::intr: r.data.data_size = 20; break;
-        case KstatType::timer: r.data.data_size = 80ull * r.data.timers.size(); break;
-        case KstatType::raw: r.data.data_size = r.data.raw.size(); break;
+        case KstatType::named:
+          r.data.data_size = 48ull * r.data.named.size();
+          break;
+        case KstatType::io:
+          r.data.data_size = sizeof(IoStats);
+          break;
+        case KstatType::intr:
+          r.data.data_size = 20;
+          break;
+        case KstatType::timer:
+          r.data.data_size = 80ull * r.data.timers.size();
+          break;
+        case KstatType::raw:
+          r.data.data_size = r.data.raw.size();
+          break;
       }
     }
     r.header.ndata = r.data.ndata;

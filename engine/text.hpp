@@ -23,7 +23,9 @@ constexpr char ascii_lower(char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-constexpr bool ascii_is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
+constexpr bool ascii_is_upper(char c) noexcept {
+  return c >= 'A' && c <= 'Z';
+}
 
 // strcasecmp over string views (ASCII case folding, bytes compared unsigned,
 // a prefix first): <0, 0 or >0. Names equal but for case compare equal.
@@ -98,7 +100,8 @@ class Lines {
       line_.text = rest_.substr(0, nl);
       ++line_.number;
       rest_.remove_prefix(nl == std::string_view::npos ? rest_.size() : nl + 1);
-      if (strip_cr_ && !line_.text.empty() && line_.text.back() == '\r') line_.text.remove_suffix(1);
+      if (strip_cr_ && !line_.text.empty() && line_.text.back() == '\r')
+        line_.text.remove_suffix(1);
     }
     std::string_view rest_;
     Line line_;

@@ -56,8 +56,8 @@ struct must_control {
 };
 
 template <typename Rule, typename Errors, template <typename...> class Action,
-          template <typename...> class Control = must_control<Errors>::template type, typename Format,
-          typename State>
+          template <typename...> class Control = must_control<Errors>::template type,
+          typename Format, typename State>
 void parse_or_throw(std::string_view text, const char* source, std::string_view fallback,
                     Format&& format, State& st) {
   tao::pegtl::memory_input in(text.data(), text.size(), source);

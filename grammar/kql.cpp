@@ -1,5 +1,6 @@
-// grammar/kql.cpp — messages keyed by rule, AST-building actions, the caret
-// formatter and the parse_kql() entry for the KQL rules in kql.hpp.
+// grammar/kql.cpp — AST-building actions, the nesting bounds, the caret
+// formatter and the parse_kql() entry for the KQL rules in kql.hpp (their
+// error messages are in kql_errors.hpp).
 #include "grammar/kql.hpp"
 
 #include <algorithm>
@@ -9,68 +10,14 @@
 #include <utility>
 
 #include "grammar/errors.hpp"
+#include "grammar/kql_errors.hpp"
 
 namespace kstatsql::grammar {
 namespace {
 
 namespace pegtl = tao::pegtl;
 using namespace kql;
-
-// Error messages, keyed by rule (grammar/errors.hpp).
-template <typename Rule>
-inline constexpr const char* error_message = nullptr;
-
-constexpr const char* kExpectedExpr = "expected an expression";
-constexpr const char* kNever = "unexpected input";  // rules that cannot fail
-
-template <> inline constexpr auto error_message<ws> = kNever;
-template <> inline constexpr auto error_message<pegtl::success> = kNever;
-template <> inline constexpr auto error_message<quoted_body<'\''>> = kNever;
-template <> inline constexpr auto error_message<quoted_body<'"'>> = kNever;
-template <> inline constexpr auto error_message<quote_close<'\''>> =
-    "unterminated string: expected a closing '";
-template <> inline constexpr auto error_message<quote_close<'"'>> =
-    "unterminated string: expected a closing \"";
-template <> inline constexpr auto error_message<expr> = kExpectedExpr;
-template <> inline constexpr auto error_message<and_expr> = kExpectedExpr;
-template <> inline constexpr auto error_message<not_expr> = kExpectedExpr;
-template <> inline constexpr auto error_message<add_expr> = kExpectedExpr;
-template <> inline constexpr auto error_message<mul_expr> = kExpectedExpr;
-template <> inline constexpr auto error_message<unary> = kExpectedExpr;
-template <> inline constexpr auto error_message<negated> = kExpectedExpr;
-template <> inline constexpr auto error_message<not_operand> = kExpectedExpr;
-template <> inline constexpr auto error_message<call_arg> = kExpectedExpr;
-template <> inline constexpr auto error_message<call_args> = "expected ',' or ')' after a function argument";
-template <> inline constexpr auto error_message<call_end> = "expected ',' or ')' after a function argument";
-template <> inline constexpr auto error_message<paren_close> = "expected ')'";
-template <> inline constexpr auto error_message<source> =
-    "expected a kstat selector (module:instance:name:statistic) or a table (kstat, named, io, ...)";
-template <> inline constexpr auto error_message<filter_value> = "expected a value after the operator";
-template <> inline constexpr auto error_message<count_value> = "expected a row count";
-template <> inline constexpr auto error_message<agg_alias_name> = "expected a name after 'as'";
-template <> inline constexpr auto error_message<select_alias_name> = "expected a name after 'as'";
-template <> inline constexpr auto error_message<agg_call_next> =
-    "expected an aggregate after ',': sum, avg, min, max, count or pNN";
-template <> inline constexpr auto error_message<by_list> = kNever;
-template <> inline constexpr auto error_message<by_item> = "expected a column name to group by";
-template <> inline constexpr auto error_message<join_source> = "expected a selector or a table to join";
-template <> inline constexpr auto error_message<join_on> = "expected 'on identity' or 'on column, ...'";
-template <> inline constexpr auto error_message<join_keys> = "expected 'identity' or column names after 'on'";
-template <> inline constexpr auto error_message<join_key> = "expected a column name to join on";
-template <> inline constexpr auto error_message<sort_by> = kNever;
-template <> inline constexpr auto error_message<sort_keys> = kNever;
-template <> inline constexpr auto error_message<sort_key> = "expected a column name to sort by";
-template <> inline constexpr auto error_message<top_by> = "expected 'by column' after the row count";
-template <> inline constexpr auto error_message<select_items> = kNever;  // expr raises first
-template <> inline constexpr auto error_message<select_item> = kNever;
-template <> inline constexpr auto error_message<stage> =
-    "expected a stage: where, rate, delta, sum, avg, min, max, count, pNN, join, sort, top, select or limit";
-template <> inline constexpr auto error_message<query_end> = "expected '|' or the end of the query";
-
-struct Errors {
-  template <typename Rule>
-  static constexpr auto message = error_message<Rule>;
-};
+using kql_errors::Errors;
 
 const std::string& depth_message() {
   static const std::string m =
@@ -85,13 +32,17 @@ const std::string& height_message() {
 }
 
 // Nesting. expr (inside '(' and call arguments, and each top-level one),
-// negated and not_operand are the recursive rules: each one open costs stack in the parser, in the AST's
-// destructor and in the compiler, so the parse refuses more than
-// kMaxKqlDepth of them open at once with a caret at the offending operator.
-template <typename Rule> inline constexpr bool nests = false;
-template <> inline constexpr bool nests<expr> = true;
-template <> inline constexpr bool nests<negated> = true;
-template <> inline constexpr bool nests<not_operand> = true;
+// negated and not_operand are the recursive rules: each one open costs stack in the parser, in the
+// AST's destructor and in the compiler, so the parse refuses more than kMaxKqlDepth of them open at
+// once with a caret at the offending operator.
+template <typename Rule>
+inline constexpr bool nests = false;
+template <>
+inline constexpr bool nests<expr> = true;
+template <>
+inline constexpr bool nests<negated> = true;
+template <>
+inline constexpr bool nests<not_operand> = true;
 
 template <typename Rule>
 struct nesting_control : pegtl::must_if<Errors>::template control<Rule> {
@@ -121,11 +72,11 @@ struct nesting_control : pegtl::must_if<Errors>::template control<Rule> {
 // slots, is overwritten before use), so no action has to be undone.
 struct State {
   KqlAst& ast;
-  KqlSource* source;                   // the source being parsed (main, or a join's)
-  std::vector<KqlExpr> exprs;          // operand stack
-  std::vector<std::string> ops;        // operators seen by *_op, used by *_rhs
-  std::vector<std::size_t> call_marks; // exprs.size() when a call's '(' was read
-  std::vector<KqlExpr> calls;          // the call nodes being built (name, offset)
+  KqlSource* source;                    // the source being parsed (main, or a join's)
+  std::vector<KqlExpr> exprs;           // operand stack
+  std::vector<std::string> ops;         // operators seen by *_op, used by *_rhs
+  std::vector<std::size_t> call_marks;  // exprs.size() when a call's '(' was read
+  std::vector<KqlExpr> calls;           // the call nodes being built (name, offset)
   KqlFilter pending_filter;
   KqlName pending_alias;
   KqlName pending_sort;
@@ -220,7 +171,8 @@ struct action<call_open> {
   template <typename Input>
   static void apply(const Input& in, State& st) {
     std::string name = in.string();
-    name.erase(name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"));
+    name.erase(
+        name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"));
     st.calls.push_back(node(KqlExpr::Kind::call, std::move(name), offset_of(in)));
     st.call_marks.push_back(st.exprs.size());
   }
@@ -251,9 +203,12 @@ struct wrap_one {
     st.exprs.push_back(std::move(e));
   }
 };
-template <> struct action<paren> : wrap_one<KqlExpr::Kind::paren> {};
-template <> struct action<negate> : wrap_one<KqlExpr::Kind::negate> {};
-template <> struct action<not_op> : wrap_one<KqlExpr::Kind::not_> {};
+template <>
+struct action<paren> : wrap_one<KqlExpr::Kind::paren> {};
+template <>
+struct action<negate> : wrap_one<KqlExpr::Kind::negate> {};
+template <>
+struct action<not_op> : wrap_one<KqlExpr::Kind::not_> {};
 
 struct push_op {
   template <typename Input>
@@ -261,9 +216,12 @@ struct push_op {
     st.ops.push_back(in.string());
   }
 };
-template <> struct action<mul_op> : push_op {};
-template <> struct action<add_op> : push_op {};
-template <> struct action<cmp_op> : push_op {};
+template <>
+struct action<mul_op> : push_op {};
+template <>
+struct action<add_op> : push_op {};
+template <>
+struct action<cmp_op> : push_op {};
 
 template <typename Input>
 void make_binary(State& st, std::string op, const Input& in) {
@@ -284,16 +242,25 @@ struct binary_from_ops {
     make_binary(st, std::move(op), in);
   }
 };
-template <> struct action<mul_rhs> : binary_from_ops {};
-template <> struct action<add_rhs> : binary_from_ops {};
-template <> struct action<cmp_rhs> : binary_from_ops {};
-template <> struct action<and_rhs> {
+template <>
+struct action<mul_rhs> : binary_from_ops {};
+template <>
+struct action<add_rhs> : binary_from_ops {};
+template <>
+struct action<cmp_rhs> : binary_from_ops {};
+template <>
+struct action<and_rhs> {
   template <typename Input>
-  static void apply(const Input& in, State& st) { make_binary(st, "and", in); }
+  static void apply(const Input& in, State& st) {
+    make_binary(st, "and", in);
+  }
 };
-template <> struct action<or_rhs> {
+template <>
+struct action<or_rhs> {
   template <typename Input>
-  static void apply(const Input& in, State& st) { make_binary(st, "or", in); }
+  static void apply(const Input& in, State& st) {
+    make_binary(st, "or", in);
+  }
 };
 
 // --- sources ---------------------------------------------------------------
@@ -376,8 +343,10 @@ struct source_extent {
     st.source->end = offset_of(in) + in.size();
   }
 };
-template <> struct action<source> : source_extent {};
-template <> struct action<join_source> : source_extent {};
+template <>
+struct action<source> : source_extent {};
+template <>
+struct action<join_source> : source_extent {};
 
 // --- stages ----------------------------------------------------------------
 
@@ -402,13 +371,20 @@ template <KqlStage::Kind K>
 struct set_kind {
   static void apply0(State& st) { st.stage().kind = K; }
 };
-template <> struct action<rate_stage> : set_kind<KqlStage::Kind::rate> {};
-template <> struct action<delta_stage> : set_kind<KqlStage::Kind::delta> {};
-template <> struct action<agg_stage> : set_kind<KqlStage::Kind::aggregate> {};
-template <> struct action<select_stage> : set_kind<KqlStage::Kind::select> {};
-template <> struct action<limit_stage> : set_kind<KqlStage::Kind::limit> {};
-template <> struct action<sort_kw> : set_kind<KqlStage::Kind::sort> {};
-template <> struct action<top_kw> : set_kind<KqlStage::Kind::top> {};
+template <>
+struct action<rate_stage> : set_kind<KqlStage::Kind::rate> {};
+template <>
+struct action<delta_stage> : set_kind<KqlStage::Kind::delta> {};
+template <>
+struct action<agg_stage> : set_kind<KqlStage::Kind::aggregate> {};
+template <>
+struct action<select_stage> : set_kind<KqlStage::Kind::select> {};
+template <>
+struct action<limit_stage> : set_kind<KqlStage::Kind::limit> {};
+template <>
+struct action<sort_kw> : set_kind<KqlStage::Kind::sort> {};
+template <>
+struct action<top_kw> : set_kind<KqlStage::Kind::top> {};
 
 template <>
 struct action<where_stage> {
@@ -508,7 +484,8 @@ struct action<sort_dir> {
 template <>
 struct action<sort_key> {
   static void apply0(State& st) {
-    const bool desc = st.pending_desc < 0 ? st.stage().kind == KqlStage::Kind::top : st.pending_desc == 1;
+    const bool desc =
+        st.pending_desc < 0 ? st.stage().kind == KqlStage::Kind::top : st.pending_desc == 1;
     st.stage().keys.push_back(KqlSortKey{std::move(st.pending_sort), desc});
   }
 };
@@ -545,7 +522,9 @@ KqlAst parse_kql(std::string_view text) {
   State st{ast, &ast.source, {}, {}, {}, {}, {}, {}, {}, -1};
   errors::parse_or_throw<query, Errors, action, nesting_control>(
       text, "kql", "cannot parse the query",
-      [text](std::string_view what, std::size_t offset) { return format_kql_caret(what, text, offset); },
+      [text](std::string_view what, std::size_t offset) {
+        return format_kql_caret(what, text, offset);
+      },
       st);
   return ast;
 }

@@ -58,7 +58,8 @@ struct KqlExpr {
     paren,   // args[0]
     negate,  // args[0]
     not_,    // args[0]
-    binary,  // text = KQL operator (or, and, =, ==, !=, <>, <, <=, >, >=, ~, !~, +, -, *, /, %), args[0..1]
+    binary,  // text = KQL operator (or, and, =, ==, !=, <>, <, <=, >, >=, ~, !~, +, -, *, /, %),
+             // args[0..1]
   };
   Kind kind = Kind::column;
   std::string text;
@@ -77,18 +78,18 @@ struct KqlFilter {
 struct KqlSource {
   enum class Kind : std::uint8_t { selectors, table };
   Kind kind = Kind::selectors;
-  KqlName table;                    // Kind::table
-  std::vector<KqlFilter> filters;   // Kind::table
-  std::vector<KqlName> selectors;   // Kind::selectors: the spec texts, unquoted
+  KqlName table;                   // Kind::table
+  std::vector<KqlFilter> filters;  // Kind::table
+  std::vector<KqlName> selectors;  // Kind::selectors: the spec texts, unquoted
   std::size_t offset = 0;
-  std::size_t end = 0;              // one past the source's last byte
+  std::size_t end = 0;  // one past the source's last byte
 };
 
 struct KqlAgg {
-  std::string fn;         // sum, avg, min, max, count, or "p" for a percentile
-  int percentile = 0;     // fn == "p": 0..100
-  KqlName column;         // empty text: none given
-  KqlName alias;          // empty text: none given
+  std::string fn;      // sum, avg, min, max, count, or "p" for a percentile
+  int percentile = 0;  // fn == "p": 0..100
+  KqlName column;      // empty text: none given
+  KqlName alias;       // empty text: none given
   std::size_t offset = 0;
 };
 
@@ -175,9 +176,11 @@ struct quote_close : pegtl::one<Q> {};
 struct sq_string : pegtl::if_must<pegtl::one<'\''>, quoted_body<'\''>, quote_close<'\''>> {};
 struct dq_string : pegtl::if_must<pegtl::one<'"'>, quoted_body<'"'>, quote_close<'"'>> {};
 struct string_lit : pegtl::sor<sq_string, dq_string> {};
-struct exponent : pegtl::seq<pegtl::one<'e', 'E'>, pegtl::opt<pegtl::one<'+', '-'>>, pegtl::plus<pegtl::digit>> {};
-struct number : pegtl::seq<pegtl::plus<pegtl::digit>, pegtl::opt<pegtl::one<'.'>, pegtl::star<pegtl::digit>>,
-                           pegtl::opt<exponent>, pegtl::not_at<pegtl::identifier_other>> {};
+struct exponent : pegtl::seq<pegtl::one<'e', 'E'>, pegtl::opt<pegtl::one<'+', '-'>>,
+                             pegtl::plus<pegtl::digit>> {};
+struct number
+    : pegtl::seq<pegtl::plus<pegtl::digit>, pegtl::opt<pegtl::one<'.'>, pegtl::star<pegtl::digit>>,
+                 pegtl::opt<exponent>, pegtl::not_at<pegtl::identifier_other>> {};
 
 // Expressions, loosest first: or, and, not, one comparison, + -, * / %,
 // unary -. The same precedence as SQLite's for these operators, so the SQL
@@ -192,7 +195,8 @@ struct call_close : pegtl::one<')'> {};
 struct call_end : pegtl::one<')'> {};
 struct call_arg : pegtl::seq<expr> {};
 struct call_args : pegtl::seq<pegtl::list_must<call_arg, comma>, call_end> {};
-struct call : pegtl::seq<call_open, ws, pegtl::if_must_else<call_close, pegtl::success, call_args>> {};
+struct call
+    : pegtl::seq<call_open, ws, pegtl::if_must_else<call_close, pegtl::success, call_args>> {};
 struct paren_close : pegtl::one<')'> {};
 struct paren : pegtl::if_must<pegtl::one<'('>, ws, expr, paren_close> {};
 struct operand : pegtl::sor<paren, number_operand, string_operand, call, column> {};
@@ -210,9 +214,10 @@ struct mul_expr : pegtl::seq<unary, pegtl::star<mul_rhs>> {};
 struct add_op : pegtl::one<'+', '-'> {};
 struct add_rhs : pegtl::if_must<pegtl::seq<add_op, ws>, mul_expr> {};
 struct add_expr : pegtl::seq<mul_expr, pegtl::star<add_rhs>> {};
-struct cmp_op : pegtl::sor<pegtl::string<'<', '='>, pegtl::string<'>', '='>, pegtl::string<'!', '='>,
-                           pegtl::string<'<', '>'>, pegtl::string<'=', '='>, pegtl::string<'!', '~'>,
-                           pegtl::one<'=', '<', '>', '~'>> {};
+struct cmp_op
+    : pegtl::sor<pegtl::string<'<', '='>, pegtl::string<'>', '='>, pegtl::string<'!', '='>,
+                 pegtl::string<'<', '>'>, pegtl::string<'=', '='>, pegtl::string<'!', '~'>,
+                 pegtl::one<'=', '<', '>', '~'>> {};
 struct cmp_rhs : pegtl::if_must<pegtl::seq<cmp_op, ws>, add_expr> {};
 struct cmp_expr : pegtl::seq<add_expr, pegtl::opt<cmp_rhs>> {};
 struct not_expr;
@@ -233,15 +238,22 @@ struct expr : or_expr {};
 // selectors. Whether the identifier names a table is the compiler's to say
 // (vtab/kql_compile.cpp): a bare word that names none is a selector.
 struct blank_or_pipe : pegtl::sor<blank, pipe> {};
-struct sel_re_close : pegtl::seq<pegtl::one<'/'>, pegtl::at<pegtl::sor<pegtl::one<':'>, blank_or_pipe, pegtl::eof>>> {};
-struct sel_regex : pegtl::seq<pegtl::one<'/'>, pegtl::star<pegtl::not_at<sel_re_close>, pegtl::not_one<'\0'>>, sel_re_close> {};
-struct sel_glob_char : pegtl::sor<sel::escaped, sel::bracket,
-                                  pegtl::not_one<':', ' ', '\t', '\n', '\r', '\f', '\v', '|', '\0'>> {};
+struct sel_re_close
+    : pegtl::seq<pegtl::one<'/'>,
+                 pegtl::at<pegtl::sor<pegtl::one<':'>, blank_or_pipe, pegtl::eof>>> {};
+struct sel_regex
+    : pegtl::seq<pegtl::one<'/'>, pegtl::star<pegtl::not_at<sel_re_close>, pegtl::not_one<'\0'>>,
+                 sel_re_close> {};
+struct sel_glob_char
+    : pegtl::sor<sel::escaped, sel::bracket,
+                 pegtl::not_one<':', ' ', '\t', '\n', '\r', '\f', '\v', '|', '\0'>> {};
 struct sel_field : pegtl::sor<sel_regex, pegtl::star<sel_glob_char>> {};
 struct sel_first : pegtl::sor<sel_regex, pegtl::plus<sel_glob_char>> {};
 struct sel_rest : pegtl::seq<pegtl::one<':'>, sel_field> {};
-struct selector_bare : pegtl::seq<pegtl::not_at<pegtl::one<'\'', '"'>>,
-                                  pegtl::sor<pegtl::seq<sel_first, pegtl::star<sel_rest>>, pegtl::plus<sel_rest>>> {};
+struct selector_bare
+    : pegtl::seq<pegtl::not_at<pegtl::one<'\'', '"'>>,
+                 pegtl::sor<pegtl::seq<sel_first, pegtl::star<sel_rest>>, pegtl::plus<sel_rest>>> {
+};
 struct selector_quoted : string_lit {};
 struct selector : pegtl::seq<pegtl::sor<selector_quoted, selector_bare>, ws> {};
 // In a join, the selectors stop at `on`.
@@ -254,15 +266,19 @@ struct filter_column : pegtl::identifier {};
 struct filter_op : cmp_op {};
 struct filter_string : string_lit {};
 struct filter_number : pegtl::seq<pegtl::opt<pegtl::one<'-'>>, number, ends_token> {};
-struct filter_word : pegtl::plus<pegtl::not_one<' ', '\t', '\n', '\r', '\f', '\v', '|', '\'', '"', '\0'>> {};
+struct filter_word
+    : pegtl::plus<pegtl::not_one<' ', '\t', '\n', '\r', '\f', '\v', '|', '\'', '"', '\0'>> {};
 struct filter_value : pegtl::sor<filter_string, filter_number, filter_word> {};
-struct filter : pegtl::if_must<pegtl::seq<pegtl::not_at<kw_on>, filter_column, ws, filter_op>, ws, filter_value, ws> {};
+struct filter : pegtl::if_must<pegtl::seq<pegtl::not_at<kw_on>, filter_column, ws, filter_op>, ws,
+                               filter_value, ws> {};
 struct table_source : pegtl::seq<table_name, ws, pegtl::star<filter>> {};
 struct source_end : pegtl::sor<pipe, pegtl::eof> {};
 struct join_on : pegtl::seq<kw_on, ws> {};
 // at<> runs no actions: the AST is built once, by the second match.
-struct source : pegtl::sor<pegtl::seq<pegtl::at<table_source, source_end>, table_source>, selectors> {};
-struct join_source : pegtl::sor<pegtl::seq<pegtl::at<table_source, join_on>, table_source>, join_selectors> {};
+struct source
+    : pegtl::sor<pegtl::seq<pegtl::at<table_source, source_end>, table_source>, selectors> {};
+struct join_source
+    : pegtl::sor<pegtl::seq<pegtl::at<table_source, join_on>, table_source>, join_selectors> {};
 
 // Stages. Each starts with its keyword, after which it must be complete.
 struct count_value : pegtl::plus<pegtl::digit> {};
@@ -273,8 +289,9 @@ struct delta_stage : pegtl::seq<TAO_PEGTL_KEYWORD("delta"), ws> {};
 
 struct percentile_fn : pegtl::seq<pegtl::one<'p'>, pegtl::rep_min_max<1, 3, pegtl::digit>,
                                   pegtl::not_at<pegtl::identifier_other>> {};
-struct agg_fn : pegtl::sor<TAO_PEGTL_KEYWORD("sum"), TAO_PEGTL_KEYWORD("avg"), TAO_PEGTL_KEYWORD("min"),
-                           TAO_PEGTL_KEYWORD("max"), TAO_PEGTL_KEYWORD("count"), percentile_fn> {};
+struct agg_fn
+    : pegtl::sor<TAO_PEGTL_KEYWORD("sum"), TAO_PEGTL_KEYWORD("avg"), TAO_PEGTL_KEYWORD("min"),
+                 TAO_PEGTL_KEYWORD("max"), TAO_PEGTL_KEYWORD("count"), percentile_fn> {};
 struct agg_column : pegtl::seq<pegtl::not_at<pegtl::sor<kw_by, kw_as>>, pegtl::identifier> {};
 struct agg_alias_name : pegtl::identifier {};
 struct agg_alias : pegtl::if_must<pegtl::seq<kw_as, ws>, agg_alias_name, ws> {};
@@ -319,7 +336,8 @@ struct stage : pegtl::sor<where_stage, rate_stage, delta_stage, join_stage, sort
 struct stage_start : pegtl::seq<pipe, ws> {};
 struct next_stage : pegtl::if_must<stage_start, stage> {};
 struct query_end : pegtl::eof {};
-struct query : pegtl::seq<ws, pegtl::must<source>, pegtl::star<next_stage>, pegtl::must<query_end>> {};
+struct query
+    : pegtl::seq<ws, pegtl::must<source>, pegtl::star<next_stage>, pegtl::must<query_end>> {};
 
 }  // namespace kql
 }  // namespace kstatsql::grammar

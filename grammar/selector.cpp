@@ -18,15 +18,20 @@ using namespace sel;
 template <typename Rule>
 inline constexpr const char* error_message = nullptr;
 
-template <> inline constexpr auto error_message<illumos_end> =
+template <>
+inline constexpr auto error_message<illumos_end> =
     "too many fields (at most module:instance:name:statistic)";
-template <> inline constexpr auto error_message<ob_instance> =
-    "instance must be a decimal number or empty";
-template <> inline constexpr auto error_message<ob_sep> =
+template <>
+inline constexpr auto error_message<ob_instance> = "instance must be a decimal number or empty";
+template <>
+inline constexpr auto error_message<ob_sep> =
     "expected provider:instance:name:unit (4 fields) or a bare name (1 field)";
-template <> inline constexpr auto error_message<ob_name> = "expected a name glob";
-template <> inline constexpr auto error_message<ob_unit> = "unit must be a decimal number or empty";
-template <> inline constexpr auto error_message<ob_end> =
+template <>
+inline constexpr auto error_message<ob_name> = "expected a name glob";
+template <>
+inline constexpr auto error_message<ob_unit> = "unit must be a decimal number or empty";
+template <>
+inline constexpr auto error_message<ob_end> =
     "too many fields (at most provider:instance:name:unit)";
 
 struct Errors {
@@ -165,9 +170,11 @@ SelectorAst parse_selector(std::string_view spec, SelectorMode mode) {
     return format_caret(what, spec, offset);
   };
   if (mode == SelectorMode::illumos) {
-    errors::parse_or_throw<illumos_selector, Errors, action>(spec, "selector", "cannot parse selector", format, st);
+    errors::parse_or_throw<illumos_selector, Errors, action>(spec, "selector",
+                                                             "cannot parse selector", format, st);
   } else {
-    errors::parse_or_throw<openbsd_selector, Errors, action>(spec, "selector", "cannot parse selector", format, st);
+    errors::parse_or_throw<openbsd_selector, Errors, action>(spec, "selector",
+                                                             "cannot parse selector", format, st);
   }
   return ast;
 }

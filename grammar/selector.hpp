@@ -49,10 +49,10 @@ enum class FieldKind : std::uint8_t {
 
 struct SelectorField {
   FieldKind kind = FieldKind::any;
-  std::string text;          // as written (glob), or the RE body, or the digits
-  std::int64_t number = 0;   // FieldKind::number only
-  std::size_t offset = 0;    // byte offset of the field's first byte in the spec
-                             // (the spec's size for a field that was not written)
+  std::string text;         // as written (glob), or the RE body, or the digits
+  std::int64_t number = 0;  // FieldKind::number only
+  std::size_t offset = 0;   // byte offset of the field's first byte in the spec
+                            // (the spec's size for a field that was not written)
 };
 
 // Field slots. illumos: module, instance, name, statistic.
@@ -84,13 +84,16 @@ namespace pegtl = tao::pegtl;
 struct field_sep : pegtl::one<':'> {};
 struct at_field_end : pegtl::at<pegtl::sor<pegtl::one<':'>, pegtl::eof>> {};
 // [:alpha:] inside a bracket expression.
-struct char_class : pegtl::seq<pegtl::string<'[', ':'>, pegtl::plus<pegtl::alpha>, pegtl::string<':', ']'>> {};
+struct char_class
+    : pegtl::seq<pegtl::string<'[', ':'>, pegtl::plus<pegtl::alpha>, pegtl::string<':', ']'>> {};
 struct escaped : pegtl::seq<pegtl::one<'\\'>, pegtl::any> {};
 
 // illumos: a bracket expression protects ':' and may hold backslash escapes.
 // Without a closing ']' the '[' is an ordinary character (as in fnmatch).
-struct bracket : pegtl::seq<pegtl::one<'['>, pegtl::opt<pegtl::one<'!', '^'>>, pegtl::opt<pegtl::one<']'>>,
-                            pegtl::star<pegtl::sor<char_class, escaped, pegtl::not_one<']'>>>, pegtl::one<']'>> {};
+struct bracket
+    : pegtl::seq<pegtl::one<'['>, pegtl::opt<pegtl::one<'!', '^'>>, pegtl::opt<pegtl::one<']'>>,
+                 pegtl::star<pegtl::sor<char_class, escaped, pegtl::not_one<']'>>>,
+                 pegtl::one<']'>> {};
 struct glob_char : pegtl::sor<escaped, bracket, pegtl::not_one<':'>> {};
 struct glob_field : pegtl::star<glob_char> {};
 
@@ -104,14 +107,15 @@ struct field : pegtl::sor<regex_field, glob_field> {};
 // After at most four fields only the end may follow ("too many fields").
 struct illumos_end : pegtl::eof {};
 struct illumos_selector
-    : pegtl::seq<field,
-                 pegtl::opt<field_sep, field,
-                            pegtl::opt<field_sep, field, pegtl::opt<field_sep, field>>>,
-                 illumos_end> {};
+    : pegtl::seq<
+          field,
+          pegtl::opt<field_sep, field, pegtl::opt<field_sep, field, pegtl::opt<field_sep, field>>>,
+          illumos_end> {};
 
 // openbsd: globs without escapes; numbers for instance and unit.
-struct ob_bracket : pegtl::seq<pegtl::one<'['>, pegtl::opt<pegtl::one<'!', '^'>>, pegtl::opt<pegtl::one<']'>>,
-                               pegtl::star<pegtl::sor<char_class, pegtl::not_one<']'>>>, pegtl::one<']'>> {};
+struct ob_bracket
+    : pegtl::seq<pegtl::one<'['>, pegtl::opt<pegtl::one<'!', '^'>>, pegtl::opt<pegtl::one<']'>>,
+                 pegtl::star<pegtl::sor<char_class, pegtl::not_one<']'>>>, pegtl::one<']'>> {};
 struct ob_glob : pegtl::star<pegtl::sor<ob_bracket, pegtl::not_one<':'>>> {};
 struct ob_first : ob_glob {};      // provider, or the name when it is alone
 struct ob_single : pegtl::eof {};  // the 1-field form ends here
@@ -123,7 +127,8 @@ struct ob_unit : pegtl::seq<pegtl::opt<ob_unit_number>, at_field_end> {};
 struct ob_sep : pegtl::one<':'> {};
 struct ob_end : pegtl::eof {};
 struct ob_rest : pegtl::must<ob_instance, ob_sep, ob_name, ob_sep, ob_unit, ob_end> {};
-struct openbsd_selector : pegtl::seq<ob_first, pegtl::sor<ob_single, pegtl::seq<field_sep, ob_rest>>> {};
+struct openbsd_selector
+    : pegtl::seq<ob_first, pegtl::sor<ob_single, pegtl::seq<field_sep, ob_rest>>> {};
 
 }  // namespace sel
 }  // namespace kstatsql::grammar

@@ -27,34 +27,34 @@ std::string mode_options() {
 }  // namespace
 
 std::string shell_usage() {
-  return
-      "usage: kstatsql [OPTIONS] [SQL ...]\n"
-      "       kstatsql [--source SPEC] kstat [-qlpjC] [-T u|d] [-c class] [-m module]\n"
-      "                [-i instance] [-n name] [-s statistic] [spec ...] [interval [count]]\n"
-      "       kstatsql record ... | kstatsql convert ...\n"
-      "Runs SQL over kernel statistics (tables kstat, named, io, ... ; see .help).\n"
-      "With no SQL, reads standard input: interactively on a terminal, else as a script.\n"
-      "Options (one or two dashes):\n"
-      "  --source SPEC     'live' (default), a kstat -p / -j dump, a .kss recording,\n"
-      "                    'procfs:DIR'; KSTATSQL_SOURCE sets the default\n"
-      "  -c SQL            run SQL (like a positional argument)\n"
-      "  -k, --kql KQL     run a KQL pipeline (docs/kql.md), e.g. -k 'io class=disk | rate | top 5 by nread'\n"
-      "  -f FILE           run the statements and dot-commands in FILE\n"
-      "  -cmd COMMAND      run COMMAND (SQL or dot-command) first\n"
-      "  -init FILE        same as -cmd '.read FILE'\n"
-      "  -bail             stop at the first error\n"
-      "  -echo             print each statement before running it\n"
-      "  -header / -noheader   column names on or off\n"
-      + mode_options() +
-      "  -mode MODE        output mode (same names)\n"
-      "  -separator SEP    list mode column separator (default '|')\n"
-      "  -nullvalue TEXT   text for NULL\n"
-      "  -batch / -interactive   force non-interactive / interactive input\n"
-      "  --interval S      re-run the SQL every S seconds (fractions allowed) on fresh samples\n"
-      "  --count N         number of runs with --interval (default: until Ctrl-C)\n"
-      "  --report NAME [interval [count]]   run reports/NAME.sql ($KSTATSQL_REPORTS)\n"
-      "  --version, --help\n"
-      "Exit status: 0 ok, 1 SQL error, 2 usage error.\n";
+  return "usage: kstatsql [OPTIONS] [SQL ...]\n"
+         "       kstatsql [--source SPEC] kstat [-qlpjC] [-T u|d] [-c class] [-m module]\n"
+         "                [-i instance] [-n name] [-s statistic] [spec ...] [interval [count]]\n"
+         "       kstatsql record ... | kstatsql convert ...\n"
+         "Runs SQL over kernel statistics (tables kstat, named, io, ... ; see .help).\n"
+         "With no SQL, reads standard input: interactively on a terminal, else as a script.\n"
+         "Options (one or two dashes):\n"
+         "  --source SPEC     'live' (default), a kstat -p / -j dump, a .kss recording,\n"
+         "                    'procfs:DIR'; KSTATSQL_SOURCE sets the default\n"
+         "  -c SQL            run SQL (like a positional argument)\n"
+         "  -k, --kql KQL     run a KQL pipeline (docs/kql.md), e.g. -k 'io class=disk | rate | "
+         "top 5 by nread'\n"
+         "  -f FILE           run the statements and dot-commands in FILE\n"
+         "  -cmd COMMAND      run COMMAND (SQL or dot-command) first\n"
+         "  -init FILE        same as -cmd '.read FILE'\n"
+         "  -bail             stop at the first error\n"
+         "  -echo             print each statement before running it\n"
+         "  -header / -noheader   column names on or off\n" +
+         mode_options() +
+         "  -mode MODE        output mode (same names)\n"
+         "  -separator SEP    list mode column separator (default '|')\n"
+         "  -nullvalue TEXT   text for NULL\n"
+         "  -batch / -interactive   force non-interactive / interactive input\n"
+         "  --interval S      re-run the SQL every S seconds (fractions allowed) on fresh samples\n"
+         "  --count N         number of runs with --interval (default: until Ctrl-C)\n"
+         "  --report NAME [interval [count]]   run reports/NAME.sql ($KSTATSQL_REPORTS)\n"
+         "  --version, --help\n"
+         "Exit status: 0 ok, 1 SQL error, 2 usage error.\n";
 }
 
 std::string report_path(const std::string& name) {
@@ -139,7 +139,8 @@ std::optional<ShellArgs> apply_option(const std::string& a, const std::string& n
       return usage_error(fmt::format("--interval {}: expected a number of seconds > 0", value));
     }
   } else if (name == "count") {
-    if (!parse_count(value, o.count)) return usage_error(fmt::format("--count {}: expected an integer >= 1", value));
+    if (!parse_count(value, o.count))
+      return usage_error(fmt::format("--count {}: expected an integer >= 1", value));
   } else if (name == "report") {
     o.report = value;
   } else if (auto m = parse_mode(name == "mode" ? value : name)) {
@@ -155,7 +156,8 @@ std::optional<ShellArgs> apply_option(const std::string& a, const std::string& n
 
 // --report NAME [interval [count]]: its numbers and its default layout.
 std::optional<ShellArgs> finish_report(ShellOptions& o, const ArgState& st) {
-  if (!o.inputs.empty()) return usage_error("--report runs a report file; it takes no SQL arguments");
+  if (!o.inputs.empty())
+    return usage_error("--report runs a report file; it takes no SQL arguments");
   if (!st.layout_set) {  // reports read like the tools they replace: aligned, with headers
     o.render.mode = Mode::column;
     o.render.headers = true;
@@ -163,7 +165,8 @@ std::optional<ShellArgs> finish_report(ShellOptions& o, const ArgState& st) {
   const auto& nums = st.report_numbers;
   if (nums.size() > 2) return usage_error("--report NAME takes at most an interval and a count");
   if (nums.size() >= 1 && !parse_seconds(nums[0], o.interval)) {
-    return usage_error(fmt::format("--report interval {}: expected a number of seconds > 0", nums[0]));
+    return usage_error(
+        fmt::format("--report interval {}: expected a number of seconds > 0", nums[0]));
   }
   if (nums.size() == 2 && !parse_count(nums[1], o.count)) {
     return usage_error(fmt::format("--report count {}: expected an integer >= 1", nums[1]));
@@ -172,9 +175,11 @@ std::optional<ShellArgs> finish_report(ShellOptions& o, const ArgState& st) {
 }
 
 bool takes_value(const std::string& name) {
-  static const char* const kWithValue[] = {"source", "c", "f", "k", "kql", "cmd", "init", "mode", "separator",
-                                           "nullvalue", "interval", "count", "report"};
-  return std::any_of(std::begin(kWithValue), std::end(kWithValue), [&](const char* w) { return name == w; });
+  static const char* const kWithValue[] = {"source",   "c",     "f",     "k",         "kql",
+                                           "cmd",      "init",  "mode",  "separator", "nullvalue",
+                                           "interval", "count", "report"};
+  return std::any_of(std::begin(kWithValue), std::end(kWithValue),
+                     [&](const char* w) { return name == w; });
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ void column_into(sqlite3* db, const char* sql, std::vector<std::string>& out) {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) return;
   while (sqlite3_step(st) == SQLITE_ROW) {
-    if (const unsigned char* t = sqlite3_column_text(st, 0)) out.emplace_back(reinterpret_cast<const char*>(t));
+    if (const unsigned char* t = sqlite3_column_text(st, 0))
+      out.emplace_back(reinterpret_cast<const char*>(t));
   }
   sqlite3_finalize(st);
 }
@@ -59,7 +60,8 @@ CompletionData load_completion_data(sqlite3* db, bool with_modules) {
   for (int i = 0; i < sqlite3_keyword_count(); ++i) {
     const char* k = nullptr;
     int n = 0;
-    if (sqlite3_keyword_name(i, &k, &n) == SQLITE_OK) d.keywords.emplace_back(k, static_cast<std::size_t>(n));
+    if (sqlite3_keyword_name(i, &k, &n) == SQLITE_OK)
+      d.keywords.emplace_back(k, static_cast<std::size_t>(n));
   }
   if (with_modules) {
     column_into(db, "SELECT DISTINCT module FROM kstat ORDER BY 1", d.modules);
@@ -82,7 +84,8 @@ std::vector<std::string> complete_word(const CompletionData& d, std::string_view
     if (starts_with_ci(cand, word)) out.emplace_back(cand);
   };
   std::size_t first = before.find_first_not_of(" \t");
-  bool dot = first != std::string_view::npos ? before[first] == '.' : (!word.empty() && word[0] == '.');
+  bool dot =
+      first != std::string_view::npos ? before[first] == '.' : (!word.empty() && word[0] == '.');
   if (dot) {
     if (first == std::string_view::npos) {
       for (const DotCommand& c : dot_commands()) add_if(std::string(".").append(c.name));
@@ -197,7 +200,9 @@ LineReader::~LineReader() {
   g_shell = nullptr;
 }
 
-void LineReader::invalidate() { g_loaded = false; }
+void LineReader::invalidate() {
+  g_loaded = false;
+}
 
 std::optional<std::string> LineReader::read(const std::string& prompt) {
   char* line = readline(prompt.c_str());
@@ -205,7 +210,8 @@ std::optional<std::string> LineReader::read(const std::string& prompt) {
   std::string s(line);
   std::free(line);
   if (s.find_first_not_of(" \t") != std::string::npos) {
-    HIST_ENTRY* last = history_length > 0 ? history_get(history_base + history_length - 1) : nullptr;
+    HIST_ENTRY* last =
+        history_length > 0 ? history_get(history_base + history_length - 1) : nullptr;
     if (!last || !last->line || s != last->line) add_history(s.c_str());
   }
   return s;

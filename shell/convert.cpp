@@ -45,7 +45,8 @@ struct Args {
 };
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 void parse_args(int argc, char** argv, Args& a) {
@@ -59,15 +60,20 @@ void parse_args(int argc, char** argv, Args& a) {
     if (s == "--format" || s == "-f") {
       std::string v = value("--format");
       a.fmt_given = true;
-      if (v == "kss") a.fmt = Fmt::kss;
-      else if (v == "text" || v == "p") a.fmt = Fmt::text;
-      else if (v == "json" || v == "j") a.fmt = Fmt::json;
-      else throw Error(Errc::parse, "--format must be kss, text or json, not '" + v + "'");
+      if (v == "kss")
+        a.fmt = Fmt::kss;
+      else if (v == "text" || v == "p")
+        a.fmt = Fmt::text;
+      else if (v == "json" || v == "j")
+        a.fmt = Fmt::json;
+      else
+        throw Error(Errc::parse, "--format must be kss, text or json, not '" + v + "'");
     } else if (s == "--generation" || s == "-g") {
       std::string v = value("--generation");
       char* end = nullptr;
       a.generation = std::strtoll(v.c_str(), &end, 10);
-      if (v.empty() || *end) throw Error(Errc::parse, "--generation must be an integer, not '" + v + "'");
+      if (v.empty() || *end)
+        throw Error(Errc::parse, "--generation must be an integer, not '" + v + "'");
       a.gen_given = true;
     } else if (s == "--select" || s == "-s") {
       a.selects.push_back(value("--select"));
@@ -80,8 +86,10 @@ void parse_args(int argc, char** argv, Args& a) {
   if (pos.size() != 2) throw Error(Errc::parse, "expected IN and OUT");
   a.in = pos[0];
   a.out = pos[1];
-  if (!a.fmt_given) a.fmt = ends_with(a.out, ".kss") ? Fmt::kss : ends_with(a.out, ".json") ? Fmt::json : Fmt::text;
-  if (a.fmt == Fmt::kss && a.out == "-") throw Error(Errc::parse, "a .kss cannot be written to standard output");
+  if (!a.fmt_given)
+    a.fmt = ends_with(a.out, ".kss") ? Fmt::kss : ends_with(a.out, ".json") ? Fmt::json : Fmt::text;
+  if (a.fmt == Fmt::kss && a.out == "-")
+    throw Error(Errc::parse, "a .kss cannot be written to standard output");
 }
 
 // Writes all of `s` to OUT ("-": stdout), replacing the file.
@@ -111,7 +119,8 @@ std::size_t convert_to_dump(Session& session, const Args& a, const engine::Selec
   entries.reserve(selected.size());
   for (std::uint32_t i : selected) entries.push_back({&sample.header(i), &sample.data(i)});
   engine::DumpOptions o;
-  o.format = a.fmt == Fmt::json ? engine::DumpOptions::Format::json : engine::DumpOptions::Format::text;
+  o.format =
+      a.fmt == Fmt::json ? engine::DumpOptions::Format::json : engine::DumpOptions::Format::text;
   o.statistics = sel.empty() ? nullptr : &sel;
   std::string text;
   write_dump(entries, o, text);

@@ -79,7 +79,8 @@ std::vector<std::vector<std::string>> query(sqlite3* db, const std::string& sql,
 void Shell::list_tables(std::string_view pattern) {
   auto rows = query(db_,
                     "SELECT name FROM (SELECT DISTINCT table_name AS name FROM kstat_columns "
-                    "UNION SELECT 'kstat_columns' UNION SELECT name FROM sqlite_schema WHERE type IN ('table','view') "
+                    "UNION SELECT 'kstat_columns' UNION SELECT name FROM sqlite_schema WHERE type "
+                    "IN ('table','view') "
                     "AND name NOT LIKE 'sqlite_%' UNION SELECT name FROM temp.sqlite_schema "
                     "WHERE type IN ('table','view')) WHERE name LIKE ?1 ORDER BY 1",
                     pattern.empty() ? "%" : std::string(pattern));
@@ -104,10 +105,11 @@ void Shell::list_tables(std::string_view pattern) {
 void Shell::show_schema(std::string_view table) {
   std::string pattern = table.empty() ? "%" : std::string(table);
   std::string out;
-  auto tables = query(db_,
-                      "SELECT table_name, max(table_doc) FROM kstat_columns WHERE table_name LIKE ?1 "
-                      "GROUP BY table_name ORDER BY min(rowid)",
-                      pattern);
+  auto tables =
+      query(db_,
+            "SELECT table_name, max(table_doc) FROM kstat_columns WHERE table_name LIKE ?1 "
+            "GROUP BY table_name ORDER BY min(rowid)",
+            pattern);
   for (const auto& t : tables) {
     auto cols = query(db_,
                       "SELECT column_name, type, doc FROM kstat_columns WHERE table_name = ?1 "
@@ -115,8 +117,8 @@ void Shell::show_schema(std::string_view table) {
                       t[0]);
     out += fmt::format("CREATE TABLE {}(  -- {}\n", t[0], t[1]);
     for (std::size_t i = 0; i < cols.size(); ++i) {
-      out += fmt::format("  {} {}{}  -- {}\n", cols[i][0], cols[i][1], i + 1 < cols.size() ? "," : "",
-                         cols[i][2]);
+      out += fmt::format("  {} {}{}  -- {}\n", cols[i][0], cols[i][1],
+                         i + 1 < cols.size() ? "," : "", cols[i][2]);
     }
     out += ");\n";
   }
@@ -192,7 +194,8 @@ struct DotCommands {
   // `.NAME on|off` into `target`.
   static bool flag(const DotArgs& a, bool& target) {
     auto b = boolean(a.arg());
-    if (a.count() != 2 || !b) throw Error(Errc::parse, fmt::format("usage: .{} on|off", a.words[0]));
+    if (a.count() != 2 || !b)
+      throw Error(Errc::parse, fmt::format("usage: .{} on|off", a.words[0]));
     target = *b;
     return true;
   }
@@ -263,8 +266,8 @@ struct DotCommands {
   static bool stats(Shell& s, const DotArgs& a) {
     if (a.count() == 2) return flag(a, s.stats_);
     Counters c = s.session_.counters();
-    s.write(fmt::format("kstats enumerated: {}  matched: {}  read: {}  generation: {}\n", c.enumerated,
-                        c.matched, c.read, c.generation));
+    s.write(fmt::format("kstats enumerated: {}  matched: {}  read: {}  generation: {}\n",
+                        c.enumerated, c.matched, c.read, c.generation));
     return true;
   }
 
@@ -299,7 +302,9 @@ const DotCommand DotCommands::kTable[] = {
     {"timer", "on|off", "time each statement", timer, kCompleteOnOff},
 };
 
-std::span<const DotCommand> dot_commands() { return DotCommands::kTable; }
+std::span<const DotCommand> dot_commands() {
+  return DotCommands::kTable;
+}
 
 const DotCommand* find_dot_command(std::string_view name) {
   for (const DotCommand& c : DotCommands::kTable) {
@@ -316,7 +321,8 @@ std::string dot_help() {
   }
   out += "Output modes (.mode MODE, or -MODE on the command line):\n";
   for (const ModeInfo& m : output_modes()) {
-    std::string name = m.alias.empty() ? std::string(m.name) : fmt::format("{} ({})", m.name, m.alias);
+    std::string name =
+        m.alias.empty() ? std::string(m.name) : fmt::format("{} ({})", m.name, m.alias);
     out += fmt::format("  {:<22} {}\n", name, m.help);
   }
   return out;
@@ -337,8 +343,8 @@ bool Shell::dot_command(std::string_view line) {
     if (!c) throw InvalidDotArgs{};
     return c->run(*this, a);
   } catch (const InvalidDotArgs&) {
-    error(fmt::format("Error: unknown command or invalid arguments:  \"{}\". Enter \".help\" for help",
-                      cmd));
+    error(fmt::format(
+        "Error: unknown command or invalid arguments:  \"{}\". Enter \".help\" for help", cmd));
   } catch (const std::exception& e) {
     error(fmt::format("Error: .{}: {}", cmd, e.what()));
   }

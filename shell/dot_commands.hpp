@@ -42,8 +42,8 @@ struct DotCommand {
   // InvalidDotArgs for a wrong number of arguments, Error for failures.
   bool (*run)(Shell& shell, const DotArgs& args);
   unsigned complete = kCompleteNothing;
-  std::string_view alias = {};   // a second accepted name (.q, .header), not listed
-  bool keep_semicolon = false;   // the argument is text: a trailing ';' is kept
+  std::string_view alias = {};  // a second accepted name (.q, .header), not listed
+  bool keep_semicolon = false;  // the argument is text: a trailing ';' is kept
 };
 
 // Thrown by a command's run function: reported as sqlite3 does for an

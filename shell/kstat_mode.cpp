@@ -1,7 +1,6 @@
 // shell/kstat_mode.cpp — kstat(8)-compatible mode (shell/kstat_mode.hpp).
 #include "shell/kstat_mode.hpp"
 
-
 #include <sqlite3.h>
 
 #include <fmt/format.h>
@@ -137,11 +136,21 @@ std::optional<KstatArgs> parse_kstat_options(std::span<const std::string> args, 
           r.message = kKstatUsage;
           return r;
         }
-        case 'C': o.parseable = o.colon = true; break;
-        case 'q': o.quiet = true; break;
-        case 'j': o.json = true; break;
-        case 'l': o.parseable = o.list = true; break;
-        case 'p': o.parseable = true; break;
+        case 'C':
+          o.parseable = o.colon = true;
+          break;
+        case 'q':
+          o.quiet = true;
+          break;
+        case 'j':
+          o.json = true;
+          break;
+        case 'l':
+          o.parseable = o.list = true;
+          break;
+        case 'p':
+          o.parseable = true;
+          break;
         default:
           msg += fmt::format("kstat: illegal option -- {}\n", c);
           errflg = true;
@@ -165,15 +174,18 @@ std::optional<KstatArgs> parse_kstat_operands(std::span<const std::string> args,
     unsigned long v = 0;
     Num kind = as_number(args[k], v);
     if (kind == Num::too_large) {
-      return usage_error(nums == 0 ? "Interval is too large\n" : nums == 1 ? "Count is too large\n" : "");
+      return usage_error(nums == 0   ? "Interval is too large\n"
+                         : nums == 1 ? "Count is too large\n"
+                                     : "");
     }
     if (kind == Num::no) {
       specs.push_back(args[k]);
       continue;
     }
     if (v < 1) {
-      return usage_error(nums == 0 ? "Interval must be an integer >= 1\n"
-                         : nums == 1 ? "Count must be an integer >= 1\n" : "");
+      return usage_error(nums == 0   ? "Interval must be an integer >= 1\n"
+                         : nums == 1 ? "Count must be an integer >= 1\n"
+                                     : "");
     }
     if (nums == 0) {
       o.interval_ns = static_cast<std::int64_t>(v) * 1000000000;
@@ -318,9 +330,15 @@ std::int64_t monotonic_ns() noexcept {
   return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-bool stop_requested() noexcept { return g_stop != 0; }
-void clear_stop() noexcept { g_stop = 0; }
-void set_interrupt_db(void* db) noexcept { g_interrupt_db = db; }
+bool stop_requested() noexcept {
+  return g_stop != 0;
+}
+void clear_stop() noexcept {
+  g_stop = 0;
+}
+void set_interrupt_db(void* db) noexcept {
+  g_interrupt_db = db;
+}
 
 bool sleep_until(std::int64_t deadline_ns) {
   timespec ts{};

@@ -35,13 +35,13 @@
 namespace kstatsql::shell {
 
 struct KstatOptions {
-  bool quiet = false;      // -q
-  bool parseable = false;  // -p (also set by -l and -C)
-  bool colon = false;      // -C
-  bool list = false;       // -l
-  bool json = false;       // -j
-  char timestamp = 0;      // -T: 'u' or 'd'
-  engine::Pattern klass;   // -c (default: any)
+  bool quiet = false;             // -q
+  bool parseable = false;         // -p (also set by -l and -C)
+  bool colon = false;             // -C
+  bool list = false;              // -l
+  bool json = false;              // -j
+  char timestamp = 0;             // -T: 'u' or 'd'
+  engine::Pattern klass;          // -c (default: any)
   engine::SelectorSet selectors;  // never empty after parsing
   std::int64_t interval_ns = 0;   // 0: print once
   long count = 1;                 // iterations; -1: until interrupted

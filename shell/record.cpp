@@ -33,7 +33,9 @@ namespace {
 
 volatile sig_atomic_t g_stop = 0;
 
-void on_signal(int) { g_stop = 1; }
+void on_signal(int) {
+  g_stop = 1;
+}
 
 constexpr const char* kRecordUsage =
     "usage: kstatsql record -o FILE [--interval S] [--count N] [--select SPEC]...\n"
@@ -73,7 +75,8 @@ int parse_args(int argc, char** argv, Args& a) {
       if (i + 1 >= argc) throw Error(Errc::parse, std::string(opt) + " needs a value");
       return argv[++i];
     };
-    if (s == "-o" || s == "--output") a.out = value("-o");
+    if (s == "-o" || s == "--output")
+      a.out = value("-o");
     else if (s == "--interval" || s == "-i") {
       std::string v = value("--interval");
       char* end = nullptr;
@@ -85,18 +88,27 @@ int parse_args(int argc, char** argv, Args& a) {
       std::string v = value("--count");
       char* end = nullptr;
       a.count = std::strtoll(v.c_str(), &end, 10);
-      if (*end || a.count < 1) throw Error(Errc::parse, "--count must be an integer >= 1, not '" + v + "'");
-    } else if (s == "--select" || s == "-s") a.selects.push_back(value("--select"));
-    else if (s == "--source") a.source.append(a.source.empty() ? "" : ",").append(value("--source"));
-    else if (s == "--append") a.mode = engine::KssWriter::Mode::append;
-    else if (s == "--force") a.mode = engine::KssWriter::Mode::truncate;
-    else if (s == "--no-sync") a.sync = false;
-    else if (s == "-q" || s == "--quiet") a.quiet = true;
+      if (*end || a.count < 1)
+        throw Error(Errc::parse, "--count must be an integer >= 1, not '" + v + "'");
+    } else if (s == "--select" || s == "-s")
+      a.selects.push_back(value("--select"));
+    else if (s == "--source")
+      a.source.append(a.source.empty() ? "" : ",").append(value("--source"));
+    else if (s == "--append")
+      a.mode = engine::KssWriter::Mode::append;
+    else if (s == "--force")
+      a.mode = engine::KssWriter::Mode::truncate;
+    else if (s == "--no-sync")
+      a.sync = false;
+    else if (s == "-q" || s == "--quiet")
+      a.quiet = true;
     else if (s == "-h" || s == "--help") {
       std::fputs(kRecordUsage, stdout);
       return 0;
-    } else if (s.size() > 1 && s[0] == '-') throw Error(Errc::parse, "unknown option " + s);
-    else a.selects.push_back(s);
+    } else if (s.size() > 1 && s[0] == '-')
+      throw Error(Errc::parse, "unknown option " + s);
+    else
+      a.selects.push_back(s);
   }
   if (a.out.empty()) throw Error(Errc::parse, "-o FILE is required");
   if (a.count < 0) a.count = a.interval > 0 ? 0 : 1;  // 0: until interrupted
@@ -149,7 +161,8 @@ class RecordSignals {
   RecordSignals& operator=(const RecordSignals&) = delete;
 
  private:
-  struct sigaction old_int_ {}, old_term_ {}, old_xfsz_ {};
+  struct sigaction old_int_ {
+  }, old_term_{}, old_xfsz_{};
 };
 
 }  // namespace
@@ -207,16 +220,19 @@ int run_record(int argc, char** argv) {
     }
     if (tty) std::fputc('\n', stderr);
     if (!a.quiet) {
-      std::fprintf(stderr, "recorded %lld generation%s (%llu kstats, %s written%s) to %s; the file holds %llu\n",
-                   done, done == 1 ? "" : "s", static_cast<unsigned long long>(kstats),
-                   human_bytes(static_cast<double>(written)).c_str(), g_stop ? ", interrupted" : "",
-                   a.out.c_str(), static_cast<unsigned long long>(writer.generations()));
+      std::fprintf(
+          stderr,
+          "recorded %lld generation%s (%llu kstats, %s written%s) to %s; the file holds %llu\n",
+          done, done == 1 ? "" : "s", static_cast<unsigned long long>(kstats),
+          human_bytes(static_cast<double>(written)).c_str(), g_stop ? ", interrupted" : "",
+          a.out.c_str(), static_cast<unsigned long long>(writer.generations()));
     }
   } catch (const Error& e) {
     if (tty && done) std::fputc('\n', stderr);
     std::fprintf(stderr, "kstatsql record: %s\n", e.what());
-    if (done) std::fprintf(stderr, "kstatsql record: %lld generation%s kept in %s\n", done,
-                           done == 1 ? " was" : "s were", out_path.c_str());
+    if (done)
+      std::fprintf(stderr, "kstatsql record: %lld generation%s kept in %s\n", done,
+                   done == 1 ? " was" : "s were", out_path.c_str());
     status = 3;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kstatsql record: %s\n", e.what());

@@ -126,7 +126,9 @@ void append_json_value(std::string& out, const Cell& c) {
 
 }  // namespace
 
-std::span<const ModeInfo> output_modes() { return kModes; }
+std::span<const ModeInfo> output_modes() {
+  return kModes;
+}
 
 std::optional<Mode> parse_mode(std::string_view name) {
   for (const ModeInfo& m : kModes) {
@@ -166,7 +168,9 @@ std::size_t display_width(std::string_view s) {
   return w;
 }
 
-void append_json(std::string& out, std::string_view s) { engine::append_json_string(out, s); }
+void append_json(std::string& out, std::string_view s) {
+  engine::append_json_string(out, s);
+}
 
 void read_row(sqlite3_stmt* stmt, std::vector<Cell>& cells) {
   int n = sqlite3_column_count(stmt);
@@ -178,10 +182,12 @@ void read_row(sqlite3_stmt* stmt, std::vector<Cell>& cells) {
       c.text.clear();
     } else if (c.type == SQLITE_BLOB) {
       const void* p = sqlite3_column_blob(stmt, i);
-      c.text.assign(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
+      c.text.assign(static_cast<const char*>(p),
+                    static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
     } else {
       const unsigned char* t = sqlite3_column_text(stmt, i);
-      c.text.assign(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
+      c.text.assign(reinterpret_cast<const char*>(t),
+                    static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
     }
   }
 }
@@ -196,8 +202,11 @@ void Renderer::begin(std::span<const std::string> names) {
     int value = -1;
     for (int i = 0; i < static_cast<int>(names_.size()); ++i) {
       const std::string& n = names_[static_cast<std::size_t>(i)];
-      int* slot = n == "module" ? &k_module_ : n == "instance" ? &k_instance_ : n == "name" ? &k_name_
-                  : n == "statistic" ? &k_stat_ : nullptr;
+      int* slot = n == "module"      ? &k_module_
+                  : n == "instance"  ? &k_instance_
+                  : n == "name"      ? &k_name_
+                  : n == "statistic" ? &k_stat_
+                                     : nullptr;
       if (slot && *slot < 0) {
         *slot = i;
       } else {
@@ -206,8 +215,9 @@ void Renderer::begin(std::span<const std::string> names) {
       }
     }
     if (k_module_ < 0 || k_instance_ < 0 || k_name_ < 0) {
-      throw Error(Errc::constraint,
-                  ".mode kstat needs columns named module, instance and name (and statistic, value)");
+      throw Error(
+          Errc::constraint,
+          ".mode kstat needs columns named module, instance and name (and statistic, value)");
     }
     if (k_stat_ >= 0) {
       if (value >= 0) {
@@ -278,7 +288,7 @@ void Renderer::row(std::span<const Cell> cells) {
 void Renderer::end() {
   switch (o_.mode) {
     case Mode::json:
-      if (names_.empty()) break;      // not a query (CREATE, PRAGMA with no result)
+      if (names_.empty()) break;  // not a query (CREATE, PRAGMA with no result)
       out_ += nrows_ == 0 ? "[]\n" : "]\n";
       break;
     case Mode::column:
@@ -295,7 +305,8 @@ void Renderer::end() {
 void Renderer::row_list(std::span<const Cell> cells, std::string_view sep) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) out_ += sep;
-    out_ += cells[i].type == SQLITE_NULL ? std::string_view(o_.null_value) : std::string_view(cells[i].text);
+    out_ += cells[i].type == SQLITE_NULL ? std::string_view(o_.null_value)
+                                         : std::string_view(cells[i].text);
   }
   out_ += '\n';
 }
@@ -336,7 +347,8 @@ void Renderer::row_line(std::span<const Cell> cells) {
     pad(out_, w - display_width(names_[i]));
     out_ += names_[i];
     out_ += " = ";
-    out_ += cells[i].type == SQLITE_NULL ? std::string_view(o_.null_value) : std::string_view(cells[i].text);
+    out_ += cells[i].type == SQLITE_NULL ? std::string_view(o_.null_value)
+                                         : std::string_view(cells[i].text);
     out_ += '\n';
   }
 }
@@ -362,7 +374,8 @@ void Renderer::row_quote(std::span<const Cell> cells) {
 
 void Renderer::row_kstat(std::span<const Cell> cells) {
   auto at = [&](int i) -> const Cell& { return cells[static_cast<std::size_t>(i)]; };
-  std::string prefix = at(k_module_).text + ':' + at(k_instance_).text + ':' + at(k_name_).text + ':';
+  std::string prefix =
+      at(k_module_).text + ':' + at(k_instance_).text + ':' + at(k_name_).text + ':';
   auto value_of = [&](int i) {
     const Cell& c = at(i);
     if (c.type == SQLITE_NULL) return o_.null_value;
@@ -406,7 +419,8 @@ void Renderer::end_columnar() {
     lines[r].resize(nc);
     for (std::size_t c = 0; c < nc && c < buffered_[r].size(); ++c) {
       const Cell& cl = buffered_[r][c];
-      std::string_view t = cl.type == SQLITE_NULL ? std::string_view(o_.null_value) : std::string_view(cl.text);
+      std::string_view t =
+          cl.type == SQLITE_NULL ? std::string_view(o_.null_value) : std::string_view(cl.text);
       lines[r][c] = split_lines(t);
       for (std::string_view l : lines[r][c]) width[c] = std::max(width[c], display_width(l));
     }
@@ -429,7 +443,8 @@ void Renderer::end_columnar() {
     for (std::size_t k = 0; k < height; ++k) {
       if (m != Mode::column) out_ += vbar;
       for (std::size_t c = 0; c < nc; ++c) {
-        std::string_view t = c < cells.size() && k < cells[c].size() ? cells[c][k] : std::string_view();
+        std::string_view t =
+            c < cells.size() && k < cells[c].size() ? cells[c][k] : std::string_view();
         if (m == Mode::column) {
           if (c) out_ += "  ";
           cell(out_, t, width[c], false);

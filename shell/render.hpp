@@ -59,13 +59,15 @@ std::string_view mode_name(Mode m);
 // Every mode's name, space-separated, aliases in parentheses: "list csv tabs(tsv) ...".
 std::string mode_names();
 // Modes that print one JSON document per result set or per row.
-inline bool is_json(Mode m) { return m == Mode::json || m == Mode::jsonl; }
+inline bool is_json(Mode m) {
+  return m == Mode::json || m == Mode::jsonl;
+}
 
 struct RenderOptions {
   Mode mode = Mode::list;
-  bool headers = false;        // list, csv, tabs, column, quote (others: always / never)
-  std::string separator = "|"; // list mode; csv uses ",", tabs "\t"
-  std::string null_value;      // text shown for NULL in text modes
+  bool headers = false;         // list, csv, tabs, column, quote (others: always / never)
+  std::string separator = "|";  // list mode; csv uses ",", tabs "\t"
+  std::string null_value;       // text shown for NULL in text modes
 };
 
 // One value of a row: SQLite's fundamental type and its text (blobs: raw bytes).

@@ -54,7 +54,8 @@ bool complete(std::string_view sql) {
 std::vector<std::pair<std::size_t, std::size_t>> split_statements(std::string_view text) {
   std::vector<std::pair<std::size_t, std::size_t>> out;
   std::size_t start = 0;
-  for (std::size_t pos = text.find(';'); pos != std::string_view::npos; pos = text.find(';', pos + 1)) {
+  for (std::size_t pos = text.find(';'); pos != std::string_view::npos;
+       pos = text.find(';', pos + 1)) {
     if (complete(text.substr(start, pos + 1 - start))) {
       out.emplace_back(start, pos + 1 - start);
       start = pos + 1;
@@ -64,10 +65,13 @@ std::vector<std::pair<std::size_t, std::size_t>> split_statements(std::string_vi
   return out;
 }
 
-double seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; }
+double seconds(const timeval& tv) {
+  return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
+}
 
 std::string where(std::string_view origin, int line) {
-  return origin.empty() ? fmt::format("near line {}", line) : fmt::format("in {} near line {}", origin, line);
+  return origin.empty() ? fmt::format("near line {}", line)
+                        : fmt::format("in {} near line {}", origin, line);
 }
 
 }  // namespace
@@ -114,7 +118,9 @@ void Shell::after_output() {
   }
 }
 
-bool Shell::statement_pending() const { return !all_whitespace(pending_); }
+bool Shell::statement_pending() const {
+  return !all_whitespace(pending_);
+}
 
 bool Shell::feed_line(std::string_view line, int lineno, std::string_view origin) {
   if (!pending_kql_.empty()) return feed_kql_line(line, lineno, origin);
@@ -125,7 +131,8 @@ bool Shell::feed_line(std::string_view line, int lineno, std::string_view origin
       bool ok = dot_command(line.substr(first));
       return ok && !quit_;
     }
-    std::string_view rest = first == std::string_view::npos ? std::string_view() : line.substr(first);
+    std::string_view rest =
+        first == std::string_view::npos ? std::string_view() : line.substr(first);
     if (kql_mode_ && !rest.empty()) return feed_kql_line(rest, lineno, origin);
     if (rest.size() > 4 && (rest.substr(0, 4) == "kql " || rest.substr(0, 4) == "KQL ")) {
       return feed_kql_line(rest.substr(4), lineno, origin);
@@ -244,7 +251,8 @@ bool Shell::run_statement(std::string_view sql, int lineno, std::string_view ori
     write("\n");
   }
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr) !=
+      SQLITE_OK) {
     report_prepare_error(sql, lineno, origin);
     status_ = 1;
     after_output();
@@ -324,7 +332,7 @@ bool Shell::run_file(const std::string& path) {
 
 bool Shell::run_inputs(const std::vector<Input>& inputs) {
   for (const Input& in : inputs) {
-    bool ok = in.kind == Input::Kind::file ? run_file(in.text)
+    bool ok = in.kind == Input::Kind::file  ? run_file(in.text)
               : in.kind == Input::Kind::kql ? run_kql(in.text, 1, "")
                                             : run_script(in.text);
     if (!ok || quit_) return false;
@@ -361,7 +369,9 @@ void Shell::run_stdin() {
   while ((n = getline(&line, &cap, stdin)) >= 0) {
     // What getline read is one line, its '\n' included (n >= 1).
     const std::string_view l =
-        engine::text::lines(std::string_view(line, static_cast<std::size_t>(n)), true).begin()->text;
+        engine::text::lines(std::string_view(line, static_cast<std::size_t>(n)), true)
+            .begin()
+            ->text;
     if (!feed_line(l, ++lineno, "") || stop_requested()) {
       std::free(line);
       return;

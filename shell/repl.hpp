@@ -39,7 +39,7 @@ struct Input {
 };
 
 struct ShellOptions {
-  std::string source;                 // --source; "" = KSTATSQL_SOURCE or "live"
+  std::string source;  // --source; "" = KSTATSQL_SOURCE or "live"
   RenderOptions render;
   bool bail = false;                  // -bail: stop at the first error
   bool echo = false;                  // -echo: print each statement before running it

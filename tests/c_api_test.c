@@ -5,16 +5,16 @@
 
 #include "kstatsql/kstatsql.h"
 
-static int fail(const char *what, sqlite3 *db) {
+static int fail(const char* what, sqlite3* db) {
   fprintf(stderr, "c_api_test: %s: %s\n", what, db ? sqlite3_errmsg(db) : "");
   return 1;
 }
 
 /* A size below the first version's is refused with a message in errmsg. */
 static int check_small_size(void) {
-  sqlite3 *db = NULL;
+  sqlite3* db = NULL;
   kstatsql_options opts = KSTATSQL_OPTIONS_INIT;
-  char *err = NULL;
+  char* err = NULL;
   int rc;
   if (sqlite3_open(":memory:", &db) != SQLITE_OK) return fail("open", db);
   opts.size = sizeof(size_t);
@@ -25,7 +25,8 @@ static int check_small_size(void) {
   }
   sqlite3_free(err);
   /* errmsg may be NULL. */
-  if (kstatsql_register(db, &opts, NULL) != SQLITE_MISUSE) return fail("small size, NULL errmsg", db);
+  if (kstatsql_register(db, &opts, NULL) != SQLITE_MISUSE)
+    return fail("small size, NULL errmsg", db);
   sqlite3_close(db);
   return 0;
 }
@@ -36,8 +37,8 @@ static int check_larger_size(void) {
     kstatsql_options v1;
     long long later_member;
   } grown;
-  sqlite3 *db = NULL;
-  char *err = (char *)"stale";
+  sqlite3* db = NULL;
+  char* err = (char*)"stale";
   memset(&grown, 0, sizeof grown);
   grown.v1.size = sizeof grown;
   grown.v1.source = "live";
@@ -49,10 +50,10 @@ static int check_larger_size(void) {
 }
 
 int main(void) {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
+  sqlite3* db = NULL;
+  sqlite3_stmt* st = NULL;
   kstatsql_options opts = KSTATSQL_OPTIONS_INIT;
-  char *err = NULL;
+  char* err = NULL;
   long long n = -1;
   if (strcmp(kstatsql_version(), KSTATSQL_VERSION) != 0) return fail("version", NULL);
 #ifdef KSTATSQL_TEST_VERSION
@@ -67,7 +68,8 @@ int main(void) {
     sqlite3_free(err);
     return 1;
   }
-  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM kstat WHERE module = 'unix'", -1, &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM kstat WHERE module = 'unix'", -1, &st, NULL) !=
+      SQLITE_OK)
     return fail("prepare", db);
   if (sqlite3_step(st) != SQLITE_ROW) return fail("step", db);
   n = sqlite3_column_int64(st, 0);
@@ -77,7 +79,8 @@ int main(void) {
     return 1;
   }
   /* A write fails with SQLITE_READONLY and a message. */
-  if (sqlite3_exec(db, "DELETE FROM named", NULL, NULL, NULL) != SQLITE_READONLY) return fail("readonly", db);
+  if (sqlite3_exec(db, "DELETE FROM named", NULL, NULL, NULL) != SQLITE_READONLY)
+    return fail("readonly", db);
   if (!strstr(sqlite3_errmsg(db), "read-only")) return fail("readonly message", db);
   sqlite3_close(db);
   printf("c_api_test: ok (%lld unix kstats)\n", n);

@@ -28,8 +28,8 @@ std::string initial_spec(const kstatsql_options* opts) {
 // this library knows (a caller built against a newer header) are ignored.
 std::string options_problem(const kstatsql_options* opts) {
   if (!opts || opts->size >= KSTATSQL_OPTIONS_MIN_SIZE) return {};
-  return "kstatsql_register: kstatsql_options.size is " + std::to_string(opts->size) + ", at least " +
-         std::to_string(KSTATSQL_OPTIONS_MIN_SIZE) +
+  return "kstatsql_register: kstatsql_options.size is " + std::to_string(opts->size) +
+         ", at least " + std::to_string(KSTATSQL_OPTIONS_MIN_SIZE) +
          " expected: set it to sizeof(kstatsql_options) or start from KSTATSQL_OPTIONS_INIT";
 }
 
@@ -60,9 +60,12 @@ extern "C" int kstatsql_register(sqlite3* db, const kstatsql_options* options, c
   return kstatsql::vtab::register_on(db, options, errmsg);
 }
 
-extern "C" const char* kstatsql_version(void) { return KSTATSQL_VERSION; }
+extern "C" const char* kstatsql_version(void) {
+  return KSTATSQL_VERSION;
+}
 
-extern "C" int sqlite3_kstatsql_init(sqlite3* db, char** pzErrMsg, const sqlite3_api_routines* pApi) {
+extern "C" int sqlite3_kstatsql_init(sqlite3* db, char** pzErrMsg,
+                                     const sqlite3_api_routines* pApi) {
   SQLITE_EXTENSION_INIT2(pApi);
   return kstatsql::vtab::register_on(db, nullptr, pzErrMsg);
 }

@@ -20,16 +20,33 @@ Session::Session(std::string spec)
     : impl_(std::make_shared<engine::Session>(std::move(spec), engine::open_source)) {}
 
 Session::Session(std::shared_ptr<engine::Source> source, std::string spec)
-    : impl_(std::make_shared<engine::Session>(std::move(source), std::move(spec), engine::open_source)) {}
+    : impl_(std::make_shared<engine::Session>(std::move(source), std::move(spec),
+                                              engine::open_source)) {}
 
-void Session::open() { (void)impl_->source_handle(); }
-void Session::set_source(const std::string& spec) { impl_->set_source(spec); }
-std::string Session::source_spec() const { return impl_->source_spec(); }
-std::string Session::source_description() { return impl_->source_description(); }
-void Session::refresh() { impl_->refresh(); }
-void Session::pin() { impl_->pin(); }
-void Session::unpin() { impl_->unpin(); }
-bool Session::pinned() const { return impl_->pinned(); }
+void Session::open() {
+  (void)impl_->source_handle();
+}
+void Session::set_source(const std::string& spec) {
+  impl_->set_source(spec);
+}
+std::string Session::source_spec() const {
+  return impl_->source_spec();
+}
+std::string Session::source_description() {
+  return impl_->source_description();
+}
+void Session::refresh() {
+  impl_->refresh();
+}
+void Session::pin() {
+  impl_->pin();
+}
+void Session::unpin() {
+  impl_->unpin();
+}
+bool Session::pinned() const {
+  return impl_->pinned();
+}
 
 Counters Session::counters() const {
   const engine::Counters& c = *impl_->counters();
@@ -44,9 +61,15 @@ void Session::set_counters(const Counters& c) {
   to.generation.store(c.generation);
 }
 
-std::size_t Session::recorded_count() { return impl_->recorded_count(); }
-std::int64_t Session::recorded_selected() const { return impl_->recorded_selected(); }
-void Session::select_recorded(std::int64_t g) { impl_->select_recorded(g); }
+std::size_t Session::recorded_count() {
+  return impl_->recorded_count();
+}
+std::int64_t Session::recorded_selected() const {
+  return impl_->recorded_selected();
+}
+void Session::select_recorded(std::int64_t g) {
+  impl_->select_recorded(g);
+}
 
 Sample Session::sample() {
   auto gen = impl_->open_cursor();
@@ -55,11 +78,13 @@ Sample Session::sample() {
 
 void Session::register_on(sqlite3* db) const {
   if (vtab::register_all(db, impl_) != SQLITE_OK) {
-    throw Error(Errc::internal, std::string("cannot register kstatsql's tables: ") + sqlite3_errmsg(db));
+    throw Error(Errc::internal,
+                std::string("cannot register kstatsql's tables: ") + sqlite3_errmsg(db));
   }
 }
 
-Sample::Sample(std::shared_ptr<engine::Session> session, std::shared_ptr<const engine::Generation> gen)
+Sample::Sample(std::shared_ptr<engine::Session> session,
+               std::shared_ptr<const engine::Generation> gen)
     : session_(std::move(session)), gen_(std::move(gen)) {}
 
 Sample::Sample(Sample&& other) noexcept = default;
@@ -77,10 +102,18 @@ Sample::~Sample() {
   if (session_) session_->close_cursor();
 }
 
-std::uint64_t Sample::number() const noexcept { return gen_->number(); }
-std::size_t Sample::size() const { return gen_->size(); }
-const engine::KstatHeader& Sample::header(std::uint32_t i) const noexcept { return gen_->header(i); }
-const engine::KstatData& Sample::data(std::uint32_t i) const { return gen_->data(i); }
+std::uint64_t Sample::number() const noexcept {
+  return gen_->number();
+}
+std::size_t Sample::size() const {
+  return gen_->size();
+}
+const engine::KstatHeader& Sample::header(std::uint32_t i) const noexcept {
+  return gen_->header(i);
+}
+const engine::KstatData& Sample::data(std::uint32_t i) const {
+  return gen_->data(i);
+}
 void Sample::select(const engine::SelectorSet& selectors, std::vector<std::uint32_t>& out) const {
   std::vector<std::uint32_t> candidates;
   gen_->match(engine::kstat8::pushdown(selectors), candidates);

@@ -58,12 +58,18 @@ void fn_reads(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcept {
       what = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
     }
     std::uint64_t v;
-    if (what == "read") v = c.read.load();
-    else if (what == "matched") v = c.matched.load();
-    else if (what == "enumerated") v = c.enumerated.load();
-    else if (what == "generation") v = c.generation.load();
-    else throw Error(Errc::constraint, "kstat_reads('" + what +
-                                           "'): expected 'read', 'matched', 'enumerated' or 'generation'");
+    if (what == "read")
+      v = c.read.load();
+    else if (what == "matched")
+      v = c.matched.load();
+    else if (what == "enumerated")
+      v = c.enumerated.load();
+    else if (what == "generation")
+      v = c.generation.load();
+    else
+      throw Error(
+          Errc::constraint,
+          "kstat_reads('" + what + "'): expected 'read', 'matched', 'enumerated' or 'generation'");
     sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(v));
   });
 }
@@ -118,11 +124,15 @@ const SqlFunction kFunctions[] = {
     {"kql", 1, fn_kql, kPure},
 };
 
-void destroy_box(void* p) noexcept { delete static_cast<std::shared_ptr<engine::Session>*>(p); }
+void destroy_box(void* p) noexcept {
+  delete static_cast<std::shared_ptr<engine::Session>*>(p);
+}
 
 }  // namespace
 
-std::span<const SqlFunction> sql_functions() noexcept { return kFunctions; }
+std::span<const SqlFunction> sql_functions() noexcept {
+  return kFunctions;
+}
 
 int register_functions(sqlite3* db, const std::shared_ptr<engine::Session>& session) {
   for (const SqlFunction& f : kFunctions) {

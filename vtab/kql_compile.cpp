@@ -13,15 +13,14 @@
 #include <vector>
 
 #include "vtab/kql_compile.hpp"
+#include "vtab/kql_compiler.hpp"
 
 #include "engine/text.hpp"
 #include "kstatsql/error.hpp"
 #include "kstatsql/kql.hpp"
 #include "vtab/kql_sql.hpp"
 
-namespace kstatsql::vtab::kql {
-
-using namespace kstatsql::grammar;
+namespace kstatsql::vtab::kql::detail {
 
 namespace {
 
@@ -32,62 +31,19 @@ namespace {
   if (what.rfind("selector: ", 0) == 0) what = "selector: " + what.substr(10);
   std::size_t column = 0;
   const std::size_t caret = msg.rfind('^'), line = msg.rfind('\n');
-  if (caret != std::string::npos && line != std::string::npos && caret > line + 2) column = caret - line - 3;
+  if (caret != std::string::npos && line != std::string::npos && caret > line + 2)
+    column = caret - line - 3;
   std::size_t offset = 0;
   for (std::size_t i = 0; i < sel.text.size() && column > 0; ++i) {
     if (!engine::text::is_utf8_continuation(sel.text[i])) --column;
     offset = i + 1;
   }
-  const bool quoted = sel.offset < text.size() && (text[sel.offset] == '\'' || text[sel.offset] == '"');
+  const bool quoted =
+      sel.offset < text.size() && (text[sel.offset] == '\'' || text[sel.offset] == '"');
   throw Error(Errc::parse, format_kql_caret(what, text, sel.offset + offset + (quoted ? 1 : 0)));
 }
 
-// The columns of one stage's output and what later stages may do with them.
-struct Shape {
-  enum class Kind { named, io, other };
-  std::vector<std::string> cols;
-  Kind kind = Kind::other;
-  bool source_rows = true;  // rows are still the source's (rate/delta allowed)
-  bool rated = false;
-  std::vector<KqlSortKey> order;  // the order the rows are in, if any
-};
-
-class Compiler {
- public:
-  Compiler(const KqlAst& ast, std::string_view text) : ast_(ast), text_(text) {}
-  std::string run();
-
- private:
-  [[noreturn]] void fail(const std::string& what, std::size_t offset) const {
-    throw Error(Errc::parse, format_kql_caret(what, text_, offset));
-  }
-  std::string snippet(std::size_t begin, std::size_t end) const;
-  std::string add(std::string comment, std::string body);
-  void collect_refs(const KqlExpr& e);
-  void check_column(const Shape& s, const KqlName& n) const;
-  void check_expr(const Shape& s, const KqlExpr& e) const;
-  std::string expr_sql(const KqlExpr& e) const;
-
-  KqlSource resolve_source(const KqlSource& src, bool main) const;
-  Shape compile_source(const KqlSource& src, bool main);
-  std::string table_sql(const KqlSource& src, const TableSpec& t, Shape& shape, const std::vector<std::string>& extra);
-  std::string selector_sql(const KqlSource& src, Shape& shape, const std::vector<std::string>& extra);
-  void rate_stage(const KqlStage& st, Shape& s);
-  void aggregate_stage(const KqlStage& st, Shape& s);
-  void join_stage(const KqlStage& st, Shape& s);
-  void select_stage(const KqlStage& st, Shape& s);
-  std::string order_sql(const std::vector<KqlSortKey>& keys) const;
-
-  const KqlAst& ast_;
-  std::string_view text_;
-  std::set<std::string> refs_;  // every column name the query mentions
-  struct Cte {
-    std::string comment, name, body;
-  };
-  std::vector<Cte> ctes_;
-  std::string last_;            // name of the last CTE
-  std::vector<std::string> need_hidden_;  // hidden columns rate/delta read, not asked for
-};
+}  // namespace
 
 std::string Compiler::snippet(std::size_t begin, std::size_t end) const {
   std::string out;
@@ -131,8 +87,10 @@ void Compiler::check_expr(const Shape& s, const KqlExpr& e) const {
 std::string Compiler::expr_sql(const KqlExpr& e) const {
   using K = KqlExpr::Kind;
   switch (e.kind) {
-    case K::column: return ident(e.text);
-    case K::number: return e.text;
+    case K::column:
+      return ident(e.text);
+    case K::number:
+      return e.text;
     case K::string:
       if (e.text.find('\0') != std::string::npos) fail("a string cannot hold a NUL byte", e.offset);
       return quote(e.text);
@@ -141,19 +99,26 @@ std::string Compiler::expr_sql(const KqlExpr& e) const {
       for (std::size_t i = 0; i < e.args.size(); ++i) out += (i ? ", " : "") + expr_sql(e.args[i]);
       return out + ")";
     }
-    case K::paren: return "(" + expr_sql(e.args[0]) + ")";
+    case K::paren:
+      return "(" + expr_sql(e.args[0]) + ")";
     case K::negate: {
       const std::string a = expr_sql(e.args[0]);
       return a[0] == '-' ? "- " + a : "-" + a;  // "--" would start a comment
     }
-    case K::not_: return "NOT " + expr_sql(e.args[0]);
+    case K::not_:
+      return "NOT " + expr_sql(e.args[0]);
     case K::binary: {
       std::string op = e.text;
-      if (op == "and" || op == "or") op = op == "and" ? "AND" : "OR";
-      else if (op == "==") op = "=";
-      else if (op == "<>") op = "!=";
-      else if (op == "~") op = "GLOB";
-      else if (op == "!~") op = "NOT GLOB";
+      if (op == "and" || op == "or")
+        op = op == "and" ? "AND" : "OR";
+      else if (op == "==")
+        op = "=";
+      else if (op == "<>")
+        op = "!=";
+      else if (op == "~")
+        op = "GLOB";
+      else if (op == "!~")
+        op = "NOT GLOB";
       return expr_sql(e.args[0]) + " " + op + " " + expr_sql(e.args[1]);
     }
   }
@@ -162,7 +127,8 @@ std::string Compiler::expr_sql(const KqlExpr& e) const {
 
 std::string Compiler::order_sql(const std::vector<KqlSortKey>& keys) const {
   std::string out;
-  for (const KqlSortKey& k : keys) out += (out.empty() ? "" : ", ") + ident(k.column.text) + (k.desc ? " DESC" : "");
+  for (const KqlSortKey& k : keys)
+    out += (out.empty() ? "" : ", ") + ident(k.column.text) + (k.desc ? " DESC" : "");
   return out;
 }
 
@@ -192,15 +158,15 @@ std::string Compiler::table_sql(const KqlSource& src, const TableSpec& t, Shape&
   return sql;
 }
 
-}  // namespace
-
-std::string Compiler::selector_sql(const KqlSource& src, Shape& shape, const std::vector<std::string>& extra) {
+std::string Compiler::selector_sql(const KqlSource& src, Shape& shape,
+                                   const std::vector<std::string>& extra) {
   shape.cols = named_columns();
   shape.cols.insert(shape.cols.end(), extra.begin(), extra.end());
   std::vector<std::string> conds;
   bool exact = true;
   for (const KqlName& sel : src.selectors) {
-    if (sel.text.find('\0') != std::string::npos) fail("a selector cannot hold a NUL byte", sel.offset);
+    if (sel.text.find('\0') != std::string::npos)
+      fail("a selector cannot hold a NUL byte", sel.offset);
     SelectorAst ast;
     try {
       ast = parse_selector(sel.text);
@@ -228,21 +194,22 @@ std::string Compiler::selector_sql(const KqlSource& src, Shape& shape, const std
          src.selectors[kMaxSpecs].offset);
   }
   std::string call = "kstat_select(";
-  for (std::size_t i = 0; i < src.selectors.size(); ++i) call += (i ? ", " : "") + quote(src.selectors[i].text);
+  for (std::size_t i = 0; i < src.selectors.size(); ++i)
+    call += (i ? ", " : "") + quote(src.selectors[i].text);
   call += ")";
   if (extra.empty()) return "SELECT * FROM " + call;
   // kstat_select has no rate columns: take them from named, one kstat at a time.
   std::string ncols = "n.*";
   for (const std::string& h : extra) ncols += ", n." + ident(h);
-  return "SELECT " + ncols + " FROM " + call + " AS k JOIN named AS n USING (module, instance, name, statistic)";
+  return "SELECT " + ncols + " FROM " + call +
+         " AS k JOIN named AS n USING (module, instance, name, statistic)";
 }
-
-namespace {
 
 // Hidden columns each rate/delta stage reads from its source.
 std::vector<std::string> rate_needs(Shape::Kind kind, bool rate) {
   if (kind == Shape::Kind::named) return {rate ? "rate" : "delta"};
-  if (kind == Shape::Kind::io) return split("elapsed r_s w_s kr_s kw_s wait actv svc_t pct_w pct_b");
+  if (kind == Shape::Kind::io)
+    return split("elapsed r_s w_s kr_s kw_s wait actv svc_t pct_w pct_b");
   return {};
 }
 
@@ -254,11 +221,29 @@ std::vector<std::string> rate_list(Shape::Kind kind, bool rate) {
     return out;
   }
   if (rate) {
-    return {"module", "instance", "name", "class", "kr_s * 1024 AS nread", "kw_s * 1024 AS nwritten",
-            "r_s AS reads", "w_s AS writes", "wait", "actv", "svc_t", "pct_w", "pct_b", "wcnt", "rcnt",
-            "elapsed", "snaptime", "crtime"};
+    return {"module",
+            "instance",
+            "name",
+            "class",
+            "kr_s * 1024 AS nread",
+            "kw_s * 1024 AS nwritten",
+            "r_s AS reads",
+            "w_s AS writes",
+            "wait",
+            "actv",
+            "svc_t",
+            "pct_w",
+            "pct_b",
+            "wcnt",
+            "rcnt",
+            "elapsed",
+            "snaptime",
+            "crtime"};
   }
-  return {"module", "instance", "name", "class",
+  return {"module",
+          "instance",
+          "name",
+          "class",
           "CAST(round(kr_s * 1024 * elapsed) AS INTEGER) AS nread",
           "CAST(round(kw_s * 1024 * elapsed) AS INTEGER) AS nwritten",
           "CAST(round(r_s * elapsed) AS INTEGER) AS reads",
@@ -267,7 +252,11 @@ std::vector<std::string> rate_list(Shape::Kind kind, bool rate) {
           "CAST(round(wait * elapsed * 1e9) AS INTEGER) AS wlentime",
           "CAST(round(pct_b * elapsed * 1e7) AS INTEGER) AS rtime",
           "CAST(round(actv * elapsed * 1e9) AS INTEGER) AS rlentime",
-          "wcnt", "rcnt", "elapsed", "snaptime", "crtime"};
+          "wcnt",
+          "rcnt",
+          "elapsed",
+          "snaptime",
+          "crtime"};
 }
 
 // The output name of one select-list entry ("x AS y" -> y).
@@ -275,8 +264,6 @@ std::string output_name(const std::string& item) {
   const std::size_t as = item.rfind(" AS ");
   return as == std::string::npos ? item : item.substr(as + 4);
 }
-
-}  // namespace
 
 // The grammar cannot tell a table from a selector: a word followed by
 // filters up to the end of the source is parsed as a table. Here a word that
@@ -290,7 +277,8 @@ KqlSource Compiler::resolve_source(const KqlSource& src, bool main) const {
       fail("table '" + src.table.text + "' is not a KQL source: " + t->not_kql, src.table.offset);
     }
     if (!src.filters.empty()) {
-      fail("unknown table '" + src.table.text + "' (tables: " + kql_table_names() + ")", src.table.offset);
+      fail("unknown table '" + src.table.text + "' (tables: " + kql_table_names() + ")",
+           src.table.offset);
     }
     KqlSource sel = src;
     sel.kind = KqlSource::Kind::selectors;
@@ -298,10 +286,11 @@ KqlSource Compiler::resolve_source(const KqlSource& src, bool main) const {
     return sel;
   }
   const bool bare_table = src.selectors.size() > 1 && src.selectors[0].offset < text_.size() &&
-                          text_[src.selectors[0].offset] != '\'' && text_[src.selectors[0].offset] != '"' &&
-                          kql_table(src.selectors[0].text);
+                          text_[src.selectors[0].offset] != '\'' &&
+                          text_[src.selectors[0].offset] != '"' && kql_table(src.selectors[0].text);
   if (bare_table) {
-    fail(main ? "expected '|' or the end of the query" : "expected 'on identity' or 'on column, ...'",
+    fail(main ? "expected '|' or the end of the query"
+              : "expected 'on identity' or 'on column, ...'",
          src.selectors[1].offset);
   }
   return src;
@@ -325,11 +314,13 @@ Shape Compiler::compile_source(const KqlSource& given, bool main) {
     std::set<std::string> needs;
     for (const KqlStage& st : ast_.stages) {
       if (st.kind == KqlStage::Kind::rate || st.kind == KqlStage::Kind::delta) {
-        for (std::string& n : rate_needs(shape.kind, st.kind == KqlStage::Kind::rate)) needs.insert(n);
+        for (std::string& n : rate_needs(shape.kind, st.kind == KqlStage::Kind::rate))
+          needs.insert(n);
       }
     }
     for (const std::string& h : hidden) {
-      if (refs_.count(h)) extra.push_back(h);
+      if (refs_.count(h))
+        extra.push_back(h);
       else if (needs.count(h)) {
         extra.push_back(h);
         need_hidden_.push_back(h);
@@ -339,151 +330,6 @@ Shape Compiler::compile_source(const KqlSource& given, bool main) {
   std::string body = table ? table_sql(src, *table, shape, extra) : selector_sql(src, shape, extra);
   add(snippet(src.offset, src.end), std::move(body));
   return shape;
-}
-
-// --- stages --------------------------------------------------------------------
-
-void Compiler::rate_stage(const KqlStage& st, Shape& s) {
-  const bool rate = st.kind == KqlStage::Kind::rate;
-  const char* what = rate ? "rate" : "delta";
-  if (!s.source_rows) fail(std::string(what) + " must come before aggregates, select and join", st.offset);
-  if (s.kind == Shape::Kind::other) {
-    fail(std::string(what) + " needs a selector, named or io source (other tables have no previous sample)", st.offset);
-  }
-  if (s.rated) fail("the values are already a rate or delta", st.offset);
-  std::vector<std::string> list = rate_list(s.kind, rate);
-  for (const std::string& c : s.cols) {
-    const bool listed = std::any_of(list.begin(), list.end(), [&](const std::string& l) { return output_name(l) == c; });
-    const bool source_col = s.kind == Shape::Kind::named ? contains(named_columns(), c) : contains(visible_columns(*kql_table("io")), c);
-    if (!listed && !source_col && !contains(need_hidden_, c)) list.push_back(ident(c));
-  }
-  std::string body = "SELECT ";
-  s.cols.clear();
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    body += (i ? ", " : "") + list[i];
-    s.cols.push_back(output_name(list[i]));
-  }
-  add(what, body + " FROM " + last_);
-  s.rated = true;
-  s.order.clear();  // the values sorted on may have changed; sort again after rate
-}
-
-void Compiler::aggregate_stage(const KqlStage& st, Shape& s) {
-  std::vector<std::string> items, names;
-  for (const KqlName& b : st.by) {
-    check_column(s, b);
-    items.push_back(ident(b.text));
-    names.push_back(b.text);
-  }
-  std::string group;
-  for (const std::string& b : items) group += (group.empty() ? "" : ", ") + b;
-  // Percentiles (nearest rank): a window CTE numbers each column's non-NULL
-  // values per group; the aggregate keeps the value whose rank is ceil(p*n/100).
-  std::vector<std::string> pcols;
-  for (const KqlAgg& a : st.aggs) {
-    std::string col = a.column.text;
-    if (col.empty() && a.fn != "count") {
-      if (!contains(s.cols, "value")) fail("name the column to aggregate (there is no value column here)", a.offset);
-      col = "value";
-    }
-    if (!col.empty()) check_column(s, KqlName{col, a.column.text.empty() ? a.offset : a.column.offset});
-    std::string fn = a.fn == "p" ? "p" + std::to_string(a.percentile) : a.fn;
-    std::string name = !a.alias.text.empty() ? a.alias.text : col.empty() ? fn : fn + "_" + col;
-    if (contains(names, name)) fail("two output columns named '" + name + "' (use 'as')", a.alias.text.empty() ? a.offset : a.alias.offset);
-    names.push_back(name);
-    std::string sql;
-    if (a.fn == "p") {
-      std::size_t k = std::find(pcols.begin(), pcols.end(), col) - pcols.begin();
-      if (k == pcols.size()) pcols.push_back(col);
-      const std::string rn = "_rn" + std::to_string(k + 1), n = "_n" + std::to_string(k + 1);
-      const std::string rank = a.percentile == 0 ? "1" : "(" + std::to_string(a.percentile) + " * " + n + " + 99) / 100";
-      sql = "max(CASE WHEN " + rn + " = " + rank + " THEN " + ident(col) + " END)";
-    } else {
-      sql = a.fn + "(" + (col.empty() ? "*" : ident(col)) + ")";
-    }
-    items.push_back(sql + " AS " + ident(name));
-  }
-  if (!pcols.empty()) {
-    const std::string part = group.empty() ? "" : "PARTITION BY " + group + " ";
-    std::string body = "SELECT *";
-    for (std::size_t k = 0; k < pcols.size(); ++k) {
-      const std::string c = ident(pcols[k]), i = std::to_string(k + 1);
-      body += ", row_number() OVER (" + part + "ORDER BY " + c + " NULLS LAST) AS _rn" + i;
-      body += ", count(" + c + ") OVER (" + (group.empty() ? "" : "PARTITION BY " + group) + ") AS _n" + i;
-    }
-    add("ranks for the percentiles", body + " FROM " + last_);
-  }
-  std::string body = "SELECT ";
-  for (std::size_t i = 0; i < items.size(); ++i) body += (i ? ", " : "") + items[i];
-  body += " FROM " + last_;
-  if (!group.empty()) body += " GROUP BY " + group;
-  add(snippet(st.offset, st.end), body);
-  s.cols = names;
-  s.kind = Shape::Kind::other;
-  s.source_rows = false;
-  s.order.clear();
-  for (const KqlName& b : st.by) s.order.push_back(KqlSortKey{b, false});  // deterministic output
-}
-
-void Compiler::join_stage(const KqlStage& st, Shape& s) {
-  const std::string left = last_;
-  Shape right = compile_source(st.join_source, false);
-  const std::string right_name = last_;
-  std::vector<KqlName> keys = st.join_columns;
-  if (st.join_identity) {
-    for (const char* k : {"module", "instance", "name"}) keys.push_back(KqlName{k, st.offset});
-  }
-  std::string using_list;
-  for (const KqlName& k : keys) {
-    check_column(s, k);
-    check_column(right, k);
-    using_list += (using_list.empty() ? "" : ", ") + ident(k.text);
-  }
-  std::string body = "SELECT l.*";
-  for (const std::string& c : right.cols) {
-    if (std::any_of(keys.begin(), keys.end(), [&](const KqlName& k) { return k.text == c; })) continue;
-    std::string name = c;
-    for (int n = 1; contains(s.cols, name); ++n) name = c + std::to_string(n);
-    body += ", r." + ident(c) + (name == c ? "" : " AS " + ident(name));
-    s.cols.push_back(name);
-  }
-  body += " FROM " + left + " AS l JOIN " + right_name + " AS r USING (" + using_list + ")";
-  add(snippet(st.offset, st.end), body);
-  s.kind = Shape::Kind::other;
-  s.source_rows = false;
-  s.order.clear();
-}
-
-void Compiler::select_stage(const KqlStage& st, Shape& s) {
-  std::vector<std::string> names;
-  std::string body = "SELECT ";
-  bool order_kept = true;
-  for (const KqlSelectItem& it : st.items) {
-    check_expr(s, it.expr);
-    const bool plain = it.expr.kind == KqlExpr::Kind::column;
-    if (!plain && it.alias.text.empty()) fail("name this expression with 'as'", it.expr.offset);
-    const std::string name = it.alias.text.empty() ? it.expr.text : it.alias.text;
-    if (contains(names, name)) fail("two output columns named '" + name + "'", it.alias.text.empty() ? it.expr.offset : it.alias.offset);
-    std::string sql = expr_sql(it.expr);
-    if (!(plain && name == it.expr.text)) sql += " AS " + ident(name);
-    body += (names.empty() ? "" : ", ") + sql;
-    names.push_back(name);
-  }
-  for (const KqlSortKey& k : s.order) {
-    const bool same = std::any_of(st.items.begin(), st.items.end(), [&](const KqlSelectItem& it) {
-      return it.expr.kind == KqlExpr::Kind::column && it.expr.text == k.column.text &&
-             (it.alias.text.empty() || it.alias.text == k.column.text);
-    });
-    if (!same) order_kept = false;
-  }
-  body += " FROM " + last_;
-  // Sorted on a column this stage drops: sort here; SQLite keeps a subquery's order.
-  if (!order_kept) body += " ORDER BY " + order_sql(s.order);
-  add(snippet(st.offset, st.end), body);
-  s.cols = names;
-  s.kind = Shape::Kind::other;
-  s.source_rows = false;
-  if (!order_kept) s.order.clear();
 }
 
 std::string Compiler::run() {
@@ -505,10 +351,18 @@ std::string Compiler::run() {
         add(text, "SELECT * FROM " + last_ + " WHERE " + expr_sql(st.expr));
         break;
       case KqlStage::Kind::rate:
-      case KqlStage::Kind::delta: rate_stage(st, s); break;
-      case KqlStage::Kind::aggregate: aggregate_stage(st, s); break;
-      case KqlStage::Kind::join: join_stage(st, s); break;
-      case KqlStage::Kind::select: select_stage(st, s); break;
+      case KqlStage::Kind::delta:
+        rate_stage(st, s);
+        break;
+      case KqlStage::Kind::aggregate:
+        aggregate_stage(st, s);
+        break;
+      case KqlStage::Kind::join:
+        join_stage(st, s);
+        break;
+      case KqlStage::Kind::select:
+        select_stage(st, s);
+        break;
       case KqlStage::Kind::sort:
       case KqlStage::Kind::top:
         for (const KqlSortKey& k : st.keys) check_column(s, k.column);
@@ -517,22 +371,30 @@ std::string Compiler::run() {
                       (st.kind == KqlStage::Kind::top ? " LIMIT " + std::to_string(st.count) : ""));
         break;
       case KqlStage::Kind::limit:
-        add(text, "SELECT * FROM " + last_ + (s.order.empty() ? "" : " ORDER BY " + order_sql(s.order)) +
-                      " LIMIT " + std::to_string(st.count));
+        add(text, "SELECT * FROM " + last_ +
+                      (s.order.empty() ? "" : " ORDER BY " + order_sql(s.order)) + " LIMIT " +
+                      std::to_string(st.count));
         break;
     }
   }
   std::string sql = "WITH\n";
   for (std::size_t i = 0; i < ctes_.size(); ++i) {
     const Cte& c = ctes_[i];
-    sql += "  -- " + c.comment + "\n  " + c.name + " AS (" + c.body + ")" + (i + 1 < ctes_.size() ? ",\n" : "\n");
+    sql += "  -- " + c.comment + "\n  " + c.name + " AS (" + c.body + ")" +
+           (i + 1 < ctes_.size() ? ",\n" : "\n");
   }
   sql += "SELECT * FROM " + last_;
   if (!s.order.empty()) sql += " ORDER BY " + order_sql(s.order);
   return sql;
 }
 
-std::string compile_kql(const KqlAst& ast, std::string_view text) { return Compiler(ast, text).run(); }
+}  // namespace kstatsql::vtab::kql::detail
+
+namespace kstatsql::vtab::kql {
+
+std::string compile_kql(const grammar::KqlAst& ast, std::string_view text) {
+  return detail::Compiler(ast, text).run();
+}
 
 }  // namespace kstatsql::vtab::kql
 

@@ -18,8 +18,8 @@ void fn_kql(sqlite3_context* ctx, int, sqlite3_value** argv) noexcept {
       return;
     }
     const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-    const std::string sql =
-        kql_to_sql(std::string_view(text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(argv[0]))));
+    const std::string sql = kql_to_sql(
+        std::string_view(text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(argv[0]))));
     sqlite3_result_text(ctx, sql.c_str(), static_cast<int>(sql.size()), SQLITE_TRANSIENT);
   });
 }

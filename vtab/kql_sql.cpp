@@ -42,9 +42,13 @@ std::vector<std::string> columns_of(const TableSpec& t, bool hidden) {
 
 }  // namespace
 
-std::vector<std::string> visible_columns(const TableSpec& t) { return columns_of(t, false); }
+std::vector<std::string> visible_columns(const TableSpec& t) {
+  return columns_of(t, false);
+}
 
-std::vector<std::string> hidden_columns(const TableSpec& t) { return columns_of(t, true); }
+std::vector<std::string> hidden_columns(const TableSpec& t) {
+  return columns_of(t, true);
+}
 
 const std::vector<std::string>& named_columns() {
   static const std::vector<std::string> kColumns = visible_columns(*find_table("named"));
@@ -54,22 +58,153 @@ const std::vector<std::string>& named_columns() {
 namespace {
 
 // SQLite keywords (sqlite.org/lang_keywords.html): names spelled like these are quoted.
-const std::set<std::string> kSqlKeywords = {
-    "abort", "action", "add", "after", "all", "alter", "always", "analyze", "and", "as", "asc", "attach",
-    "autoincrement", "before", "begin", "between", "by", "cascade", "case", "cast", "check", "collate",
-    "column", "commit", "conflict", "constraint", "create", "cross", "current", "current_date",
-    "current_time", "current_timestamp", "database", "default", "deferrable", "deferred", "delete", "desc",
-    "detach", "distinct", "do", "drop", "each", "else", "end", "escape", "except", "exclude", "exclusive",
-    "exists", "explain", "fail", "filter", "first", "following", "for", "foreign", "from", "full",
-    "generated", "glob", "group", "groups", "having", "if", "ignore", "immediate", "in", "index", "indexed",
-    "initially", "inner", "insert", "instead", "intersect", "into", "is", "isnull", "join", "key", "last",
-    "left", "like", "limit", "match", "materialized", "natural", "no", "not", "nothing", "notnull", "null",
-    "nulls", "of", "offset", "on", "or", "order", "others", "outer", "over", "partition", "plan", "pragma",
-    "preceding", "primary", "query", "raise", "range", "recursive", "references", "regexp", "reindex",
-    "release", "rename", "replace", "restrict", "returning", "right", "rollback", "row", "rows", "savepoint",
-    "select", "set", "table", "temp", "temporary", "then", "ties", "to", "transaction", "trigger",
-    "unbounded", "union", "unique", "update", "using", "vacuum", "values", "view", "virtual", "when",
-    "where", "window", "with", "without"};
+const std::set<std::string> kSqlKeywords = {"abort",
+                                            "action",
+                                            "add",
+                                            "after",
+                                            "all",
+                                            "alter",
+                                            "always",
+                                            "analyze",
+                                            "and",
+                                            "as",
+                                            "asc",
+                                            "attach",
+                                            "autoincrement",
+                                            "before",
+                                            "begin",
+                                            "between",
+                                            "by",
+                                            "cascade",
+                                            "case",
+                                            "cast",
+                                            "check",
+                                            "collate",
+                                            "column",
+                                            "commit",
+                                            "conflict",
+                                            "constraint",
+                                            "create",
+                                            "cross",
+                                            "current",
+                                            "current_date",
+                                            "current_time",
+                                            "current_timestamp",
+                                            "database",
+                                            "default",
+                                            "deferrable",
+                                            "deferred",
+                                            "delete",
+                                            "desc",
+                                            "detach",
+                                            "distinct",
+                                            "do",
+                                            "drop",
+                                            "each",
+                                            "else",
+                                            "end",
+                                            "escape",
+                                            "except",
+                                            "exclude",
+                                            "exclusive",
+                                            "exists",
+                                            "explain",
+                                            "fail",
+                                            "filter",
+                                            "first",
+                                            "following",
+                                            "for",
+                                            "foreign",
+                                            "from",
+                                            "full",
+                                            "generated",
+                                            "glob",
+                                            "group",
+                                            "groups",
+                                            "having",
+                                            "if",
+                                            "ignore",
+                                            "immediate",
+                                            "in",
+                                            "index",
+                                            "indexed",
+                                            "initially",
+                                            "inner",
+                                            "insert",
+                                            "instead",
+                                            "intersect",
+                                            "into",
+                                            "is",
+                                            "isnull",
+                                            "join",
+                                            "key",
+                                            "last",
+                                            "left",
+                                            "like",
+                                            "limit",
+                                            "match",
+                                            "materialized",
+                                            "natural",
+                                            "no",
+                                            "not",
+                                            "nothing",
+                                            "notnull",
+                                            "null",
+                                            "nulls",
+                                            "of",
+                                            "offset",
+                                            "on",
+                                            "or",
+                                            "order",
+                                            "others",
+                                            "outer",
+                                            "over",
+                                            "partition",
+                                            "plan",
+                                            "pragma",
+                                            "preceding",
+                                            "primary",
+                                            "query",
+                                            "raise",
+                                            "range",
+                                            "recursive",
+                                            "references",
+                                            "regexp",
+                                            "reindex",
+                                            "release",
+                                            "rename",
+                                            "replace",
+                                            "restrict",
+                                            "returning",
+                                            "right",
+                                            "rollback",
+                                            "row",
+                                            "rows",
+                                            "savepoint",
+                                            "select",
+                                            "set",
+                                            "table",
+                                            "temp",
+                                            "temporary",
+                                            "then",
+                                            "ties",
+                                            "to",
+                                            "transaction",
+                                            "trigger",
+                                            "unbounded",
+                                            "union",
+                                            "unique",
+                                            "update",
+                                            "using",
+                                            "vacuum",
+                                            "values",
+                                            "view",
+                                            "virtual",
+                                            "when",
+                                            "where",
+                                            "window",
+                                            "with",
+                                            "without"};
 
 // kstat(8) does not select kstats whose name starts with "kstat_"; true when
 // a name glob (only '*' special) could match such a name.
@@ -128,8 +263,11 @@ bool selector_condition(const SelectorAst& sel, std::string& out) {
   std::vector<std::string> conds;
   for (std::size_t i = 0; i < 4; ++i) {
     const SelectorField& f = sel.fields[i];
-    const bool any = f.kind == FieldKind::any || (f.kind == FieldKind::glob && f.text.find_first_not_of('*') == std::string::npos);
-    if (!any && (f.kind == FieldKind::regex || f.text.find_first_of("?[\\") != std::string::npos)) return false;
+    const bool any =
+        f.kind == FieldKind::any ||
+        (f.kind == FieldKind::glob && f.text.find_first_not_of('*') == std::string::npos);
+    if (!any && (f.kind == FieldKind::regex || f.text.find_first_of("?[\\") != std::string::npos))
+      return false;
     const bool glob = !any && f.text.find('*') != std::string::npos;
     if (i == kInstance && !any && !glob && !canonical_int(f.text)) return false;
     if (i == kName && !any && !glob && f.text.rfind("kstat_", 0) == 0) return false;
@@ -137,7 +275,8 @@ bool selector_condition(const SelectorAst& sel, std::string& out) {
       const std::string value = i == kInstance && !glob ? f.text : quote(f.text);
       conds.push_back(std::string(kCols[i]) + (glob ? " GLOB " : " = ") + value);
     }
-    if (i == kName && (any || (glob && may_match_kstat_prefix(f.text)))) conds.push_back("name NOT GLOB 'kstat_*'");
+    if (i == kName && (any || (glob && may_match_kstat_prefix(f.text))))
+      conds.push_back("name NOT GLOB 'kstat_*'");
   }
   out.clear();
   for (const std::string& c : conds) out += (out.empty() ? "" : " AND ") + c;

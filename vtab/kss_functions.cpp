@@ -2,7 +2,8 @@
 ** Recorded generations (.kss files, multi-host sources) from SQL.
 **
 **   SELECT kstat_generation();            -- selected generation index; NULL for live sources
-**   SELECT kstat_generation(0);           -- select generation 0 (negative: from the end, -1 = last)
+**   SELECT kstat_generation(0);           -- select generation 0 (negative: from the end, -1 =
+*last)
 **   SELECT kstat_generation('first'|'last'|'next'|'prev');
 **   SELECT kstat_generation('2024-06-01T12:00:00Z');  -- the last generation recorded at or
 **                                                     -- before that time (no Z: local time)
@@ -72,23 +73,26 @@ std::int64_t parse_time(const std::string& text) {
   std::tm tm{};
   int consumed = 0;
   char sep = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &sep,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 7 ||
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &sep, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 7 ||
       (sep != 'T' && sep != ' ')) {
-    throw Error(Errc::constraint, "kstat_generation('" + text +
-                                      "'): expected an index, 'first', 'last', 'next', 'prev' or a time "
-                                      "'YYYY-MM-DDTHH:MM:SS[Z]'");
+    throw Error(Errc::constraint,
+                "kstat_generation('" + text +
+                    "'): expected an index, 'first', 'last', 'next', 'prev' or a time "
+                    "'YYYY-MM-DDTHH:MM:SS[Z]'");
   }
   std::string rest = text.substr(static_cast<std::size_t>(consumed));
   std::int64_t frac = 0;
   if (!rest.empty() && rest[0] == '.') {
     std::size_t k = 1;
     std::int64_t scale = 100000000;
-    for (; k < rest.size() && rest[k] >= '0' && rest[k] <= '9'; ++k, scale /= 10) frac += (rest[k] - '0') * scale;
+    for (; k < rest.size() && rest[k] >= '0' && rest[k] <= '9'; ++k, scale /= 10)
+      frac += (rest[k] - '0') * scale;
     rest = rest.substr(k);
   }
   bool utc = rest == "Z" || rest == "z";
-  if (!utc && !rest.empty()) throw Error(Errc::constraint, "kstat_generation('" + text + "'): bad time zone");
+  if (!utc && !rest.empty())
+    throw Error(Errc::constraint, "kstat_generation('" + text + "'): bad time zone");
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
   tm.tm_isdst = -1;
@@ -108,8 +112,10 @@ std::int64_t by_time(engine::Session& s, const std::string& text) {
     if (src.recorded_time(g) <= ns) found = static_cast<std::int64_t>(g);
   }
   if (found < 0) {
-    throw Error(Errc::constraint, "kstat_generation('" + text + "'): nothing recorded at or before it; the first generation is from " +
-                                      iso_utc(src.recorded_time(0)));
+    throw Error(Errc::constraint,
+                "kstat_generation('" + text +
+                    "'): nothing recorded at or before it; the first generation is from " +
+                    iso_utc(src.recorded_time(0)));
   }
   return found;
 }
@@ -136,18 +142,26 @@ void fn_generation(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcep
     } else if (type == SQLITE_TEXT) {
       std::string t = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
       std::int64_t cur = selected(s);
-      if (t == "first") want = 0;
-      else if (t == "last") want = -1;
-      else if (t == "next") want = cur + 1;
-      else if (t == "prev") want = cur - 1;
-      else if (n == 0) want = 0;  // let select_recorded say the source is not recorded
-      else want = by_time(s, t);
+      if (t == "first")
+        want = 0;
+      else if (t == "last")
+        want = -1;
+      else if (t == "next")
+        want = cur + 1;
+      else if (t == "prev")
+        want = cur - 1;
+      else if (n == 0)
+        want = 0;  // let select_recorded say the source is not recorded
+      else
+        want = by_time(s, t);
       if ((t == "next" && n > 0 && want >= n) || (t == "prev" && n > 0 && want < 0)) {
-        throw Error(Errc::constraint, "kstat_generation('" + t + "'): generation " + std::to_string(cur) +
-                                          " is the " + (t == "next" ? "last" : "first") + " one");
+        throw Error(Errc::constraint, "kstat_generation('" + t + "'): generation " +
+                                          std::to_string(cur) + " is the " +
+                                          (t == "next" ? "last" : "first") + " one");
       }
     } else {
-      throw Error(Errc::constraint, "kstat_generation(): expected an integer index or a text keyword or time");
+      throw Error(Errc::constraint,
+                  "kstat_generation(): expected an integer index or a text keyword or time");
     }
     s.select_recorded(want);
     // Outside a statement that reads kstats, start the chosen generation now,
@@ -223,16 +237,30 @@ struct GenerationsTable {
   static void column(GenCursor& c, sqlite3_context* ctx, int col) {
     const engine::RecordedInfo& r = c.rows[c.i];
     switch (col) {
-      case 0: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.index)); break;
-      case 1: sqlite3_result_int64(ctx, r.wall_ns); break;
-      case 2: sqlite3_result_text(ctx, c.times[c.i].c_str(), -1, SQLITE_TRANSIENT); break;
-      case 3: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.kstats)); break;
-      case 4:
-        if (r.host.empty()) sqlite3_result_null(ctx);
-        else sqlite3_result_text(ctx, r.host.c_str(), -1, SQLITE_TRANSIENT);
+      case 0:
+        sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.index));
         break;
-      case 5: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.bytes)); break;
-      default: sqlite3_result_int(ctx, static_cast<std::int64_t>(r.index) == c.selected); break;
+      case 1:
+        sqlite3_result_int64(ctx, r.wall_ns);
+        break;
+      case 2:
+        sqlite3_result_text(ctx, c.times[c.i].c_str(), -1, SQLITE_TRANSIENT);
+        break;
+      case 3:
+        sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.kstats));
+        break;
+      case 4:
+        if (r.host.empty())
+          sqlite3_result_null(ctx);
+        else
+          sqlite3_result_text(ctx, r.host.c_str(), -1, SQLITE_TRANSIENT);
+        break;
+      case 5:
+        sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(r.bytes));
+        break;
+      default:
+        sqlite3_result_int(ctx, static_cast<std::int64_t>(r.index) == c.selected);
+        break;
     }
   }
 

@@ -37,9 +37,11 @@ struct SelectCursor : Cursor {
 // Moves to the first selected statistic at or after (k, s).
 void settle(SelectCursor& c) {
   vtab::settle(
-      c, [&c](const engine::KstatHeader& h) { return !engine::kstat8::hidden(h) && c.set.matches(h); },
+      c,
+      [&c](const engine::KstatHeader& h) { return !engine::kstat8::hidden(h) && c.set.matches(h); },
       [&c](const engine::KstatHeader& h, const engine::KstatData& d, std::size_t& s) {
-        return seek_named(d, s, [&](std::string_view stat) { return c.set.matches_statistic(h, stat); });
+        return seek_named(d, s,
+                          [&](std::string_view stat) { return c.set.matches_statistic(h, stat); });
       });
 }
 
@@ -85,7 +87,9 @@ struct KstatSelect : detail::SessionTable, RowsPerKstat {
     std::vector<std::string> specs;
     for (int a = 0; a < argc; ++a) {
       const unsigned char* t = sqlite3_value_text(argv[a]);
-      if (!t) throw Error(Errc::constraint, "kstat_select(): selector " + std::to_string(a + 1) + " is NULL");
+      if (!t)
+        throw Error(Errc::constraint,
+                    "kstat_select(): selector " + std::to_string(a + 1) + " is NULL");
       specs.emplace_back(reinterpret_cast<const char*>(t),
                          static_cast<std::size_t>(sqlite3_value_bytes(argv[a])));
     }
@@ -112,17 +116,31 @@ struct KstatSelect : detail::SessionTable, RowsPerKstat {
     }
     const engine::NamedStat& st = c.data->named[c.s];
     switch (col) {
-      case 4: result_text(ctx, st.name_view()); break;
-      case 5: sqlite3_result_text(ctx, engine::type_name(st.type), -1, SQLITE_STATIC); break;
-      case 6: result_value(ctx, st, c.numbuf); break;
+      case 4:
+        result_text(ctx, st.name_view());
+        break;
+      case 5:
+        sqlite3_result_text(ctx, engine::type_name(st.type), -1, SQLITE_STATIC);
+        break;
+      case 6:
+        result_value(ctx, st, c.numbuf);
+        break;
       case 7: {
         const char* u = engine::unit_name(st.unit);
-        if (u) sqlite3_result_text(ctx, u, -1, SQLITE_STATIC); else sqlite3_result_null(ctx);
+        if (u)
+          sqlite3_result_text(ctx, u, -1, SQLITE_STATIC);
+        else
+          sqlite3_result_null(ctx);
         break;
       }
-      case 8: sqlite3_result_int64(ctx, c.data->snaptime); break;
-      case 9: sqlite3_result_int64(ctx, c.header().crtime); break;
-      default: result_identity(ctx, c.header(), col);
+      case 8:
+        sqlite3_result_int64(ctx, c.data->snaptime);
+        break;
+      case 9:
+        sqlite3_result_int64(ctx, c.header().crtime);
+        break;
+      default:
+        result_identity(ctx, c.header(), col);
     }
   }
 };

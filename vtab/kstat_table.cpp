@@ -24,11 +24,26 @@ namespace kstatsql::vtab {
 
 namespace {
 
-enum class Col : int { module, instance, name, klass, type, id, crtime, snaptime, ndata, data_size, error, raw };
+enum class Col : int {
+  module,
+  instance,
+  name,
+  klass,
+  type,
+  id,
+  crtime,
+  snaptime,
+  ndata,
+  data_size,
+  error,
+  raw
+};
 
 }  // namespace
 
-void KstatTable::first(Cursor& c) { c.eof = c.k >= c.kstats.size(); }
+void KstatTable::first(Cursor& c) {
+  c.eof = c.k >= c.kstats.size();
+}
 
 void KstatTable::next(Cursor& c) {
   ++c.k;
@@ -38,9 +53,15 @@ void KstatTable::next(Cursor& c) {
 void KstatTable::column(Cursor& c, sqlite3_context* ctx, int col) {
   const engine::KstatHeader& h = c.header();
   switch (static_cast<Col>(col)) {
-    case Col::type: sqlite3_result_text(ctx, engine::type_name(h.type), -1, SQLITE_STATIC); return;
-    case Col::id: sqlite3_result_int64(ctx, h.id); return;
-    case Col::crtime: sqlite3_result_int64(ctx, h.crtime); return;
+    case Col::type:
+      sqlite3_result_text(ctx, engine::type_name(h.type), -1, SQLITE_STATIC);
+      return;
+    case Col::id:
+      sqlite3_result_int64(ctx, h.id);
+      return;
+    case Col::crtime:
+      sqlite3_result_int64(ctx, h.crtime);
+      return;
     case Col::snaptime:
     case Col::ndata:
     case Col::data_size:
@@ -55,7 +76,10 @@ void KstatTable::column(Cursor& c, sqlite3_context* ctx, int col) {
                               static_cast<int>(d.raw.size()), SQLITE_STATIC);
         }
       } else if (static_cast<Col>(col) == Col::error) {
-        if (d.ok()) sqlite3_result_null(ctx); else result_text(ctx, d.error);
+        if (d.ok())
+          sqlite3_result_null(ctx);
+        else
+          result_text(ctx, d.error);
       } else if (!d.ok()) {
         sqlite3_result_null(ctx);
       } else if (static_cast<Col>(col) == Col::snaptime) {

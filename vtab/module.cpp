@@ -20,11 +20,21 @@ constexpr char kKeyChars[] = {'m', 'i', 'n', 'c', 's'};  // indexed by engine::K
 double selectivity(engine::KeyCol key, char op, double rows_per_kstat) {
   double eq = 1.0;
   switch (key) {
-    case engine::KeyCol::module: eq = 30; break;
-    case engine::KeyCol::instance: eq = 8; break;
-    case engine::KeyCol::name: eq = 100; break;
-    case engine::KeyCol::klass: eq = 5; break;
-    case engine::KeyCol::statistic: eq = std::max(1.0, rows_per_kstat); break;
+    case engine::KeyCol::module:
+      eq = 30;
+      break;
+    case engine::KeyCol::instance:
+      eq = 8;
+      break;
+    case engine::KeyCol::name:
+      eq = 100;
+      break;
+    case engine::KeyCol::klass:
+      eq = 5;
+      break;
+    case engine::KeyCol::statistic:
+      eq = std::max(1.0, rows_per_kstat);
+      break;
   }
   if (op == '=') return eq;
   if (op == '[') return std::max(1.5, eq / 4);
@@ -44,10 +54,17 @@ int best_index(const TableSpec& spec, sqlite3_index_info* info) {
     if (key < 0) continue;
     char op;
     switch (c.op) {
-      case SQLITE_INDEX_CONSTRAINT_EQ: op = '='; break;
-      case SQLITE_INDEX_CONSTRAINT_GLOB: op = 'g'; break;
-      case SQLITE_INDEX_CONSTRAINT_LIKE: op = 'l'; break;
-      default: continue;
+      case SQLITE_INDEX_CONSTRAINT_EQ:
+        op = '=';
+        break;
+      case SQLITE_INDEX_CONSTRAINT_GLOB:
+        op = 'g';
+        break;
+      case SQLITE_INDEX_CONSTRAINT_LIKE:
+        op = 'l';
+        break;
+      default:
+        continue;
     }
     if (op == '=' && sqlite3_vtab_in(info, i, -1)) {
       sqlite3_vtab_in(info, i, 1);
@@ -119,8 +136,9 @@ bool add_alternative(engine::Predicate& p, sqlite3_value* v) {
   }
   const unsigned char* t = sqlite3_value_text(v);
   int len = sqlite3_value_bytes(v);
-  p.text.emplace_back(reinterpret_cast<const char*>(t ? t : reinterpret_cast<const unsigned char*>("")),
-                      static_cast<std::size_t>(len));
+  p.text.emplace_back(
+      reinterpret_cast<const char*>(t ? t : reinterpret_cast<const unsigned char*>("")),
+      static_cast<std::size_t>(len));
   return true;
 }
 
@@ -138,7 +156,9 @@ engine::Filter decode_filter(const char* idx_str, int argc, sqlite3_value** argv
     for (int k = 0; k < 5; ++k) {
       if (kKeyChars[k] == key) p.col = static_cast<engine::KeyCol>(k);
     }
-    p.op = op == 'g' ? engine::MatchOp::glob : op == 'l' ? engine::MatchOp::like : engine::MatchOp::eq;
+    p.op = op == 'g'   ? engine::MatchOp::glob
+           : op == 'l' ? engine::MatchOp::like
+                       : engine::MatchOp::eq;
     if (op == '[') {
       sqlite3_value* v = nullptr;
       for (int rc = sqlite3_vtab_in_first(argv[a], &v); rc == SQLITE_OK && v;
@@ -193,11 +213,21 @@ void result_value(sqlite3_context* ctx, const engine::NamedStat& st, char (&buf)
 
 void result_identity(sqlite3_context* ctx, const engine::KstatHeader& h, int col) noexcept {
   switch (col) {
-    case 0: result_text(ctx, h.module); break;
-    case 1: sqlite3_result_int64(ctx, h.instance); break;
-    case 2: result_text(ctx, h.name); break;
-    case 3: result_text(ctx, h.klass); break;
-    default: sqlite3_result_null(ctx); break;
+    case 0:
+      result_text(ctx, h.module);
+      break;
+    case 1:
+      sqlite3_result_int64(ctx, h.instance);
+      break;
+    case 2:
+      result_text(ctx, h.name);
+      break;
+    case 3:
+      result_text(ctx, h.klass);
+      break;
+    default:
+      sqlite3_result_null(ctx);
+      break;
   }
 }
 

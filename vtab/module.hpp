@@ -186,7 +186,10 @@ inline void result_text(sqlite3_context* ctx, std::string_view s) noexcept {
 void result_value(sqlite3_context* ctx, const engine::NamedStat& st, char (&buf)[24]) noexcept;
 // The hidden host column: the kstat's host, NULL when it has none.
 inline void result_host(sqlite3_context* ctx, const engine::KstatHeader& h) noexcept {
-  if (h.host.empty()) sqlite3_result_null(ctx); else result_text(ctx, h.host);
+  if (h.host.empty())
+    sqlite3_result_null(ctx);
+  else
+    result_text(ctx, h.host);
 }
 // The identity columns shared by every table: 0 module, 1 instance, 2 name, 3 class.
 void result_identity(sqlite3_context* ctx, const engine::KstatHeader& h, int col) noexcept;
@@ -200,7 +203,8 @@ void result_identity(sqlite3_context* ctx, const engine::KstatHeader& h, int col
 // table gets key-column pushdown, the hidden host column and a read-only
 // message. A Registrar (vtab/schema.hpp).
 template <typename Impl>
-int register_table(sqlite3* db, const std::shared_ptr<engine::Session>& session, const TableSpec& spec);
+int register_table(sqlite3* db, const std::shared_ptr<engine::Session>& session,
+                   const TableSpec& spec);
 
 }  // namespace kstatsql::vtab
 

@@ -38,7 +38,9 @@ template <typename Impl>
 struct KstatModule : SessionTable {
   using Cur = Cursor;
 
-  static int best_index(Table& t, sqlite3_index_info* info) { return vtab::best_index(*t.spec, info); }
+  static int best_index(Table& t, sqlite3_index_info* info) {
+    return vtab::best_index(*t.spec, info);
+  }
 
   static void filter(Cursor& c, int idx_num, const char* idx_str, int argc, sqlite3_value** argv) {
     c.filter = decode_filter(idx_str, argc, argv);
@@ -62,9 +64,10 @@ struct KstatModule : SessionTable {
   static sqlite3_int64 rowid(const Cursor& c) { return Impl::rowid(c); }
 
   static std::string update_error(const Table& t) {
-    return fmt::format("table {} is read-only: kstats are published by the kernel and cannot be "
-                       "changed through SQL",
-                       t.spec->name);
+    return fmt::format(
+        "table {} is read-only: kstats are published by the kernel and cannot be "
+        "changed through SQL",
+        t.spec->name);
   }
 };
 
@@ -73,7 +76,8 @@ struct KstatModule : SessionTable {
 namespace kstatsql::vtab {
 
 template <typename Impl>
-int register_table(sqlite3* db, const std::shared_ptr<engine::Session>& session, const TableSpec& spec) {
+int register_table(sqlite3* db, const std::shared_ptr<engine::Session>& session,
+                   const TableSpec& spec) {
   return register_module<detail::KstatModule<Impl>>(db, session, spec);
 }
 

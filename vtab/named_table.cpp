@@ -34,7 +34,19 @@ namespace kstatsql::vtab {
 namespace {
 
 enum class Col : int {
-  module, instance, name, klass, statistic, type, value, unit, snaptime, crtime, delta, rate, elapsed
+  module,
+  instance,
+  name,
+  klass,
+  statistic,
+  type,
+  value,
+  unit,
+  snaptime,
+  crtime,
+  delta,
+  rate,
+  elapsed
 };
 
 // Moves to the first matching statistic at or after (k, s).
@@ -42,13 +54,16 @@ void settle(Cursor& c) {
   vtab::settle(
       c, [](const engine::KstatHeader&) { return true; },
       [&c](const engine::KstatHeader&, const engine::KstatData& d, std::size_t& s) {
-        return seek_named(d, s, [&c](std::string_view stat) { return c.filter.matches_statistic(stat); });
+        return seek_named(d, s,
+                          [&c](std::string_view stat) { return c.filter.matches_statistic(stat); });
       });
 }
 
 }  // namespace
 
-void NamedTable::first(Cursor& c) { settle(c); }
+void NamedTable::first(Cursor& c) {
+  settle(c);
+}
 
 void NamedTable::next(Cursor& c) {
   ++c.s;
@@ -60,23 +75,39 @@ void NamedTable::next(Cursor& c) {
 void NamedTable::column(Cursor& c, sqlite3_context* ctx, int col) {
   const engine::NamedStat& st = c.data->named[c.s];
   switch (static_cast<Col>(col)) {
-    case Col::statistic: result_text(ctx, st.name_view()); return;
-    case Col::type: sqlite3_result_text(ctx, engine::type_name(st.type), -1, SQLITE_STATIC); return;
-    case Col::value: result_value(ctx, st, c.numbuf); return;
+    case Col::statistic:
+      result_text(ctx, st.name_view());
+      return;
+    case Col::type:
+      sqlite3_result_text(ctx, engine::type_name(st.type), -1, SQLITE_STATIC);
+      return;
+    case Col::value:
+      result_value(ctx, st, c.numbuf);
+      return;
     case Col::unit: {
       const char* u = engine::unit_name(st.unit);
-      if (u) sqlite3_result_text(ctx, u, -1, SQLITE_STATIC); else sqlite3_result_null(ctx);
+      if (u)
+        sqlite3_result_text(ctx, u, -1, SQLITE_STATIC);
+      else
+        sqlite3_result_null(ctx);
       return;
     }
-    case Col::snaptime: sqlite3_result_int64(ctx, c.data->snaptime); return;
-    case Col::crtime: sqlite3_result_int64(ctx, c.header().crtime); return;
+    case Col::snaptime:
+      sqlite3_result_int64(ctx, c.data->snaptime);
+      return;
+    case Col::crtime:
+      sqlite3_result_int64(ctx, c.header().crtime);
+      return;
     case Col::delta:
     case Col::rate:
     case Col::elapsed: {
       const engine::Baseline& b = c.baseline();
       double secs = static_cast<double>(b.elapsed_ns) / 1e9;
       if (static_cast<Col>(col) == Col::elapsed) {
-        if (b.elapsed_ns > 0) sqlite3_result_double(ctx, secs); else sqlite3_result_null(ctx);
+        if (b.elapsed_ns > 0)
+          sqlite3_result_double(ctx, secs);
+        else
+          sqlite3_result_null(ctx);
         return;
       }
       const engine::NamedStat* old = engine::previous_stat(b, st, c.s);
@@ -91,10 +122,14 @@ void NamedTable::column(Cursor& c, sqlite3_context* ctx, int col) {
         return;
       }
       auto d = engine::delta_of(st, old);
-      if (d && b.elapsed_ns > 0) sqlite3_result_double(ctx, *d / secs); else sqlite3_result_null(ctx);
+      if (d && b.elapsed_ns > 0)
+        sqlite3_result_double(ctx, *d / secs);
+      else
+        sqlite3_result_null(ctx);
       return;
     }
-    default: result_identity(ctx, c.header(), col);
+    default:
+      result_identity(ctx, c.header(), col);
   }
 }
 

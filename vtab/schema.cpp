@@ -22,11 +22,13 @@ constexpr Column key(Key k, const char* doc) {
   return {kNames[i], k == Key::instance ? kInteger : kText, doc, k, k == Key::statistic};
 }
 // A column whose value needs the kstat's data.
-constexpr Column stat(const char* name, const char* type, const char* doc, const char* unit = nullptr) {
+constexpr Column stat(const char* name, const char* type, const char* doc,
+                      const char* unit = nullptr) {
   return {name, type, doc, Key::none, true, false, unit};
 }
 // A column known from the kstat's header alone (no read).
-constexpr Column attr(const char* name, const char* type, const char* doc, const char* unit = nullptr) {
+constexpr Column attr(const char* name, const char* type, const char* doc,
+                      const char* unit = nullptr) {
   return {name, type, doc, Key::none, false, false, unit};
 }
 constexpr Column hidden(Column c) {
@@ -48,7 +50,8 @@ constexpr Column kKstatColumns[] = {
     stat("ndata", kInteger, "number of data records (named statistics, timers, ...)"),
     stat("data_size", kInteger, "size of the kstat's data in bytes"),
     stat("error", kText, "why the kstat could not be read in this generation, or NULL"),
-    hidden(stat("raw", kBlob, "a raw kstat's bytes as read (decoded or not); NULL for other types")),
+    hidden(
+        stat("raw", kBlob, "a raw kstat's bytes as read (decoded or not); NULL for other types")),
 };
 
 constexpr Column kNamedColumns[] = {
@@ -57,14 +60,21 @@ constexpr Column kNamedColumns[] = {
     key(Key::name, "kstat name"),
     key(Key::klass, "kstat class"),
     key(Key::statistic, "statistic name, as kstat(8) prints it"),
-    stat("type", kText, "value type: char, int32, uint32, int64, uint64, string, float, double, hrtime, bool, ..."),
-    stat("value", kAny, "the value: INTEGER, REAL or TEXT (uint64 above 2^63-1: exact decimal TEXT)"),
+    stat(
+        "type", kText,
+        "value type: char, int32, uint32, int64, uint64, string, float, double, hrtime, bool, ..."),
+    stat("value", kAny,
+         "the value: INTEGER, REAL or TEXT (uint64 above 2^63-1: exact decimal TEXT)"),
     stat("unit", kText, "unit of the value when known (bytes, packets, ns, ...), else NULL"),
     stat("snaptime", kInteger, "time of the read in nanoseconds", "ns"),
     attr("crtime", kInteger, "kstat creation time in nanoseconds", "ns"),
-    hidden(stat("delta", kAny, "value minus the previous generation's (32-bit counters wrap; 0 as the base on a first sample or a re-created kstat); NULL for strings")),
+    hidden(stat("delta", kAny,
+                "value minus the previous generation's (32-bit counters wrap; 0 as the base on a "
+                "first sample or a re-created kstat); NULL for strings")),
     hidden(stat("rate", kReal, "delta per second over elapsed; NULL when elapsed is unknown")),
-    hidden(stat("elapsed", kReal, "seconds the delta covers: between the two reads, or since crtime on a first sample")),
+    hidden(
+        stat("elapsed", kReal,
+             "seconds the delta covers: between the two reads, or since crtime on a first sample")),
 };
 
 constexpr Column kIoColumns[] = {
@@ -86,14 +96,17 @@ constexpr Column kIoColumns[] = {
     stat("rcnt", kInteger, "operations running now"),
     stat("snaptime", kInteger, "time of the read, ns", "ns"),
     attr("crtime", kInteger, "kstat creation time, ns", "ns"),
-    hidden(stat("elapsed", kReal, "seconds since the previous generation's read (or since crtime on a first sample)")),
+    hidden(
+        stat("elapsed", kReal,
+             "seconds since the previous generation's read (or since crtime on a first sample)")),
     hidden(stat("r_s", kReal, "iostat -x r/s: reads per second")),
     hidden(stat("w_s", kReal, "iostat -x w/s: writes per second")),
     hidden(stat("kr_s", kReal, "iostat -x kr/s: KiB read per second")),
     hidden(stat("kw_s", kReal, "iostat -x kw/s: KiB written per second")),
     hidden(stat("wait", kReal, "iostat -x wait: average wait queue length")),
     hidden(stat("actv", kReal, "iostat -x actv: average run queue length")),
-    hidden(stat("svc_t", kReal, "iostat -x svc_t: average service time, ms ((wait+actv)/(r/s+w/s))")),
+    hidden(
+        stat("svc_t", kReal, "iostat -x svc_t: average service time, ms ((wait+actv)/(r/s+w/s))")),
     hidden(stat("pct_w", kReal, "iostat -x %w: percent of time the wait queue was non-empty")),
     hidden(stat("pct_b", kReal, "iostat -x %b: percent of time the device was busy")),
 };
@@ -331,7 +344,6 @@ constexpr Column kTimerColumns[] = {
     attr("crtime", kInteger, "kstat creation time, ns", "ns"),
 };
 
-
 // ---- table-valued functions and metadata --------------------------------------
 
 constexpr Column kKstatSelectColumns[] = {
@@ -382,8 +394,8 @@ constexpr const char* kNotKqlFunction = "a table-valued function: KQL selectors 
 const TableSpec kTables[] = {
     {"kstat", "one row per kstat: identity, type and read status (the catalog)", kKstatColumns, 1.0,
      true, nullptr, register_table<KstatTable>},
-    {"named", "one row per statistic of every kstat (what kstat -p prints)", kNamedColumns, 20.0, true,
-     nullptr, register_table<NamedTable>},
+    {"named", "one row per statistic of every kstat (what kstat -p prints)", kNamedColumns, 20.0,
+     true, nullptr, register_table<NamedTable>},
     {"io", "one row per io kstat (kstat_io_t)", kIoColumns, 0.05, true, nullptr,
      register_table<IoTable>},
     {"sysinfo", "run and swap queue sums (unix:0:sysinfo, sysinfo_t)", kSysinfoColumns, 0.001, true,
@@ -392,12 +404,12 @@ const TableSpec kTables[] = {
      nullptr, register_table<VminfoTable>},
     {"var", "configured kernel limits (unix:0:var, struct var)", kVarColumns, 0.001, true, nullptr,
      register_table<VarTable>},
-    {"mntinfo", "one row per NFS mount (nfs:N:mntinfo, struct mntinfo_kstat)", kMntinfoColumns, 0.01,
-     true, nullptr, register_table<MntinfoTable>},
+    {"mntinfo", "one row per NFS mount (nfs:N:mntinfo, struct mntinfo_kstat)", kMntinfoColumns,
+     0.01, true, nullptr, register_table<MntinfoTable>},
     {"cpu_stat", "per-CPU counters (cpu_stat:N:cpu_statN, cpu_stat_t)", kCpuStatColumns, 0.05, true,
      nullptr, register_table<CpuStatTable>},
-    {"ncstats", "name cache counters (unix:0:ncstats, struct ncstats)", kNcstatsColumns, 0.001, true,
-     nullptr, register_table<NcstatsTable>},
+    {"ncstats", "name cache counters (unix:0:ncstats, struct ncstats)", kNcstatsColumns, 0.001,
+     true, nullptr, register_table<NcstatsTable>},
     {"intr", "one row per interrupt kstat (kstat_intr_t)", kIntrColumns, 0.01, true, nullptr,
      register_table<IntrTable>},
     {"timer", "one row per timer record (kstat_timer_t)", kTimerColumns, 0.01, true, nullptr,
@@ -423,7 +435,9 @@ const Column& TableSpec::column(int i) const noexcept {
   return i < ncolumns() ? columns[static_cast<std::size_t>(i)] : kHostColumn;
 }
 
-std::span<const TableSpec> tables() noexcept { return kTables; }
+std::span<const TableSpec> tables() noexcept {
+  return kTables;
+}
 
 const TableSpec* find_table(std::string_view name) noexcept {
   for (const TableSpec& t : kTables) {

@@ -36,11 +36,11 @@ enum class Key : signed char { none = -1, module, instance, name, klass, statist
 
 struct Column {
   const char* name;
-  const char* type;        // SQL type: INTEGER, TEXT, REAL, BLOB or ANY
+  const char* type;  // SQL type: INTEGER, TEXT, REAL, BLOB or ANY
   const char* doc;
-  Key key = Key::none;     // xBestIndex pushes =, IN, GLOB, LIKE down on key columns
-  bool data = false;       // reading it needs the kstat's data (see idxNum bit 0)
-  bool hidden = false;     // declared HIDDEN: only returned when named
+  Key key = Key::none;         // xBestIndex pushes =, IN, GLOB, LIKE down on key columns
+  bool data = false;           // reading it needs the kstat's data (see idxNum bit 0)
+  bool hidden = false;         // declared HIDDEN: only returned when named
   const char* unit = nullptr;  // ns, bytes, pages, s, ... or null
 
   // The type as declared: "REAL HIDDEN" for a hidden REAL column.
@@ -59,8 +59,8 @@ struct TableSpec {
   const char* doc;
   std::span<const Column> columns;  // as declared, without the host column
   double rows_per_kstat;            // planner estimate
-  bool host;            // a hidden host column follows `columns` (index columns.size())
-  const char* not_kql;  // null: a KQL source; else why KQL cannot name it
+  bool host;                        // a hidden host column follows `columns` (index columns.size())
+  const char* not_kql;              // null: a KQL source; else why KQL cannot name it
   Registrar add;
 
   int ncolumns() const noexcept { return static_cast<int>(columns.size()); }

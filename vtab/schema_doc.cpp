@@ -27,7 +27,10 @@ struct ColumnsCursor : sqlite3_vtab_cursor {
 };
 
 void result_cstr(sqlite3_context* ctx, const char* s) noexcept {
-  if (s) sqlite3_result_text(ctx, s, -1, SQLITE_STATIC); else sqlite3_result_null(ctx);
+  if (s)
+    sqlite3_result_text(ctx, s, -1, SQLITE_STATIC);
+  else
+    sqlite3_result_null(ctx);
 }
 
 // The module_of<> Impl (vtab/simple_module.hpp).
@@ -68,14 +71,30 @@ struct ColumnsTable {
     const TableSpec& t = tables()[c.t];
     const Column& k = t.column(c.c);
     switch (col) {
-      case 0: result_cstr(ctx, t.name); break;
-      case 1: result_cstr(ctx, k.name); break;
-      case 2: sqlite3_result_text(ctx, c.type.c_str(), -1, SQLITE_TRANSIENT); break;
-      case 3: sqlite3_result_int(ctx, k.key != Key::none); break;
-      case 4: result_cstr(ctx, k.doc); break;
-      case 5: result_cstr(ctx, t.doc); break;
-      case 6: sqlite3_result_int(ctx, c.c); break;
-      default: result_cstr(ctx, k.unit); break;
+      case 0:
+        result_cstr(ctx, t.name);
+        break;
+      case 1:
+        result_cstr(ctx, k.name);
+        break;
+      case 2:
+        sqlite3_result_text(ctx, c.type.c_str(), -1, SQLITE_TRANSIENT);
+        break;
+      case 3:
+        sqlite3_result_int(ctx, k.key != Key::none);
+        break;
+      case 4:
+        result_cstr(ctx, k.doc);
+        break;
+      case 5:
+        result_cstr(ctx, t.doc);
+        break;
+      case 6:
+        sqlite3_result_int(ctx, c.c);
+        break;
+      default:
+        result_cstr(ctx, k.unit);
+        break;
     }
   }
 

@@ -56,14 +56,14 @@ struct SimpleSlots {
   static int xOpen(sqlite3_vtab* vt, sqlite3_vtab_cursor** out) noexcept {
     return guard(&vt->zErrMsg, [&] {
       auto c = std::make_unique<Cur>();
-      if constexpr (requires(VTab& t, Cur& k) { Impl::open(t, k); }) Impl::open(vtab(vt), *c);
+      if constexpr (requires(VTab & t, Cur & k) { Impl::open(t, k); }) Impl::open(vtab(vt), *c);
       *out = c.release();
       return SQLITE_OK;
     });
   }
 
   static int xClose(sqlite3_vtab_cursor* cur) noexcept {
-    if constexpr (requires(Cur& k) { Impl::close(k); }) Impl::close(cursor(cur));
+    if constexpr (requires(Cur & k) { Impl::close(k); }) Impl::close(cursor(cur));
     delete static_cast<Cur*>(cur);
     return SQLITE_OK;
   }
@@ -129,7 +129,9 @@ struct SimpleSlots {
   static inline const sqlite3_module module = make();
 };
 
-inline void destroy_aux(void* p) noexcept { delete static_cast<ModuleAux*>(p); }
+inline void destroy_aux(void* p) noexcept {
+  delete static_cast<ModuleAux*>(p);
+}
 
 }  // namespace detail
 
@@ -141,7 +143,8 @@ const sqlite3_module& module_of() noexcept {
 
 // Registers module_of<Impl>() under spec.name, with a ModuleAux as its aux.
 template <typename Impl>
-int register_module(sqlite3* db, const std::shared_ptr<engine::Session>& session, const TableSpec& spec) {
+int register_module(sqlite3* db, const std::shared_ptr<engine::Session>& session,
+                    const TableSpec& spec) {
   auto* aux = new ModuleAux{session, &spec};
   return sqlite3_create_module_v2(db, spec.name, &module_of<Impl>(), aux, detail::destroy_aux);
 }

@@ -74,12 +74,14 @@ inline void column(const Cursor& c, sqlite3_context* ctx, int col, int first_sta
 // Defines Type::first, Type::next and Type::column (vtab/tables.hpp) for a
 // table over the raw struct of kstat(8) lookup key `key` (e.g. "unix:vminfo"),
 // whose data columns start with the statistic of column `first_stat`.
-#define KSTATSQL_STRUCT_TABLE(Type, key, first_stat)                            \
-  void Type::first(Cursor& c) { structs::settle_key(c, key); }                 \
-  void Type::next(Cursor& c) {                                                  \
-    ++c.k;                                                                      \
-    structs::settle_key(c, key);                                                \
-  }                                                                             \
-  void Type::column(Cursor& c, sqlite3_context* ctx, int col) {                 \
-    structs::column(c, ctx, col, first_stat, c.numbuf);                   \
+#define KSTATSQL_STRUCT_TABLE(Type, key, first_stat)            \
+  void Type::first(Cursor& c) {                                 \
+    structs::settle_key(c, key);                                \
+  }                                                             \
+  void Type::next(Cursor& c) {                                  \
+    ++c.k;                                                      \
+    structs::settle_key(c, key);                                \
+  }                                                             \
+  void Type::column(Cursor& c, sqlite3_context* ctx, int col) { \
+    structs::column(c, ctx, col, first_stat, c.numbuf);         \
   }

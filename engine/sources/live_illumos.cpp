@@ -4,6 +4,8 @@
 
 namespace kstatsql::engine {
 
-std::shared_ptr<Source> make_live_source() { return make_illumos_source(); }
+std::shared_ptr<Source> make_live_source() {
+  return make_illumos_source();
+}
 
 }  // namespace kstatsql::engine

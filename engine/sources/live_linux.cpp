@@ -4,6 +4,8 @@
 
 namespace kstatsql::engine {
 
-std::shared_ptr<Source> make_live_source() { return make_linux_source("/proc", "/sys"); }
+std::shared_ptr<Source> make_live_source() {
+  return make_linux_source("/proc", "/sys");
+}
 
 }  // namespace kstatsql::engine

@@ -53,13 +53,14 @@ typedef struct kstatsql_options {
   ** "a,b,..." = several sources, one host each;
   ** any other string = a file: a .kss recording or a dump (kstat -p text,
   ** kstat -j JSON, OpenBSD kstat text; the format is detected). */
-  const char *source;
+  const char* source;
   /* When source is NULL and this is 0, KSTATSQL_SOURCE (if set) is used. */
   int ignore_env;
 } kstatsql_options;
 
 /* C++ programs may use kstatsql/kstatsql.hpp (kstatsql::Session) instead. */
-#define KSTATSQL_OPTIONS_INIT { sizeof(kstatsql_options), NULL, 0 }
+#define KSTATSQL_OPTIONS_INIT \
+  { sizeof(kstatsql_options), NULL, 0 }
 /* The size of the first version of kstatsql_options (size, source, ignore_env). */
 #define KSTATSQL_OPTIONS_MIN_SIZE (offsetof(kstatsql_options, ignore_env) + sizeof(int))
 
@@ -69,13 +70,13 @@ typedef struct kstatsql_options {
 ** Returns SQLITE_OK or an SQLite error code. On error, when errmsg is not
 ** NULL, *errmsg is set to a message from sqlite3_malloc (free it with
 ** sqlite3_free), as sqlite3_exec does; on success *errmsg is set to NULL. */
-int kstatsql_register(sqlite3 *db, const kstatsql_options *options, char **errmsg);
+int kstatsql_register(sqlite3* db, const kstatsql_options* options, char** errmsg);
 
 /* The library version, KSTATSQL_VERSION when the library was built, e.g. "1.2.3". */
-const char *kstatsql_version(void);
+const char* kstatsql_version(void);
 
 /* Loadable-extension entry point (what `.load kstatsql` calls). */
-int sqlite3_kstatsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
+int sqlite3_kstatsql_init(sqlite3* db, char** pzErrMsg, const sqlite3_api_routines* pApi);
 
 #ifdef __cplusplus
 }

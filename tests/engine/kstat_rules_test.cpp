@@ -43,15 +43,16 @@ std::vector<std::string> dump_lines(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("kstat order: module and name case-insensitive, instance numeric, bytes break ties", "[engine]") {
+TEST_CASE("kstat order: module and name case-insensitive, instance numeric, bytes break ties",
+          "[engine]") {
   KstatHeader a, b;
   a.module = "sd", a.instance = 2, a.name = "sd2";
   b.module = "Sd", b.instance = 10, b.name = "Sd10";
-  CHECK(kstat8::kstat_less(a, b));   // 2 < 10 before case matters
+  CHECK(kstat8::kstat_less(a, b));  // 2 < 10 before case matters
   CHECK_FALSE(kstat8::kstat_less(b, a));
   KstatHeader c = b;
   c.module = "sd", c.name = "sd10";
-  CHECK(kstat8::kstat_less(b, c));   // equal but for case: "Sd" < "sd" in bytes
+  CHECK(kstat8::kstat_less(b, c));  // equal but for case: "Sd" < "sd" in bytes
   CHECK_FALSE(kstat8::kstat_less(c, b));
   CHECK_FALSE(kstat8::kstat_less(c, c));
   CHECK(kstat8::statistic_less("crtime", "Reads"));
@@ -62,18 +63,21 @@ TEST_CASE("kstat order: module and name case-insensitive, instance numeric, byte
 TEST_CASE("SQL scans and kstat -p list kstats in the same order", "[engine]") {
   auto src = mixed_case_disks();
   test::Db db(src);
-  const test::Rows sql = db.rows("SELECT module, instance, name FROM kstat WHERE name <> 'kstat_headers'");
+  const test::Rows sql =
+      db.rows("SELECT module, instance, name FROM kstat WHERE name <> 'kstat_headers'");
   REQUIRE(sql == test::Rows{{"sd", "2", "sd2"}, {"Sd", "10", "Sd10"}, {"sd", "10", "sd10"}});
 
   Session s(src, "mixed");
   auto gen = s.open_cursor();
   std::vector<DumpEntry> entries;
-  for (std::uint32_t i = 0; i < gen->size(); ++i) entries.push_back({&gen->header(i), &gen->data(i)});
+  for (std::uint32_t i = 0; i < gen->size(); ++i)
+    entries.push_back({&gen->header(i), &gen->data(i)});
   std::reverse(entries.begin(), entries.end());  // the writer sorts whatever it is given
   std::string out;
   write_dump(entries, DumpOptions{}, out);
   s.close_cursor();
-  CHECK(dump_lines(out) == std::vector<std::string>{"sd:2:sd2:reads\t1", "Sd:10:Sd10:reads\t2", "sd:10:sd10:reads\t3"});
+  CHECK(dump_lines(out) == std::vector<std::string>{"sd:2:sd2:reads\t1", "Sd:10:Sd10:reads\t2",
+                                                    "sd:10:sd10:reads\t3"});
   CHECK(out.find("kstat_headers") == std::string::npos);  // hidden, as kstat(8) hides it
 }
 
@@ -84,7 +88,8 @@ TEST_CASE("kstat_* kstats are hidden from kstat_select() but not from SQL tables
   CHECK(db.one("SELECT count(*) FROM kstat_select('unix')") == "0");
 }
 
-TEST_CASE("selector pushdown: literal modules, names and instances; nothing for patterns", "[engine]") {
+TEST_CASE("selector pushdown: literal modules, names and instances; nothing for patterns",
+          "[engine]") {
   auto set = SelectorSet::parse(std::vector<std::string>{"sd:2:sd2", "sd:10:sd10:reads"});
   Filter f = kstat8::pushdown(set);
   REQUIRE(f.preds.size() == 3);

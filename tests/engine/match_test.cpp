@@ -10,13 +10,28 @@
 using namespace kstatsql::engine;
 
 TEST_CASE("sql_glob follows SQLite GLOB", "[engine]") {
-  struct Case { const char* pat; const char* text; bool want; };
+  struct Case {
+    const char* pat;
+    const char* text;
+    bool want;
+  };
   const Case cases[] = {
-      {"cpu*", "cpu_nsec_idle", true}, {"cpu*", "CPU", false}, {"*", "", true},
-      {"?", "", false}, {"sd?", "sd0", true}, {"sd?", "sd10", false},
-      {"sd[0-3]", "sd2", true}, {"sd[0-3]", "sd5", false}, {"sd[^0-3]", "sd5", true},
-      {"a*b*c", "axxbyyc", true}, {"a*b*c", "axxbyy", false}, {"*,err", "sd0,err", true},
-      {"[]]", "]", true}, {"x[", "x[", false}, {"é?", "éa", true}, {"?", "é", true},
+      {"cpu*", "cpu_nsec_idle", true},
+      {"cpu*", "CPU", false},
+      {"*", "", true},
+      {"?", "", false},
+      {"sd?", "sd0", true},
+      {"sd?", "sd10", false},
+      {"sd[0-3]", "sd2", true},
+      {"sd[0-3]", "sd5", false},
+      {"sd[^0-3]", "sd5", true},
+      {"a*b*c", "axxbyyc", true},
+      {"a*b*c", "axxbyy", false},
+      {"*,err", "sd0,err", true},
+      {"[]]", "]", true},
+      {"x[", "x[", false},
+      {"é?", "éa", true},
+      {"?", "é", true},
   };
   for (const Case& c : cases) {
     INFO(c.pat << " vs " << c.text);

@@ -34,8 +34,9 @@ std::string pick(Rng& r, const std::vector<std::string>& parts, std::size_t max_
 }  // namespace
 
 TEST_CASE("glob_match agrees with fnmatch(3) on generated kstat(8) globs", "[engine][pattern]") {
-  const std::vector<std::string> tokens = {"a", "b", "c", "*", "*", "?", "[ab]", "[!a]", "[^b]", "[a-c]",
-                                           "[[:digit:]]", "[]a]", "\\*", "\\a", "\\", "[", "1", "/", ":", "_"};
+  const std::vector<std::string> tokens = {
+      "a",           "b",    "c",   "*",   "*",  "?", "[ab]", "[!a]", "[^b]", "[a-c]",
+      "[[:digit:]]", "[]a]", "\\*", "\\a", "\\", "[", "1",    "/",    ":",    "_"};
   const std::vector<std::string> chars = {"a", "b", "c", "1", "*", "/", "_", ":", "]"};
   Rng rng;
   std::size_t n = 0;
@@ -45,7 +46,8 @@ TEST_CASE("glob_match agrees with fnmatch(3) on generated kstat(8) globs", "[eng
       const std::string text = pick(rng, chars, 8);
       INFO("glob '" << pat << "' vs '" << text << "'");
       CHECK(glob_match(pat, text) == (fnmatch(pat.c_str(), text.c_str(), 0) == 0));
-      CHECK(glob_match(pat, text, false) == (fnmatch(pat.c_str(), text.c_str(), FNM_NOESCAPE) == 0));
+      CHECK(glob_match(pat, text, false) ==
+            (fnmatch(pat.c_str(), text.c_str(), FNM_NOESCAPE) == 0));
       CHECK(glob_match(pat, text, false, true) ==
             (fnmatch(pat.c_str(), text.c_str(), FNM_NOESCAPE | FNM_LEADING_DIR) == 0));
       ++n;

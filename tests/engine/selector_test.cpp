@@ -17,21 +17,50 @@ TEST_CASE("glob_match follows POSIX shell rules", "[engine]") {
     bool match;
   };
   const Case cases[] = {
-      {"", "", true},          {"", "a", false},          {"*", "", true},
-      {"*", "anything", true}, {"cpu", "cpu", true},      {"cpu", "cpu0", false},
-      {"cpu*", "cpu_stat", true}, {"*stat", "cpu_stat", true}, {"*_*", "cpu_stat", true},
-      {"c?u", "cpu", true},    {"c?u", "cu", false},      {"?", "", false},
-      {"a*b*c", "aXbYc", true}, {"a*b*c", "aXbY", false}, {"*a*a*a*", "aaa", true},
-      {"*a*a*a*", "aa", false}, {"[abc]x", "bx", true},   {"[abc]x", "dx", false},
-      {"[!abc]x", "dx", true}, {"[!abc]x", "ax", false},  {"[^abc]x", "dx", true},
-      {"[a-c]", "b", true},    {"[a-c]", "d", false},     {"[!a-z]", "Q", true},
-      {"[!a-z]", "q", false},  {"[]]", "]", true},        {"[!]]", "]", false},
-      {"[!]]", "x", true},     {"[a-]", "-", true},       {"[[:digit:]]*", "7up", true},
-      {"[[:digit:]]*", "up", false}, {"[[:alpha:][:digit:]]", "_", false},
-      {"[[:upper:]]", "Q", true}, {"[[:nope:]]", "n", false}, {"[abc", "[abc", true},
-      {"[abc", "a", false},    {"a\\*", "a*", true},      {"a\\*", "ab", false},
-      {"\\[x]", "[x]", true},  {"[\\]]", "]", true},      {"x\\", "x\\", true},
-      {"[:]", ":", true},      {"sd*", "sd10", true},     {"*", "a/b", true},
+      {"", "", true},
+      {"", "a", false},
+      {"*", "", true},
+      {"*", "anything", true},
+      {"cpu", "cpu", true},
+      {"cpu", "cpu0", false},
+      {"cpu*", "cpu_stat", true},
+      {"*stat", "cpu_stat", true},
+      {"*_*", "cpu_stat", true},
+      {"c?u", "cpu", true},
+      {"c?u", "cu", false},
+      {"?", "", false},
+      {"a*b*c", "aXbYc", true},
+      {"a*b*c", "aXbY", false},
+      {"*a*a*a*", "aaa", true},
+      {"*a*a*a*", "aa", false},
+      {"[abc]x", "bx", true},
+      {"[abc]x", "dx", false},
+      {"[!abc]x", "dx", true},
+      {"[!abc]x", "ax", false},
+      {"[^abc]x", "dx", true},
+      {"[a-c]", "b", true},
+      {"[a-c]", "d", false},
+      {"[!a-z]", "Q", true},
+      {"[!a-z]", "q", false},
+      {"[]]", "]", true},
+      {"[!]]", "]", false},
+      {"[!]]", "x", true},
+      {"[a-]", "-", true},
+      {"[[:digit:]]*", "7up", true},
+      {"[[:digit:]]*", "up", false},
+      {"[[:alpha:][:digit:]]", "_", false},
+      {"[[:upper:]]", "Q", true},
+      {"[[:nope:]]", "n", false},
+      {"[abc", "[abc", true},
+      {"[abc", "a", false},
+      {"a\\*", "a*", true},
+      {"a\\*", "ab", false},
+      {"\\[x]", "[x]", true},
+      {"[\\]]", "]", true},
+      {"x\\", "x\\", true},
+      {"[:]", ":", true},
+      {"sd*", "sd10", true},
+      {"*", "a/b", true},
   };
   for (const Case& c : cases) {
     INFO("pattern '" << c.pattern << "' text '" << c.text << "'");
@@ -128,19 +157,21 @@ TEST_CASE("Selector bad REs report regerror with a caret", "[engine]") {
                       "  cpu::/(/\n"
                       "       ^");
 #endif
-  REQUIRE_THROWS_WITH(Pattern::compile("/a{2,1}/"),
-                      Catch::StartsWith("selector: bad regular expression: ") &&
-                          Catch::EndsWith(" (in /a{2,1}/)"));
+  REQUIRE_THROWS_WITH(
+      Pattern::compile("/a{2,1}/"),
+      Catch::StartsWith("selector: bad regular expression: ") && Catch::EndsWith(" (in /a{2,1}/)"));
   SECTION("back-references and deep groups are refused") {
     REQUIRE_THROWS_WITH(Selector::parse("::/(a*)(a*)(a*)\\3\\2\\1b/:"),
                         "selector: back-references (\\1 to \\9) are not part of extended regular "
                         "expressions\n  ::/(a*)(a*)(a*)\\3\\2\\1b/:\n    ^");
-    REQUIRE_THROWS_WITH(Pattern::compile("/(a)\\1/"), Catch::StartsWith("selector: back-references"));
+    REQUIRE_THROWS_WITH(Pattern::compile("/(a)\\1/"),
+                        Catch::StartsWith("selector: back-references"));
     CHECK_NOTHROW(Selector::parse("::/a\\.b[\\1]/"));
     const std::string ok = std::string(64, '(') + "a" + std::string(64, ')');
     CHECK_NOTHROW(Selector::parse(":::/" + ok + "/"));
-    REQUIRE_THROWS_WITH(Selector::parse(":::/(" + ok + ")/"),
-                        Catch::StartsWith("selector: regular expression nested too deeply (more than 64 groups)"));
+    REQUIRE_THROWS_WITH(
+        Selector::parse(":::/(" + ok + ")/"),
+        Catch::StartsWith("selector: regular expression nested too deeply (more than 64 groups)"));
   }
   SECTION("REs that would make regcomp explode are refused") {
     for (const char* spec : {"/a{0,256}/", "/a{0,32767}/", "/a++++++++++++++++++++++++/",
@@ -149,7 +180,8 @@ TEST_CASE("Selector bad REs report regerror with a caret", "[engine]") {
       REQUIRE_THROWS_WITH(Selector::parse(spec),
                           Catch::StartsWith("selector: regular expression too complex"));
     }
-    for (const char* spec : {"/a{0,255}/", "/(ab|cd){2,8}x+y+z+/", "/a{1,64}b{1,64}/", "/[{]+[(]*/"}) {
+    for (const char* spec :
+         {"/a{0,255}/", "/(ab|cd){2,8}x+y+z+/", "/a{1,64}b{1,64}/", "/[{]+[(]*/"}) {
       INFO(spec);
       CHECK_NOTHROW(Selector::parse(spec));
     }
@@ -237,7 +269,8 @@ TEST_CASE("SelectorSet ORs its selectors", "[engine]") {
 }
 
 TEST_CASE("Selector to_string round-trips", "[engine]") {
-  for (const char* spec : {"", "cpu", "cpu:0", "/a:b/:1*:[a:b]:x\\:y", "//:/x/", "sd:012::*", "m:x\\", "[a:b"}) {
+  for (const char* spec :
+       {"", "cpu", "cpu:0", "/a:b/:1*:[a:b]:x\\:y", "//:/x/", "sd:012::*", "m:x\\", "[a:b"}) {
     INFO(spec);
     const std::string once = Selector::parse(spec).to_string();
     CHECK(Selector::parse(once).to_string() == once);
@@ -267,7 +300,8 @@ TEST_CASE("Selector copies share compiled REs safely", "[engine]") {
 }
 
 TEST_CASE("Selector matching from many threads", "[engine]") {
-  const SelectorSet set = SelectorSet::parse(std::vector<std::string_view>{"/^cp/:1*:/s.s/", "un*::sys*"});
+  const SelectorSet set =
+      SelectorSet::parse(std::vector<std::string_view>{"/^cp/:1*:/s.s/", "un*::sys*"});
   std::vector<std::thread> threads;
   std::vector<int> hits(4, 0);
   for (int t = 0; t < 4; ++t) {

@@ -21,9 +21,11 @@ TEST_CASE("headers are sorted as kstat(8) sorts them", "[engine]") {
   std::vector<std::string> order;
   for (std::uint32_t i = 0; i < g->size(); ++i) {
     const auto& h = g->header(i);
-    order.push_back(std::string(h.module) + ":" + std::to_string(h.instance) + ":" + std::string(h.name));
+    order.push_back(std::string(h.module) + ":" + std::to_string(h.instance) + ":" +
+                    std::string(h.name));
   }
-  CHECK(order == std::vector<std::string>{"cpu:0:Sys", "cpu:0:vm", "cpu:1:sys", "Sd:2:sd2", "sd:10:sd10"});
+  CHECK(order ==
+        std::vector<std::string>{"cpu:0:Sys", "cpu:0:vm", "cpu:1:sys", "Sd:2:sd2", "sd:10:sd10"});
   s.close_cursor();
 }
 
@@ -43,7 +45,8 @@ TEST_CASE("a generation reads each kstat at most once, only when asked", "[engin
   s.close_cursor();
 }
 
-TEST_CASE("cursors opened together share a generation, a new statement gets a new one", "[engine]") {
+TEST_CASE("cursors opened together share a generation, a new statement gets a new one",
+          "[engine]") {
   auto src = std::make_shared<test::TickingSource>(4);
   Session s(src, "tick");
   auto g1 = s.open_cursor();
@@ -147,7 +150,7 @@ TEST_CASE("find locates a kstat by identity, unit included", "[engine]") {
   REQUIRE(g->find("ix", 0, "rxq", 1) >= 0);
   CHECK(at(g->find("ix", 0, "rxq", 1)).unit == 1);
   CHECK(at(g->find("ix", 0, "rxq", 0)).unit == 0);
-  CHECK(at(g->find("ix", 0, "rxq")).unit == 0);    // any unit: the first
+  CHECK(at(g->find("ix", 0, "rxq")).unit == 0);  // any unit: the first
   CHECK(at(g->find("IX", 0, "rxq", 0)).module == "IX");
   CHECK(g->find("ix", 0, "rxq", 2) == -1);
   CHECK(g->find("ix", 1, "rxq") == -1);

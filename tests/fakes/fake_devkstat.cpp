@@ -36,7 +36,9 @@ timespec to_ts(std::int64_t ns) {
   return ts;
 }
 
-std::size_t pad8(std::size_t n) { return (n + KSTAT_KV_ALIGN - 1) / KSTAT_KV_ALIGN * KSTAT_KV_ALIGN; }
+std::size_t pad8(std::size_t n) {
+  return (n + KSTAT_KV_ALIGN - 1) / KSTAT_KV_ALIGN * KSTAT_KV_ALIGN;
+}
 
 std::vector<std::byte> serialise(const ObKstat& k) {
   if (k.type != KSTAT_T_KV) return k.raw;
@@ -51,22 +53,39 @@ std::vector<std::byte> serialise(const ObKstat& k) {
     std::memcpy(reinterpret_cast<char*>(&kv) + offsetof(kstat_kv, kv_unit), &unit, sizeof unit);
     bool trailing = false;
     switch (e.type) {
-      case KvType::boolean: kv.kv_v.v_bool = static_cast<unsigned>(e.u); break;
+      case KvType::boolean:
+        kv.kv_v.v_bool = static_cast<unsigned>(e.u);
+        break;
       case KvType::counter32:
-      case KvType::uint32: kv.kv_v.v_u32 = static_cast<std::uint32_t>(e.u); break;
+      case KvType::uint32:
+        kv.kv_v.v_u32 = static_cast<std::uint32_t>(e.u);
+        break;
       case KvType::counter16:
-      case KvType::uint16: kv.kv_v.v_u16 = static_cast<std::uint16_t>(e.u); break;
-      case KvType::int64: kv.kv_v.v_s64 = e.i; break;
-      case KvType::int32: kv.kv_v.v_s32 = static_cast<std::int32_t>(e.i); break;
-      case KvType::int16: kv.kv_v.v_s16 = static_cast<std::int16_t>(e.i); break;
-      case KvType::istr: std::memcpy(kv.kv_v.v_istr, e.s.data(), std::min<std::size_t>(e.s.size(), 16)); break;
+      case KvType::uint16:
+        kv.kv_v.v_u16 = static_cast<std::uint16_t>(e.u);
+        break;
+      case KvType::int64:
+        kv.kv_v.v_s64 = e.i;
+        break;
+      case KvType::int32:
+        kv.kv_v.v_s32 = static_cast<std::int32_t>(e.i);
+        break;
+      case KvType::int16:
+        kv.kv_v.v_s16 = static_cast<std::int16_t>(e.i);
+        break;
+      case KvType::istr:
+        std::memcpy(kv.kv_v.v_istr, e.s.data(), std::min<std::size_t>(e.s.size(), 16));
+        break;
       case KvType::str:
       case KvType::bytes:
         kv.kv_v.v_len = e.len_override >= 0 ? static_cast<std::size_t>(e.len_override) : e.s.size();
         trailing = true;
         break;
-      case KvType::null: break;
-      default: kv.kv_v.v_u64 = e.u; break;
+      case KvType::null:
+        break;
+      default:
+        kv.kv_v.v_u64 = e.u;
+        break;
     }
     std::size_t at = out.size();
     out.resize(at + sizeof kv);
@@ -117,7 +136,8 @@ int find(ObKernel& kern, kstat_req* req, bool nfind) {
   req->ks_version = kern.ver;
   req->ks_id = e->id;
   std::memset(req->ks_provider, 0, KSTAT_STRLEN);
-  std::memcpy(req->ks_provider, k.provider.data(), std::min<std::size_t>(k.provider.size(), KSTAT_STRLEN - 1));
+  std::memcpy(req->ks_provider, k.provider.data(),
+              std::min<std::size_t>(k.provider.size(), KSTAT_STRLEN - 1));
   std::memset(req->ks_name, 0, KSTAT_STRLEN);
   std::memcpy(req->ks_name, k.name.data(), std::min<std::size_t>(k.name.size(), KSTAT_STRLEN - 1));
   req->ks_instance = k.instance;
@@ -226,6 +246,8 @@ void install_ob_kernel(std::shared_ptr<ObKernel> kernel) {
   g_kernel = std::move(kernel);
 }
 
-const engine::DevKstatOps* fake_devkstat_ops() { return &kOps; }
+const engine::DevKstatOps* fake_devkstat_ops() {
+  return &kOps;
+}
 
 }  // namespace kstatsql::fakes

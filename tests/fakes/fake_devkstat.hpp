@@ -28,19 +28,37 @@ namespace kstatsql::fakes {
 
 // KSTAT_KV_T_* numbers (sys/kstat.h v1.4).
 enum class KvType : unsigned {
-  null = 0, boolean, counter64, counter32, uint64, int64, uint32, int32, istr, str, bytes, temp,
-  counter16, uint16, int16, freq, volts_dc, volts_ac, amps, watts,
+  null = 0,
+  boolean,
+  counter64,
+  counter32,
+  uint64,
+  int64,
+  uint32,
+  int32,
+  istr,
+  str,
+  bytes,
+  temp,
+  counter16,
+  uint16,
+  int16,
+  freq,
+  volts_dc,
+  volts_ac,
+  amps,
+  watts,
 };
 // KSTAT_KV_U_* numbers.
 enum class KvUnit : unsigned { none = 0, packets, bytes, cycles };
 
 struct ObKv {
-  std::string key;       // up to 15 characters are kept
+  std::string key;  // up to 15 characters are kept
   KvType type = KvType::uint64;
   KvUnit unit = KvUnit::none;
-  std::uint64_t u = 0;   // unsigned, bool, temp, freq, volts, amps, watts
-  std::int64_t i = 0;    // signed types
-  std::string s;         // ISTR, STR, BYTES
+  std::uint64_t u = 0;             // unsigned, bool, temp, freq, volts, amps, watts
+  std::int64_t i = 0;              // signed types
+  std::string s;                   // ISTR, STR, BYTES
   std::int64_t len_override = -1;  // fault: the v_len the kernel claims for STR/BYTES
 
   static ObKv uint(std::string k, KvType t, std::uint64_t v, KvUnit un = KvUnit::none) {
@@ -67,13 +85,13 @@ struct ObKstat {
   std::string name;
   unsigned unit = 0;
   unsigned type = 1;
-  std::vector<ObKv> kv;            // type 1
-  std::vector<std::byte> raw;      // other types
+  std::vector<ObKv> kv;        // type 1
+  std::vector<std::byte> raw;  // other types
   std::int64_t created_ns = 0;
 
   // Faults, consumed by FIND_ID.
-  int fail = 0;                    // every FIND_ID fails with this errno
-  bool vanish_on_read = false;     // removed (version moves) by the next FIND_ID, which fails ENOENT
+  int fail = 0;                 // every FIND_ID fails with this errno
+  bool vanish_on_read = false;  // removed (version moves) by the next FIND_ID, which fails ENOENT
 };
 
 class ObKernel {
@@ -81,15 +99,15 @@ class ObKernel {
   std::uint64_t add(ObKstat k);  // ids from 1; the version moves
   void remove(std::uint64_t id);
   void modify(std::uint64_t id, const std::function<void(ObKstat&)>& f);  // version unchanged
-  void bump_version();           // as if a kstat came and went
+  void bump_version();  // as if a kstat came and went
   unsigned version() const;
 
   // Called (kernel unlocked) at every NFIND_ID, e.g. to move the version
   // while a listing is under way.
   std::function<void()> on_nfind;
 
-  std::atomic<int> finds{0};     // FIND_ID requests
-  std::atomic<int> einval{0};    // requests refused for a stale version
+  std::atomic<int> finds{0};        // FIND_ID requests
+  std::atomic<int> einval{0};       // requests refused for a stale version
   std::atomic<int> short_reads{0};  // FIND_ID answers larger than the caller's buffer
   std::atomic<int> open_fds{0};
   std::atomic<int> concurrent_use{0};

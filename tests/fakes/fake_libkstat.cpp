@@ -79,13 +79,27 @@ std::vector<std::byte> serialise(const IlKstat& k, const std::byte* base, std::u
     copy_name(kn.name, n.name);
     kn.data_type = static_cast<uchar_t>(n.type);
     switch (n.type) {
-      case IlType::char_: std::memcpy(kn.value.c, n.s.data(), std::min<std::size_t>(n.s.size(), 16)); break;
-      case IlType::int32: kn.value.i32 = static_cast<std::int32_t>(n.i); break;
-      case IlType::uint32: kn.value.ui32 = static_cast<std::uint32_t>(n.u); break;
-      case IlType::int64: kn.value.i64 = n.i; break;
-      case IlType::uint64: kn.value.ui64 = n.u; break;
-      case IlType::float_: kn.value.f = static_cast<float>(n.d); break;
-      case IlType::double_: kn.value.d = n.d; break;
+      case IlType::char_:
+        std::memcpy(kn.value.c, n.s.data(), std::min<std::size_t>(n.s.size(), 16));
+        break;
+      case IlType::int32:
+        kn.value.i32 = static_cast<std::int32_t>(n.i);
+        break;
+      case IlType::uint32:
+        kn.value.ui32 = static_cast<std::uint32_t>(n.u);
+        break;
+      case IlType::int64:
+        kn.value.i64 = n.i;
+        break;
+      case IlType::uint64:
+        kn.value.ui64 = n.u;
+        break;
+      case IlType::float_:
+        kn.value.f = static_cast<float>(n.d);
+        break;
+      case IlType::double_:
+        kn.value.d = n.d;
+        break;
       case IlType::string: {
         std::memcpy(out.data() + str_off, n.s.data(), n.s.size());
         std::size_t at = k.bad_string_ptr ? size + 64 : str_off;
@@ -272,7 +286,8 @@ kid_t kstat_read(kstat_ctl_t* kc, kstat_t* ksp, void* data) {
     return errno = EAGAIN, -1;
   }
   if (k.fail != 0) return errno = k.fail, -1;
-  if (ksp->ks_data == nullptr && ksp->ks_data_size > 0) ksp->ks_data = std::calloc(1, ksp->ks_data_size);
+  if (ksp->ks_data == nullptr && ksp->ks_data_size > 0)
+    ksp->ks_data = std::calloc(1, ksp->ks_data_size);
   std::uint32_t ndata = 0;
   std::size_t need = kstatsql::fakes::serialise(k, nullptr, ndata).size();
   if (need > ksp->ks_data_size) {

@@ -27,7 +27,16 @@
 namespace kstatsql::fakes {
 
 // KSTAT_DATA_* numbers (sys/kstat.h).
-enum class IlType : std::uint8_t { char_ = 0, int32 = 1, uint32 = 2, int64 = 3, uint64 = 4, float_ = 5, double_ = 6, string = 9 };
+enum class IlType : std::uint8_t {
+  char_ = 0,
+  int32 = 1,
+  uint32 = 2,
+  int64 = 3,
+  uint64 = 4,
+  float_ = 5,
+  double_ = 6,
+  string = 9
+};
 
 struct IlNamed {
   std::string name;
@@ -37,14 +46,30 @@ struct IlNamed {
   double d = 0;
   std::string s;  // CHAR (up to 16 bytes, not NUL-terminated at 16) and STRING
 
-  static IlNamed u64(std::string n, std::uint64_t v) { return {std::move(n), IlType::uint64, 0, v, 0, {}}; }
-  static IlNamed u32(std::string n, std::uint32_t v) { return {std::move(n), IlType::uint32, 0, v, 0, {}}; }
-  static IlNamed i64(std::string n, std::int64_t v) { return {std::move(n), IlType::int64, v, 0, 0, {}}; }
-  static IlNamed i32(std::string n, std::int32_t v) { return {std::move(n), IlType::int32, v, 0, 0, {}}; }
-  static IlNamed str(std::string n, std::string v) { return {std::move(n), IlType::string, 0, 0, 0, std::move(v)}; }
-  static IlNamed chr(std::string n, std::string v) { return {std::move(n), IlType::char_, 0, 0, 0, std::move(v)}; }
-  static IlNamed dbl(std::string n, double v) { return {std::move(n), IlType::double_, 0, 0, v, {}}; }
-  static IlNamed flt(std::string n, double v) { return {std::move(n), IlType::float_, 0, 0, v, {}}; }
+  static IlNamed u64(std::string n, std::uint64_t v) {
+    return {std::move(n), IlType::uint64, 0, v, 0, {}};
+  }
+  static IlNamed u32(std::string n, std::uint32_t v) {
+    return {std::move(n), IlType::uint32, 0, v, 0, {}};
+  }
+  static IlNamed i64(std::string n, std::int64_t v) {
+    return {std::move(n), IlType::int64, v, 0, 0, {}};
+  }
+  static IlNamed i32(std::string n, std::int32_t v) {
+    return {std::move(n), IlType::int32, v, 0, 0, {}};
+  }
+  static IlNamed str(std::string n, std::string v) {
+    return {std::move(n), IlType::string, 0, 0, 0, std::move(v)};
+  }
+  static IlNamed chr(std::string n, std::string v) {
+    return {std::move(n), IlType::char_, 0, 0, 0, std::move(v)};
+  }
+  static IlNamed dbl(std::string n, double v) {
+    return {std::move(n), IlType::double_, 0, 0, v, {}};
+  }
+  static IlNamed flt(std::string n, double v) {
+    return {std::move(n), IlType::float_, 0, 0, v, {}};
+  }
 };
 
 // One kstat of the fake kernel. type: 0 raw, 1 named, 2 intr, 3 io, 4 timer.
@@ -54,17 +79,17 @@ struct IlKstat {
   std::string name;
   std::string klass = "misc";
   std::uint8_t type = 1;
-  std::uint8_t flags = 0;      // KSTAT_FLAG_* (0x02 VAR_SIZE)
+  std::uint8_t flags = 0;  // KSTAT_FLAG_* (0x02 VAR_SIZE)
   std::int64_t crtime = 0;
-  std::vector<IlNamed> named;  // type 1
-  std::vector<std::byte> data; // other types: the ks_data bytes
-  std::uint32_t ndata = 1;     // other types: ks_ndata (number of timers for type 4)
+  std::vector<IlNamed> named;   // type 1
+  std::vector<std::byte> data;  // other types: the ks_data bytes
+  std::uint32_t ndata = 1;      // other types: ks_ndata (number of timers for type 4)
 
   // Faults, consumed by kstat_read().
-  int eagain = 0;              // the next n reads fail with EAGAIN
-  int fail = 0;                // every read fails with this errno (EOVERFLOW, EIO, ...)
-  bool vanish_on_read = false; // removed from the kernel by the next read (which fails ENXIO)
-  bool bad_string_ptr = false; // STRING pointers point past ks_data_size
+  int eagain = 0;               // the next n reads fail with EAGAIN
+  int fail = 0;                 // every read fails with this errno (EOVERFLOW, EIO, ...)
+  bool vanish_on_read = false;  // removed from the kernel by the next read (which fails ENXIO)
+  bool bad_string_ptr = false;  // STRING pointers point past ks_data_size
 };
 
 // The fake kernel. kstat_open() connects to the one installed.
@@ -82,8 +107,8 @@ class IlKernel {
   // Called inside kstat_read() (kernel unlocked), for re-entrancy tests.
   std::function<void()> on_read;
 
-  std::atomic<int> reads{0};           // kstat_read calls
-  std::atomic<int> chain_updates{0};   // kstat_chain_update calls that rebuilt the chain
+  std::atomic<int> reads{0};          // kstat_read calls
+  std::atomic<int> chain_updates{0};  // kstat_chain_update calls that rebuilt the chain
   std::atomic<int> open_handles{0};
   std::atomic<int> concurrent_use{0};  // overlapping calls on one kstat_ctl_t
 

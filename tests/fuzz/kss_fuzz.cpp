@@ -50,7 +50,8 @@ void fix_checksums(std::vector<std::uint8_t>& b) {
   put(b, 0, fh);
   std::size_t off = fh.header_size;
   kss::BlockHeader bh;
-  while (get(b, off, bh) && bh.length >= sizeof bh + sizeof(kss::BlockTrailer) && bh.length <= b.size() - off) {
+  while (get(b, off, bh) && bh.length >= sizeof bh + sizeof(kss::BlockTrailer) &&
+         bh.length <= b.size() - off) {
     const std::size_t end = off + bh.length;
     for (std::uint32_t i = 0; i < bh.kstat_count; ++i) {
       const std::size_t at = off + sizeof bh + std::size_t{i} * sizeof(kss::KstatRecord);
@@ -82,7 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size > 0 && (data[size - 1] & 1)) fix_checksums(bytes);
   int fd = memfd_create("kss_fuzz", 0);
   if (fd < 0) return 0;
-  if (!bytes.empty() && ::write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
+  if (!bytes.empty() &&
+      ::write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
     ::close(fd);
     return 0;
   }
@@ -106,7 +108,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } catch (const kstatsql::Error&) {
           continue;
         }
-        std::size_t sum = h.module.size() + h.name.size() + h.klass.size() + d.error.size() + d.raw.size();
+        std::size_t sum =
+            h.module.size() + h.name.size() + h.klass.size() + d.error.size() + d.raw.size();
         for (const auto& st : d.named) {
           sum += st.name_view().size();
           if (kstatsql::engine::repr_of(st.type) == kstatsql::engine::Repr::str) {

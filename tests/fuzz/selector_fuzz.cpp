@@ -21,7 +21,8 @@ using kstatsql::engine::SelectorSet;
 namespace {
 
 void exercise(const Selector& s, std::string_view in) {
-  static constexpr std::string_view kNames[] = {"", "cpu", "sys", "cpu_nsec_idle", "a/b", "[", "\\"};
+  static constexpr std::string_view kNames[] = {"",    "cpu", "sys", "cpu_nsec_idle",
+                                                "a/b", "[",   "\\"};
   for (std::string_view n : kNames) {
     (void)s.matches_kstat(n, 0, n);
     (void)s.matches_kstat(n, -12, in);

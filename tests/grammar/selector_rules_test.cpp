@@ -61,9 +61,9 @@ TEST_CASE("selector rule glob_field", "[grammar]") {
 }
 
 TEST_CASE("selector rule illumos_selector accepts", "[grammar]") {
-  for (const char* text : {"", "cpu", "cpu:0", "cpu:0:sys", "cpu:0:sys:cpu_nsec_idle", ":::", "::sys:",
-                           "/a:b:c:d:e/", "/x/:/y/:/z/:/w/", "[a:b]:c:d:e", "a\\:b:c:d:e",
-                           "/a/:b:c:d/", "\xC3\xA9t\xC3\xA9:1:x:y"}) {
+  for (const char* text :
+       {"", "cpu", "cpu:0", "cpu:0:sys", "cpu:0:sys:cpu_nsec_idle", ":::", "::sys:", "/a:b:c:d:e/",
+        "/x/:/y/:/z/:/w/", "[a:b]:c:d:e", "a\\:b:c:d:e", "/a/:b:c:d/", "\xC3\xA9t\xC3\xA9:1:x:y"}) {
     INFO("input: '" << text << "'");
     CHECK(kstatsql::test::whole<sel::illumos_selector>(text));
   }
@@ -185,10 +185,11 @@ TEST_CASE("selector parse errors show the input and a caret", "[grammar]") {
                       "selector: instance must be a decimal number or empty\n"
                       "  em:x:rxq:1\n"
                       "     ^");
-  REQUIRE_THROWS_WITH(parse_selector("em:0", SelectorMode::openbsd),
-                      "selector: expected provider:instance:name:unit (4 fields) or a bare name (1 field)\n"
-                      "  em:0\n"
-                      "      ^");
+  REQUIRE_THROWS_WITH(
+      parse_selector("em:0", SelectorMode::openbsd),
+      "selector: expected provider:instance:name:unit (4 fields) or a bare name (1 field)\n"
+      "  em:0\n"
+      "      ^");
   REQUIRE_THROWS_WITH(parse_selector("em:0:rxq:1u", SelectorMode::openbsd),
                       "selector: unit must be a decimal number or empty\n"
                       "  em:0:rxq:1u\n"

@@ -12,7 +12,9 @@ using kstatsql::shell::ShellArgs;
 using Action = ShellArgs::Action;
 
 namespace {
-ShellArgs parse(std::vector<std::string> args) { return parse_shell_args(args); }
+ShellArgs parse(std::vector<std::string> args) {
+  return parse_shell_args(args);
+}
 }  // namespace
 
 TEST_CASE("shell arguments: SQL, -c, -f and -cmd keep their order", "[shell]") {
@@ -49,11 +51,17 @@ TEST_CASE("shell arguments: subcommands, help, version and usage errors", "[shel
   CHECK(parse({"SELECT 1", "kstat"}).action == Action::run);  // after SQL, "kstat" is SQL
   CHECK(parse({"--help"}).action == Action::help);
   CHECK(parse({"-version"}).action == Action::version);
-  for (auto args : std::vector<std::vector<std::string>>{
-           {"--bogus"}, {"--source"}, {"-mode", "html"}, {"--interval", "0", "SELECT 1"},
-           {"--interval", "x", "SELECT 1"}, {"--interval", "1"}, {"--count", "2", "SELECT 1"},
-           {"--interval", "1", "--count", "0", "SELECT 1"}, {"--report", "r", "1", "2", "3"},
-           {"--report", "r", "SELECT 1"}}) {
+  for (auto args :
+       std::vector<std::vector<std::string>>{{"--bogus"},
+                                             {"--source"},
+                                             {"-mode", "html"},
+                                             {"--interval", "0", "SELECT 1"},
+                                             {"--interval", "x", "SELECT 1"},
+                                             {"--interval", "1"},
+                                             {"--count", "2", "SELECT 1"},
+                                             {"--interval", "1", "--count", "0", "SELECT 1"},
+                                             {"--report", "r", "1", "2", "3"},
+                                             {"--report", "r", "SELECT 1"}}) {
     INFO(args[0]);
     ShellArgs e = parse(args);
     CHECK(e.action == Action::usage_error);

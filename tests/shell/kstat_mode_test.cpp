@@ -78,7 +78,9 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-std::string fixture(const char* name) { return slurp(std::string(KSTATSQL_TEST_DATA) + "/shell/" + name); }
+std::string fixture(const char* name) {
+  return slurp(std::string(KSTATSQL_TEST_DATA) + "/shell/" + name);
+}
 
 struct Run {
   int status;
@@ -119,11 +121,21 @@ std::vector<std::string> lines_of(const std::string& text) {
 TEST_CASE("kstat mode: option rules and exit status 2", "[shell][kstat]") {
   KstatArgs a = parse_kstat_args(std::vector<std::string>{"-q", "-p"});
   CHECK(a.status == 2);
-  CHECK_THAT(a.message, Catch::StartsWith("-q and -lpj are mutually exclusive\nUsage:\nkstat [ -Cjlpq ]"));
-  for (auto args : std::vector<std::vector<std::string>>{
-           {"-q", "-j"}, {"-lq"}, {"-q", "-C"}, {"-m", "cpu", "cpu:0"}, {"-T", "x"}, {"-c"},
-           {"-z"}, {"0"}, {"1", "0"}, {"1", "2", "3"}, {"a:b:c:d:e"}, {"99999999999999999999"},
-           {"/a(/"}}) {
+  CHECK_THAT(a.message,
+             Catch::StartsWith("-q and -lpj are mutually exclusive\nUsage:\nkstat [ -Cjlpq ]"));
+  for (auto args : std::vector<std::vector<std::string>>{{"-q", "-j"},
+                                                         {"-lq"},
+                                                         {"-q", "-C"},
+                                                         {"-m", "cpu", "cpu:0"},
+                                                         {"-T", "x"},
+                                                         {"-c"},
+                                                         {"-z"},
+                                                         {"0"},
+                                                         {"1", "0"},
+                                                         {"1", "2", "3"},
+                                                         {"a:b:c:d:e"},
+                                                         {"99999999999999999999"},
+                                                         {"/a(/"}}) {
     INFO(args[0]);
     CHECK(parse_kstat_args(args).status == 2);
   }
@@ -135,7 +147,8 @@ TEST_CASE("kstat mode: option rules and exit status 2", "[shell][kstat]") {
              Catch::StartsWith("kstat: illegal option -- z"));
   CHECK(parse_kstat_args(std::vector<std::string>{"-h"}).status == 0);
 
-  KstatArgs ok = parse_kstat_args(std::vector<std::string>{"-pT", "u", "-c", "disk", "sd", "5", "3"});
+  KstatArgs ok =
+      parse_kstat_args(std::vector<std::string>{"-pT", "u", "-c", "disk", "sd", "5", "3"});
   REQUIRE(ok.status == -1);
   CHECK(ok.options.parseable);
   CHECK(ok.options.timestamp == 'u');
@@ -177,7 +190,8 @@ TEST_CASE("kstat mode: matching, selector order and exit status 1", "[shell][kst
         "unix:0:system_misc:ncpus\t2\nunix:0:system_misc:nproc\t102\n");
   // kstat_* kstats are never shown; a failed read shows crtime (and class).
   CHECK(kstat({"-p", "unix:0:kstat_types"}).status == 1);
-  CHECK(kstat({"-p", "nfs"}).out == "nfs:3:vanished:class\tmisc\nnfs:3:vanished:crtime\t1.000000000\n");
+  CHECK(kstat({"-p", "nfs"}).out ==
+        "nfs:3:vanished:class\tmisc\nnfs:3:vanished:crtime\t1.000000000\n");
   // Nothing matched: exit 1, no output; -q prints nothing either way.
   Run none = kstat({"-p", "nosuch"});
   CHECK(none.status == 1);
@@ -189,10 +203,13 @@ TEST_CASE("kstat mode: matching, selector order and exit status 1", "[shell][kst
   CHECK(kstat({"-j", "nosuch"}).out == "[]\n");
   // JSON objects of several selectors share one array.
   CHECK(kstat({"-j", "cpu:0:sys:Canch", "cpu:1:sys:Canch"}).out ==
-        "[{\n\t\"module\": \"cpu\",\n\t\"instance\": 0,\n\t\"name\": \"sys\",\n\t\"class\": \"misc\",\n"
-        "\t\"type\": 1,\n\t\"snaptime\": 9013.271863046,\n\t\"data\": {\n\t\t\"Canch\": 4\n\t}\n}, {\n"
+        "[{\n\t\"module\": \"cpu\",\n\t\"instance\": 0,\n\t\"name\": \"sys\",\n\t\"class\": "
+        "\"misc\",\n"
+        "\t\"type\": 1,\n\t\"snaptime\": 9013.271863046,\n\t\"data\": {\n\t\t\"Canch\": 4\n\t}\n}, "
+        "{\n"
         "\t\"module\": \"cpu\",\n\t\"instance\": 1,\n\t\"name\": \"sys\",\n\t\"class\": \"misc\",\n"
-        "\t\"type\": 1,\n\t\"snaptime\": 9013.271864046,\n\t\"data\": {\n\t\t\"Canch\": -3\n\t}\n}]\n");
+        "\t\"type\": 1,\n\t\"snaptime\": 9013.271864046,\n\t\"data\": {\n\t\t\"Canch\": "
+        "-3\n\t}\n}]\n");
 }
 
 TEST_CASE("kstat mode: literal selectors read only what they name", "[shell][kstat]") {
@@ -259,15 +276,18 @@ TEST_CASE("kstat mode: replaying a real kstat -p dump reproduces it", "[shell][k
   auto key = [](const std::string& l) {
     std::string k = l.substr(0, l.find('\t'));
     std::size_t a = k.find(':'), b = k.find(':', a + 1), c = k.rfind(':');
-    return Key{k.substr(0, a), k.substr(b + 1, c - b - 1), k.substr(c + 1), std::stol(k.substr(a + 1, b - a - 1))};
+    return Key{k.substr(0, a), k.substr(b + 1, c - b - 1), k.substr(c + 1),
+               std::stol(k.substr(a + 1, b - a - 1))};
   };
   for (std::size_t i = 1; i < got.size(); ++i) {
     Key x = key(got[i - 1]), y = key(got[i]);
     int m = strcasecmp(x.module.c_str(), y.module.c_str());
     int n = strcasecmp(x.name.c_str(), y.name.c_str());
-    bool ordered = m < 0 || (m == 0 && (x.instance < y.instance ||
-                                        (x.instance == y.instance &&
-                                         (n < 0 || (n == 0 && strcasecmp(x.stat.c_str(), y.stat.c_str()) <= 0)))));
+    bool ordered =
+        m < 0 ||
+        (m == 0 && (x.instance < y.instance ||
+                    (x.instance == y.instance &&
+                     (n < 0 || (n == 0 && strcasecmp(x.stat.c_str(), y.stat.c_str()) <= 0)))));
     INFO(got[i - 1] << " then " << got[i]);
     REQUIRE(ordered);
   }
@@ -291,7 +311,8 @@ TEST_CASE("kstat mode: replaying a real kstat -p dump reproduces it", "[shell][k
       REQUIRE(l[0] == '\t');
       std::size_t gap = l.find("  ", 1);
       REQUIRE(gap != std::string::npos);
-      rebuilt.push_back(prefix + l.substr(1, gap - 1) + "\t" + l.substr(std::max<std::size_t>(33, gap + 2)));
+      rebuilt.push_back(prefix + l.substr(1, gap - 1) + "\t" +
+                        l.substr(std::max<std::size_t>(33, gap + 2)));
     }
   }
   std::sort(rebuilt.begin(), rebuilt.end());

@@ -29,7 +29,12 @@ TEST_CASE("record under a file size limit reports EFBIG naming the file", "[shel
     std::signal(SIGXFSZ, SIG_DFL);  // as a shell leaves it: record must ignore it itself
     const rlimit rl{16, 16};
     if (::setrlimit(RLIMIT_FSIZE, &rl) != 0) ::_exit(99);
-    std::vector<std::string> args = {"record", "-q", "--no-sync", "-o", out, "--source",
+    std::vector<std::string> args = {"record",
+                                     "-q",
+                                     "--no-sync",
+                                     "-o",
+                                     out,
+                                     "--source",
                                      KSTATSQL_TEST_DATA "/dumps/illumos-kstat-p.txt"};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
@@ -38,13 +43,14 @@ TEST_CASE("record under a file size limit reports EFBIG naming the file", "[shel
   ::close(fds[1]);
   std::string err;
   char buf[512];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) err.append(buf, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+    err.append(buf, static_cast<std::size_t>(n));
   ::close(fds[0]);
   int status = 0;
   REQUIRE(::waitpid(pid, &status, 0) == pid);
   REQUIRE(WIFEXITED(status));  // not killed by SIGXFSZ
   CHECK(WEXITSTATUS(status) == 3);
-  CHECK_THAT(err, Catch::Contains(out + ": writing the file header") &&
-                                             Catch::Contains("File too large"));
+  CHECK_THAT(
+      err, Catch::Contains(out + ": writing the file header") && Catch::Contains("File too large"));
   CHECK_FALSE(std::filesystem::exists(out));
 }

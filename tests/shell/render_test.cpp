@@ -8,15 +8,23 @@
 
 using kstatsql::shell::Cell;
 using kstatsql::shell::Mode;
-using kstatsql::shell::RenderOptions;
 using kstatsql::shell::Renderer;
+using kstatsql::shell::RenderOptions;
 
 namespace {
 
-Cell i(const char* t) { return {SQLITE_INTEGER, t}; }
-Cell r(const char* t) { return {SQLITE_FLOAT, t}; }
-Cell s(std::string t) { return {SQLITE_TEXT, std::move(t)}; }
-Cell null() { return {SQLITE_NULL, ""}; }
+Cell i(const char* t) {
+  return {SQLITE_INTEGER, t};
+}
+Cell r(const char* t) {
+  return {SQLITE_FLOAT, t};
+}
+Cell s(std::string t) {
+  return {SQLITE_TEXT, std::move(t)};
+}
+Cell null() {
+  return {SQLITE_NULL, ""};
+}
 
 std::string render(Mode m, const std::vector<std::string>& names,
                    const std::vector<std::vector<Cell>>& rows, bool headers = true) {
@@ -46,8 +54,11 @@ TEST_CASE("list, tabs and quote modes", "[shell]") {
 
 TEST_CASE("csv quotes like sqlite3", "[shell]") {
   std::string out = render(Mode::csv, {"x y", "z"},
-                           {{s("a b"), s("it's")}, {s("a\"b"), s("")}, {s("plain"), i("7")},
-                            {s("a;b"), s("héllo")}, {null(), s("a,b")}});
+                           {{s("a b"), s("it's")},
+                            {s("a\"b"), s("")},
+                            {s("plain"), i("7")},
+                            {s("a;b"), s("héllo")},
+                            {null(), s("a,b")}});
   CHECK(out ==
         "\"x y\",z\n"
         "\"a b\",\"it's\"\n"
@@ -59,7 +70,8 @@ TEST_CASE("csv quotes like sqlite3", "[shell]") {
 
 TEST_CASE("json is typed, with real nulls and one array", "[shell]") {
   std::string out = render(Mode::json, kNames, kRows);
-  CHECK(out == "[{\"a\":1,\"bb\":\"x,y\\\"z\",\"c\":null},\n{\"a\":22,\"bb\":\"héllo\",\"c\":2.5}]\n");
+  CHECK(out ==
+        "[{\"a\":1,\"bb\":\"x,y\\\"z\",\"c\":null},\n{\"a\":22,\"bb\":\"héllo\",\"c\":2.5}]\n");
   // No rows: an empty array, not nothing; non-finite reals become null.
   CHECK(render(Mode::json, {"a"}, {}) == "[]\n");
   CHECK(render(Mode::json, {"x"}, {{r("Inf")}, {r("-Inf")}}) == "[{\"x\":null},\n{\"x\":null}]\n");
@@ -74,7 +86,8 @@ TEST_CASE("json is typed, with real nulls and one array", "[shell]") {
 TEST_CASE("line mode", "[shell]") {
   CHECK(render(Mode::line, kNames, kRows) ==
         "    a = 1\n   bb = x,y\"z\n    c = \n\n    a = 22\n   bb = héllo\n    c = 2.5\n");
-  CHECK(render(Mode::line, {"abcdefgh", "b"}, {{i("1"), i("2")}}) == "abcdefgh = 1\n       b = 2\n");
+  CHECK(render(Mode::line, {"abcdefgh", "b"}, {{i("1"), i("2")}}) ==
+        "abcdefgh = 1\n       b = 2\n");
 }
 
 TEST_CASE("column mode pads by display width", "[shell]") {

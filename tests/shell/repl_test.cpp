@@ -32,7 +32,8 @@ struct Harness {
   std::FILE* out = std::tmpfile();
   std::FILE* err = std::tmpfile();
   std::unique_ptr<Shell> shell;
-  explicit Harness(ShellOptions o = {}, std::shared_ptr<engine::Source> src = test::small_machine()) {
+  explicit Harness(ShellOptions o = {},
+                   std::shared_ptr<engine::Source> src = test::small_machine()) {
     shell = std::make_unique<Shell>(std::move(o), Session(src, "test"), out, err);
   }
   ~Harness() {
@@ -71,8 +72,9 @@ TEST_CASE("shell: -bail stops at the first error", "[shell]") {
 
 TEST_CASE("shell: multi-line statements, comments and line numbers", "[shell]") {
   Harness h;
-  h.shell->run_script("-- a comment\nselect\n  value\nfrom named where module = 'unix'\n"
-                      "  and statistic = 'nproc';\n\nselect 'a;b'; select\n  bogus(1);\n");
+  h.shell->run_script(
+      "-- a comment\nselect\n  value\nfrom named where module = 'unix'\n"
+      "  and statistic = 'nproc';\n\nselect 'a;b'; select\n  bogus(1);\n");
   CHECK(h.stdout_text() == "123\na;b\n");
   CHECK(h.stderr_text() ==
         "Parse error near line 8: no such function: bogus\n"
@@ -81,7 +83,8 @@ TEST_CASE("shell: multi-line statements, comments and line numbers", "[shell]") 
   // Runtime errors name their line too.
   Harness r;
   r.shell->run_script("\nselect kstat_source(NULL);");
-  CHECK_THAT(r.stderr_text(), Catch::StartsWith("Runtime error near line 2: kstat_source(): expected"));
+  CHECK_THAT(r.stderr_text(),
+             Catch::StartsWith("Runtime error near line 2: kstat_source(): expected"));
   CHECK(r.shell->status() == 1);
   // A statement without ';' at the end of input still runs.
   Harness e;
@@ -91,8 +94,9 @@ TEST_CASE("shell: multi-line statements, comments and line numbers", "[shell]") 
 
 TEST_CASE("shell: dot-commands", "[shell]") {
   Harness h;
-  h.shell->run_script(".headers on\n.mode csv\nselect 1 as a, 'x y' as b;\n.mode json\n"
-                      "select name, nread from io where name = 'sd0';\n.print done\n");
+  h.shell->run_script(
+      ".headers on\n.mode csv\nselect 1 as a, 'x y' as b;\n.mode json\n"
+      "select name, nread from io where name = 'sd0';\n.print done\n");
   CHECK(h.stdout_text() == "a,b\n1,\"x y\"\n[{\"name\":\"sd0\",\"nread\":51200}]\ndone\n");
   Harness t;
   t.shell->run_script(".tables\n");
@@ -102,7 +106,8 @@ TEST_CASE("shell: dot-commands", "[shell]") {
   s.shell->run_script(".schema named;\n");
   std::string schema = s.stdout_text();
   CHECK_THAT(schema, Catch::StartsWith("CREATE TABLE named(  -- "));
-  CHECK_THAT(schema, Catch::Contains("  statistic TEXT,  -- ") && Catch::Contains("  rate REAL HIDDEN,"));
+  CHECK_THAT(schema,
+             Catch::Contains("  statistic TEXT,  -- ") && Catch::Contains("  rate REAL HIDDEN,"));
   CHECK_THAT(schema, !Catch::Contains("CREATE TABLE kstat("));
   Harness u;
   CHECK(u.shell->run_script(".bogus\nselect 7;"));
@@ -117,9 +122,10 @@ TEST_CASE("shell: dot-commands", "[shell]") {
 
 TEST_CASE("shell: .stats shows what the last statement read", "[shell]") {
   Harness h;
-  h.shell->run_script("select value from named where module='unix' and instance=0 "
-                      "and name='system_misc' and statistic='nproc';\n.stats\n"
-                      "select count(*) from kstat;\n.stats\n");
+  h.shell->run_script(
+      "select value from named where module='unix' and instance=0 "
+      "and name='system_misc' and statistic='nproc';\n.stats\n"
+      "select count(*) from kstat;\n.stats\n");
   CHECK(h.stdout_text() ==
         "123\nkstats enumerated: 8  matched: 1  read: 1  generation: 1\n"
         "8\nkstats enumerated: 0  matched: 8  read: 0  generation: 2\n");
@@ -144,7 +150,8 @@ TEST_CASE("shell: .once, .output, .read and .source", "[shell]") {
   CHECK_THAT(r.stderr_text(), Catch::Contains("cannot open \"/nonexistent.sql\""));
   Harness s;
   std::string dump = std::string(KSTATSQL_TEST_DATA) + "/dumps/illumos-kstat-p.txt";
-  s.shell->run_script(".source " + dump + "\nselect value from named where module='caps' and "
+  s.shell->run_script(".source " + dump +
+                      "\nselect value from named where module='caps' and "
                       "name='lockedmem_zone_0' and statistic='zonename';\n.source /nonexistent\n");
   CHECK(s.stdout_text() == "global\n");
   CHECK_THAT(s.stderr_text(), Catch::StartsWith("Error: .source: "));
@@ -204,7 +211,8 @@ TEST_CASE("shell: completion candidates", "[shell]") {
   CHECK(has(complete_word(d, "select ", "kstat_re"), "kstat_reads("));
   CHECK(has(complete_word(d, "", "sel"), "select"));
   CHECK(has(complete_word(d, "", "SEL"), "SELECT"));
-  CHECK(complete_word(d, "select * from named where module = ", "'cp") == std::vector<std::string>{"'cpu'"});
+  CHECK(complete_word(d, "select * from named where module = ", "'cp") ==
+        std::vector<std::string>{"'cpu'"});
   CHECK(complete_word(d, "select * from named where module = ", "'") ==
         std::vector<std::string>{"'cpu'", "'gone'", "'link'", "'sd'", "'unix'"});
 }

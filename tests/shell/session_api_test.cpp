@@ -34,8 +34,9 @@ TEST_CASE("session API: register, query, counters, pin and refresh", "[shell][ap
   CHECK(s.source_spec() == "test");
   Connection c;
   s.register_on(c.db);
-  CHECK(one(c.db, "SELECT value FROM named WHERE module='unix' AND instance=0 "
-                  "AND name='system_misc' AND statistic='nproc'") == "123");
+  CHECK(one(c.db,
+            "SELECT value FROM named WHERE module='unix' AND instance=0 "
+            "AND name='system_misc' AND statistic='nproc'") == "123");
   Counters k = s.counters();
   CHECK(k.read == 1);
   CHECK(k.matched == 1);

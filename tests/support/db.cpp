@@ -21,7 +21,9 @@ Db::Db(const std::string& spec) {
   if (vtab::register_all(db_, session_) != SQLITE_OK) throw std::runtime_error("register_all");
 }
 
-Db::~Db() { sqlite3_close(db_); }
+Db::~Db() {
+  sqlite3_close(db_);
+}
 
 Rows Db::rows(const std::string& sql) {
   Rows out;

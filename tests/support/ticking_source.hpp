@@ -41,7 +41,8 @@ class TickingSource : public engine::Source {
   void read(const engine::KstatHeader& h, engine::Arena& arena, engine::KstatData& out) override {
     ++reads;
     if (static_cast<int>(h.cookie) == failing) {
-      engine::set_read_error(out, arena, ENXIO, "tick:" + std::to_string(h.instance) + ": vanished");
+      engine::set_read_error(out, arena, ENXIO,
+                             "tick:" + std::to_string(h.instance) + ": vanished");
       return;
     }
     auto* st = arena.make_array<engine::NamedStat>(3);
@@ -61,7 +62,8 @@ class TickingSource : public engine::Source {
     st[2].name = wname.data();
     st[2].name_len = static_cast<std::uint32_t>(wname.size());
     st[2].type = engine::ValueType::uint32;
-    st[2].v.u = static_cast<std::uint32_t>(0xFFFFFFF0u + 16u * static_cast<std::uint32_t>(generation_));
+    st[2].v.u =
+        static_cast<std::uint32_t>(0xFFFFFFF0u + 16u * static_cast<std::uint32_t>(generation_));
     out.named = {st, 3};
     out.snaptime = crtime_ + static_cast<std::int64_t>(generation_) * 1000000000;  // 1 s apart
     out.ndata = 3;

@@ -80,9 +80,9 @@ std::shared_ptr<kstatsql::engine::Source> numbers() {
 
 TEST_CASE("KQL selectors select exactly what kstat_select selects", "[vtab][kql]") {
   Db db(kstatsql::test::small_machine());
-  for (const char* spec : {"cpu", "cpu:1", "cpu:1*", "cpu:*:sys:cpu_nsec_*", ":::cpu_nsec_?dle", "sd:::/^n/",
-                           "::sd0*", "unix:0:system_misc:n*", "*:*:*:*", "cpu:01", "::[sl]*", "sd:0:sd0\\,a",
-                           "link:::/bytes/", "*"}) {
+  for (const char* spec : {"cpu", "cpu:1", "cpu:1*", "cpu:*:sys:cpu_nsec_*", ":::cpu_nsec_?dle",
+                           "sd:::/^n/", "::sd0*", "unix:0:system_misc:n*", "*:*:*:*", "cpu:01",
+                           "::[sl]*", "sd:0:sd0\\,a", "link:::/bytes/", "*"}) {
     INFO("selector: " << spec);
     const std::string quoted = std::string("'") + spec + "'";
     const Rows want = db.rows("SELECT * FROM kstat_select(" + quoted + ")");
@@ -102,12 +102,14 @@ TEST_CASE("KQL table sources and filters", "[vtab][kql]") {
        "SELECT * FROM named WHERE module='unix' AND name='system_misc' AND statistic GLOB 'n*'");
   same(db, "kstat class=net", "SELECT * FROM kstat WHERE class = 'net'");
   same(db, "kstat instance=1", "SELECT * FROM kstat WHERE instance = 1");
-  same(db, "io nread>=5120 name!~'*,a'", "SELECT * FROM io WHERE nread >= 5120 AND name NOT GLOB '*,a'");
+  same(db, "io nread>=5120 name!~'*,a'",
+       "SELECT * FROM io WHERE nread >= 5120 AND name NOT GLOB '*,a'");
 }
 
 TEST_CASE("KQL where: comparisons, glob, boolean operators, arithmetic, calls", "[vtab][kql]") {
   Db db(numbers());
-  const std::string base = "SELECT * FROM named WHERE module = 'm' AND name NOT GLOB 'kstat_*' AND ";
+  const std::string base =
+      "SELECT * FROM named WHERE module = 'm' AND name NOT GLOB 'kstat_*' AND ";
   same(db, "m | where value = 5", base + "value = 5");
   same(db, "m | where value == 5", base + "value = 5");
   same(db, "m | where statistic = 'x' and value != 5", base + "statistic = 'x' AND value != 5");
@@ -117,10 +119,12 @@ TEST_CASE("KQL where: comparisons, glob, boolean operators, arithmetic, calls", 
   same(db, "m | where statistic='y' and value > 50", base + "statistic = 'y' AND value > 50");
   same(db, "m | where statistic='y' and value >= 50", base + "statistic = 'y' AND value >= 50");
   same(db, "m | where name ~ 'k1*'", base + "name GLOB 'k1*'");
-  same(db, "m | where name !~ 'k1*' and statistic = \"s\"", base + "name NOT GLOB 'k1*' AND statistic = 's'");
+  same(db, "m | where name !~ 'k1*' and statistic = \"s\"",
+       base + "name NOT GLOB 'k1*' AND statistic = 's'");
   same(db, "m | where statistic = 'x' and (value < 3 or value > 10)",
        base + "statistic = 'x' AND (value < 3 OR value > 10)");
-  same(db, "m | where not statistic = 's' and not (instance > 2)", base + "statistic != 's' AND instance <= 2");
+  same(db, "m | where not statistic = 's' and not (instance > 2)",
+       base + "statistic != 's' AND instance <= 2");
   same(db, "m | where statistic = 'y' and value / 10 + 1 = instance * 2 - instance + 1 % 7",
        base + "statistic = 'y'");
   same(db, "m | where statistic != 's' and -value < -10", base + "statistic != 's' AND value > 10");
@@ -137,10 +141,11 @@ TEST_CASE("KQL aggregates: sum avg min max count, by, as", "[vtab][kql]") {
   same(db, "m:::x | sum", "SELECT sum(value) FROM " + src);
   same(db, "m:::x | sum value as total, avg, min, max, count",
        "SELECT sum(value), avg(value), min(value), max(value), count(*) FROM " + src);
-  same(db, "m:::x | count value by class", "SELECT class, count(value) FROM " + src + " GROUP BY class ORDER BY class",
-       true);
+  same(db, "m:::x | count value by class",
+       "SELECT class, count(value) FROM " + src + " GROUP BY class ORDER BY class", true);
   same(db, "m | count by statistic, class",
-       "SELECT statistic, class, count(*) FROM named WHERE module='m' GROUP BY statistic, class ORDER BY 1, 2",
+       "SELECT statistic, class, count(*) FROM named WHERE module='m' GROUP BY statistic, class "
+       "ORDER BY 1, 2",
        true);
   same(db, "io | sum nread, max nwritten by class",
        "SELECT class, sum(nread), max(nwritten) FROM io GROUP BY class", true);
@@ -159,46 +164,54 @@ TEST_CASE("KQL percentiles are nearest-rank", "[vtab][kql]") {
   Db db(numbers());
   // x sorted: 1 2 3 4 5 5 7 8 9 11 12 20 (n = 12): p50 -> rank 6 = 5, p90 -> rank 11 = 12,
   // p0 -> 1, p100 -> 20, p25 -> rank 3 = 3.
-  CHECK(db.rows(kql_to_sql("m:::x | p0, p25, p50, p90, p100")) == Rows{{"1", "3", "5", "12", "20"}});
+  CHECK(db.rows(kql_to_sql("m:::x | p0, p25, p50, p90, p100")) ==
+        Rows{{"1", "3", "5", "12", "20"}});
   // By class: even x = 7 9 12 5 2 11 (sorted 2 5 7 9 11 12), odd x = 3 1 5 20 8 4 (1 3 4 5 8 20);
   // rank ceil(50 * 6 / 100) = 3.
-  same(db, "m:::x | p50, count by class",
-       "SELECT 'even', 7, 6 UNION ALL SELECT 'odd', 4, 6", true);
+  same(db, "m:::x | p50, count by class", "SELECT 'even', 7, 6 UNION ALL SELECT 'odd', 4, 6", true);
   // Checked against an ORDER BY … LIMIT 1 OFFSET formulation.
   for (int p : {10, 33, 50, 75, 99}) {
     const std::string off = "((" + std::to_string(p) + " * 12 + 99) / 100 - 1)";
     same(db, "m:::x | p" + std::to_string(p) + " value, count",
-         "SELECT (SELECT value FROM named WHERE module='m' AND statistic='x' ORDER BY value LIMIT 1 OFFSET " + off +
-             "), 12");
+         "SELECT (SELECT value FROM named WHERE module='m' AND statistic='x' ORDER BY value LIMIT "
+         "1 OFFSET " +
+             off + "), 12");
   }
 }
 
 TEST_CASE("KQL join on identity and on columns", "[vtab][kql]") {
   Db db(kstatsql::test::small_machine());
-  same(db, "cpu:0:sys | join cpu:1:sys on statistic | select statistic, value, value1",
-       "SELECT a.statistic, a.value, b.value FROM named a JOIN named b ON a.statistic = b.statistic "
-       "WHERE a.module='cpu' AND a.instance=0 AND b.module='cpu' AND b.instance=1");
+  same(
+      db, "cpu:0:sys | join cpu:1:sys on statistic | select statistic, value, value1",
+      "SELECT a.statistic, a.value, b.value FROM named a JOIN named b ON a.statistic = b.statistic "
+      "WHERE a.module='cpu' AND a.instance=0 AND b.module='cpu' AND b.instance=1");
   same(db, "named statistic=nread | join io on identity | select name, value, nwritten, class1",
-       "SELECT n.name, n.value, i.nwritten, i.class FROM named n JOIN io i USING (module, instance, name) "
+       "SELECT n.name, n.value, i.nwritten, i.class FROM named n JOIN io i USING (module, "
+       "instance, name) "
        "WHERE n.statistic='nread'");
   same(db, "io | join kstat class=disk on module, instance, name | select name, type, ndata",
-       "SELECT i.name, k.type, k.ndata FROM io i JOIN kstat k USING (module, instance, name) WHERE k.class='disk'");
+       "SELECT i.name, k.type, k.ndata FROM io i JOIN kstat k USING (module, instance, name) WHERE "
+       "k.class='disk'");
 }
 
 TEST_CASE("KQL sort, top, select, limit keep their order", "[vtab][kql]") {
   Db db(numbers());
   const std::string x = "(SELECT * FROM named WHERE module='m' AND statistic='x')";
-  same(db, "m:::x | sort value desc, instance", "SELECT * FROM " + x + " ORDER BY value DESC, instance", true);
-  same(db, "m:::x | sort by value, instance desc", "SELECT * FROM " + x + " ORDER BY value, instance DESC", true);
+  same(db, "m:::x | sort value desc, instance",
+       "SELECT * FROM " + x + " ORDER BY value DESC, instance", true);
+  same(db, "m:::x | sort by value, instance desc",
+       "SELECT * FROM " + x + " ORDER BY value, instance DESC", true);
   same(db, "m:::x | top 3 by value", "SELECT * FROM " + x + " ORDER BY value DESC LIMIT 3", true);
   same(db, "m:::x | top 3 by value asc", "SELECT * FROM " + x + " ORDER BY value LIMIT 3", true);
   same(db, "m:::x | sort instance desc | limit 4 | where value > 4",
-       "SELECT * FROM (SELECT * FROM " + x + " ORDER BY instance DESC LIMIT 4) WHERE value > 4 ORDER BY instance DESC",
+       "SELECT * FROM (SELECT * FROM " + x +
+           " ORDER BY instance DESC LIMIT 4) WHERE value > 4 ORDER BY instance DESC",
        true);
   // select keeps the order when it keeps the sort column, and also when it drops it.
   same(db, "m:::x | top 4 by value | select name, value * 2 as twice, value",
        "SELECT name, value * 2, value FROM " + x + " ORDER BY value DESC LIMIT 4", true);
-  same(db, "m:::x | top 4 by value | select name", "SELECT name FROM " + x + " ORDER BY value DESC LIMIT 4", true);
+  same(db, "m:::x | top 4 by value | select name",
+       "SELECT name FROM " + x + " ORDER BY value DESC LIMIT 4", true);
   same(db, "m:::x | sort value | project instance as i, value as v | limit 2",
        "SELECT instance, value FROM " + x + " ORDER BY value LIMIT 2", true);
   same(db, "m:::x | take 5", "SELECT * FROM " + x + " LIMIT 5");
@@ -210,42 +223,52 @@ TEST_CASE("KQL rate and delta on named and io (first sample: since crtime)", "[v
   // zero deltas): hold the first for the KQL and the hand-written SQL alike.
   db.rows("SELECT kstat_pin()");
   // Static data, crtime 0, snaptime 4 s: delta = value, rate = value / 4.
-  same(db, "m:::y | rate", "SELECT module, instance, name, class, statistic, type, value / 4.0, unit, snaptime, crtime "
-                           "FROM named WHERE module='m' AND statistic='y'");
-  same(db, "m:::y | delta | sum", "SELECT sum(value) FROM named WHERE module='m' AND statistic='y'");
+  same(db, "m:::y | rate",
+       "SELECT module, instance, name, class, statistic, type, value / 4.0, unit, snaptime, crtime "
+       "FROM named WHERE module='m' AND statistic='y'");
+  same(db, "m:::y | delta | sum",
+       "SELECT sum(value) FROM named WHERE module='m' AND statistic='y'");
   same(db, "io | rate | select name, nread, nwritten, reads, writes, pct_b",
-       "SELECT name, nread / 4.0, nwritten / 4.0, reads / 4.0, writes / 4.0, 100.0 * rtime / 4e9 FROM io");
-  same(db, "io | delta | select name, nread, nwritten, reads, writes, wtime, wlentime, rtime, rlentime",
+       "SELECT name, nread / 4.0, nwritten / 4.0, reads / 4.0, writes / 4.0, 100.0 * rtime / 4e9 "
+       "FROM io");
+  same(db,
+       "io | delta | select name, nread, nwritten, reads, writes, wtime, wlentime, rtime, rlentime",
        "SELECT name, nread, nwritten, reads, writes, wtime, wlentime, rtime, rlentime FROM io");
   same(db, "io class=disk | rate | top 1 by nread | select name", "SELECT 'dsk1'", true);
   // A regex selector takes its rates from named.
   same(db, "'m:::/^y$/' | rate | sum by class",
-       "SELECT class, sum(rate) FROM named WHERE module='m' AND statistic='y' GROUP BY class", true);
+       "SELECT class, sum(rate) FROM named WHERE module='m' AND statistic='y' GROUP BY class",
+       true);
   // Hidden columns a query names become columns.
   same(db, "m:::y | where rate > 20 | select name, rate, elapsed",
        "SELECT name, rate, elapsed FROM named WHERE module='m' AND statistic='y' AND rate > 20");
 }
 
-TEST_CASE("A KQL rate-and-aggregate query gives the rows of its SQL in a pinned generation", "[vtab][kql]") {
+TEST_CASE("A KQL rate-and-aggregate query gives the rows of its SQL in a pinned generation",
+          "[vtab][kql]") {
   auto src = std::make_shared<kstatsql::test::TickingSource>(3);
   Db db(src);
   db.rows("SELECT count(*) FROM named");  // generation 1: every kstat read once
   db.rows("SELECT kstat_pin()");          // generation 2, held
   const std::string kql = "tick | rate | sum by statistic";
   const Rows want = db.rows(
-      "SELECT statistic, sum(rate) FROM named WHERE module = 'tick' GROUP BY statistic ORDER BY statistic");
+      "SELECT statistic, sum(rate) FROM named WHERE module = 'tick' GROUP BY statistic ORDER BY "
+      "statistic");
   REQUIRE(want.size() == 3);
   CHECK(want[0] == std::vector<std::string>{"label", "NULL"});
   CHECK(want[1] == std::vector<std::string>{"value", "3.0"});  // +1 per generation, 1 s apart
   CHECK(db.rows(kql_to_sql(kql)) == want);
   same(db, "tick | delta | max by statistic",
-       "SELECT statistic, max(delta) FROM named WHERE module = 'tick' GROUP BY statistic ORDER BY statistic", true);
+       "SELECT statistic, max(delta) FROM named WHERE module = 'tick' GROUP BY statistic ORDER BY "
+       "statistic",
+       true);
   db.rows("SELECT kstat_unpin()");
 }
 
 TEST_CASE("KQL sources keep pushdown: only matching kstats are read", "[vtab][kql]") {
   Db db(kstatsql::test::small_machine());
-  db.rows(kql_to_sql("named module=unix name=system_misc | where statistic = 'nproc' | select value"));
+  db.rows(
+      kql_to_sql("named module=unix name=system_misc | where statistic = 'nproc' | select value"));
   CHECK(db.one("SELECT kstat_reads()") == "1");
   db.rows(kql_to_sql("cpu:1:sys | rate | sum by statistic"));
   CHECK(db.one("SELECT kstat_reads()") == "1");
@@ -261,7 +284,8 @@ TEST_CASE("kql() returns the compiled SQL, or the caret error", "[vtab][kql]") {
         kql_to_sql("io class=disk | rate | top 5 by nread"));
   CHECK(db.one("SELECT kql(NULL) IS NULL") == "1");
   CHECK(db.error_of("SELECT kql('io | bogus')") ==
-        "kql: expected a stage: where, rate, delta, sum, avg, min, max, count, pNN, join, sort, top, select or "
+        "kql: expected a stage: where, rate, delta, sum, avg, min, max, count, pNN, join, sort, "
+        "top, select or "
         "limit\n  io | bogus\n       ^");
   // A nesting bomb in a view or a query is an error, not a stack overflow.
   const std::string deep = std::string(9000, '(') + "1" + std::string(9000, ')');
@@ -281,8 +305,9 @@ TEST_CASE("kql() returns the compiled SQL, or the caret error", "[vtab][kql]") {
 TEST_CASE("KQL tables match kstat_columns", "[vtab][kql]") {
   Db db(kstatsql::test::small_machine());
   std::map<std::string, std::pair<std::string, std::string>> declared;
-  for (const auto& row : db.rows("SELECT table_name, column_name, type LIKE '%HIDDEN%' FROM kstat_columns "
-                                 "ORDER BY table_name, position")) {
+  for (const auto& row :
+       db.rows("SELECT table_name, column_name, type LIKE '%HIDDEN%' FROM kstat_columns "
+               "ORDER BY table_name, position")) {
     std::string& list = row[2] == "1" ? declared[row[0]].second : declared[row[0]].first;
     list += (list.empty() ? "" : " ") + row[1];
   }

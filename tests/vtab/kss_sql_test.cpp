@@ -14,7 +14,8 @@ using kstatsql::test::TempDir;
 namespace {
 
 // Three generations of 4 ticking kstats, recorded by host "rec-host".
-std::string recording(const TempDir& dir, const std::string& name = "g.kss", const std::string& host = "rec-host") {
+std::string recording(const TempDir& dir, const std::string& name = "g.kss",
+                      const std::string& host = "rec-host") {
   std::string path = dir.file(name);
   engine::Session s(std::make_shared<test::TickingSource>(4), "tick");
   engine::KssWriter w(path, engine::KssWriter::Mode::create, {host, "Linux", "", "", ""});
@@ -26,7 +27,8 @@ std::string recording(const TempDir& dir, const std::string& name = "g.kss", con
   return path;
 }
 
-const char* kValue = "SELECT value FROM named WHERE module = 'tick' AND instance = 1 AND statistic = 'value'";
+const char* kValue =
+    "SELECT value FROM named WHERE module = 'tick' AND instance = 1 AND statistic = 'value'";
 
 }  // namespace
 
@@ -40,7 +42,8 @@ TEST_CASE("kstat_generation() selects recorded generations", "[vtab][kss]") {
   CHECK(db.one("SELECT kstat_generation()") == "0");
   CHECK(db.one("SELECT kstat_generation('next')") == "1");
   CHECK(db.one(kValue) == "2");
-  CHECK(db.one("SELECT delta FROM named WHERE module = 'tick' AND instance = 1 AND statistic = 'value'") == "1");
+  CHECK(db.one("SELECT delta FROM named WHERE module = 'tick' AND instance = 1 AND statistic = "
+               "'value'") == "1");
   CHECK(db.one("SELECT kstat_generation('prev')") == "0");
   CHECK_THAT(db.error_of("SELECT kstat_generation('prev')"), Catch::Contains("first one"));
   CHECK(db.one("SELECT kstat_generation('last')") == "2");
@@ -48,7 +51,8 @@ TEST_CASE("kstat_generation() selects recorded generations", "[vtab][kss]") {
   CHECK(db.one("SELECT kstat_generation(-2)") == "1");
   CHECK(db.one("SELECT kstat_generation('first')") == "0");
   CHECK_THAT(db.error_of("SELECT kstat_generation(3)"), Catch::Contains("generations 0..2"));
-  CHECK_THAT(db.error_of("SELECT kstat_generation('yesterday')"), Catch::Contains("YYYY-MM-DDTHH:MM:SS"));
+  CHECK_THAT(db.error_of("SELECT kstat_generation('yesterday')"),
+             Catch::Contains("YYYY-MM-DDTHH:MM:SS"));
   CHECK_THAT(db.error_of("SELECT kstat_generation('1970-01-01T00:00:00Z')"),
              Catch::Contains("nothing recorded at or before"));
   // By time: the generation recorded at (or last before) a time.
@@ -60,8 +64,9 @@ TEST_CASE("kstat_generation() selects recorded generations", "[vtab][kss]") {
 TEST_CASE("kstat_generations lists the recording", "[vtab][kss]") {
   TempDir dir;
   Db db(recording(dir));
-  auto rows = db.rows("SELECT generation, kstats, host, bytes > 0, selected, time_ns > 0, "
-                      "length(time) FROM kstat_generations");
+  auto rows = db.rows(
+      "SELECT generation, kstats, host, bytes > 0, selected, time_ns > 0, "
+      "length(time) FROM kstat_generations");
   REQUIRE(rows.size() == 3);
   CHECK(rows[0] == std::vector<std::string>{"0", "4", "rec-host", "1", "0", "1", "30"});
   CHECK(rows[2][4] == "1");
@@ -95,8 +100,9 @@ TEST_CASE("SQL over a torn recording and over several hosts", "[vtab][kss]") {
   // The hidden host column tells the machines apart: GROUP BY host and a join across hosts.
   CHECK(db.rows("SELECT host, count(*) FROM kstat GROUP BY host") ==
         test::Rows{{"alpha", "4"}, {"beta", "4"}});
-  CHECK(db.one("SELECT count(*) FROM named a JOIN named b USING (module, instance, name, statistic) "
-               "WHERE a.host = 'alpha' AND b.host = 'beta'") ==
-        db.one("SELECT count(*) FROM named WHERE host = 'alpha'"));
+  CHECK(
+      db.one("SELECT count(*) FROM named a JOIN named b USING (module, instance, name, statistic) "
+             "WHERE a.host = 'alpha' AND b.host = 'beta'") ==
+      db.one("SELECT count(*) FROM named WHERE host = 'alpha'"));
   CHECK_THAT(db.one("SELECT kstat_source()"), Catch::Contains("a.kss,"));
 }

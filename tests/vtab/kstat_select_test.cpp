@@ -12,18 +12,24 @@ using kstatsql::test::Rows;
 TEST_CASE("kstat_select refuses back-references and deep groups quickly", "[vtab][kstat_select]") {
   Db db(kstatsql::test::small_machine());
   const auto t0 = std::chrono::steady_clock::now();
-  const std::string e = db.error_of("SELECT count(*) FROM kstat_select('::/(a*)(a*)(a*)\\3\\2\\1b/:')");
-  CHECK(e.rfind("selector: back-references (\\1 to \\9) are not part of extended regular expressions\n", 0) == 0);
+  const std::string e =
+      db.error_of("SELECT count(*) FROM kstat_select('::/(a*)(a*)(a*)\\3\\2\\1b/:')");
+  CHECK(e.rfind(
+            "selector: back-references (\\1 to \\9) are not part of extended regular expressions\n",
+            0) == 0);
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
-  CHECK(db.error_of("SELECT count(*) FROM kstat_select('::/^(a*)*\\1b$/')").rfind("selector: back-references", 0) == 0);
+  CHECK(db.error_of("SELECT count(*) FROM kstat_select('::/^(a*)*\\1b$/')")
+            .rfind("selector: back-references", 0) == 0);
   // A backslash-digit inside a bracket expression is two ordinary characters.
   CHECK(db.error_of("SELECT count(*) FROM kstat_select('::/[\\1]/')").empty());
   const std::string deep = std::string(100000, '(') + "a" + std::string(100000, ')');
   CHECK(db.error_of("SELECT count(*) FROM kstat_select(':::/" + deep + "/')")
-            .rfind("selector: regular expression nested too deeply (more than 64 groups)\n", 0) == 0);
+            .rfind("selector: regular expression nested too deeply (more than 64 groups)\n", 0) ==
+        0);
 }
 
-TEST_CASE("kstat_select takes eight selectors, then the hidden host column", "[vtab][kstat_select]") {
+TEST_CASE("kstat_select takes eight selectors, then the hidden host column",
+          "[vtab][kstat_select]") {
   Db db(kstatsql::test::small_machine());
   const std::string eight = "'cpu:0', 'x', 'x', 'x', 'x', 'x', 'x', 'x'";
   const std::string n = db.one("SELECT count(*) FROM kstat_select(" + eight + ")");

@@ -25,8 +25,9 @@ TEST_CASE("aggregates, ORDER BY and GROUP BY over arena strings", "[vtab][lifeti
 TEST_CASE("one statement sees one generation and self-joins agree", "[vtab][lifetime]") {
   auto src = std::make_shared<TickingSource>(20);
   Db db(src);
-  CHECK(db.one("SELECT count(*) FROM named a JOIN named b USING (module, instance, name, statistic) "
-               "WHERE a.value = b.value") == "60");
+  CHECK(
+      db.one("SELECT count(*) FROM named a JOIN named b USING (module, instance, name, statistic) "
+             "WHERE a.value = b.value") == "60");
   CHECK(db.one("SELECT count(DISTINCT value) FROM named WHERE statistic='value'") == "1");
   std::string g1 = db.one("SELECT value FROM named WHERE instance=0 AND statistic='value'");
   std::string g2 = db.one("SELECT value FROM named WHERE instance=0 AND statistic='value'");
@@ -38,8 +39,10 @@ TEST_CASE("statements stepped in turn while a third forces a new generation", "[
   Db db(src);
   sqlite3* h = db.get();
   sqlite3_stmt *a = nullptr, *b = nullptr, *c = nullptr;
-  REQUIRE(sqlite3_prepare_v2(h, "SELECT name, value FROM named WHERE statistic='label'", -1, &a, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_prepare_v2(h, "SELECT max(value), min(name) FROM named", -1, &b, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(h, "SELECT name, value FROM named WHERE statistic='label'", -1, &a,
+                             nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(h, "SELECT max(value), min(name) FROM named", -1, &b, nullptr) ==
+          SQLITE_OK);
   REQUIRE(sqlite3_prepare_v2(h, "SELECT kstat_refresh()", -1, &c, nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_step(a) == SQLITE_ROW);
   std::string a_first = reinterpret_cast<const char*>(sqlite3_column_text(a, 1));

@@ -34,9 +34,11 @@ TEST_CASE("GLOB and LIKE are pushed down and re-checked", "[vtab]") {
   CHECK(db.one("SELECT kstat_reads()") == "10");
   CHECK(db.one("SELECT count(*) FROM kstat WHERE name LIKE 'K19_'") == "10");
   CHECK(db.one("SELECT count(*) FROM kstat WHERE instance GLOB '1?9'") == "10");
-  CHECK(db.one("SELECT count(*) FROM named WHERE statistic GLOB 'val*' AND class = 'odd'") == "100");
+  CHECK(db.one("SELECT count(*) FROM named WHERE statistic GLOB 'val*' AND class = 'odd'") ==
+        "100");
   // Case-sensitive LIKE is still right: SQLite re-checks what the engine matched.
-  CHECK(db.one("PRAGMA case_sensitive_like = 1; SELECT count(*) FROM kstat WHERE name LIKE 'K1'") == "0");
+  CHECK(db.one("PRAGMA case_sensitive_like = 1; SELECT count(*) FROM kstat WHERE name LIKE 'K1'") ==
+        "0");
 }
 
 TEST_CASE("NULL and impossible constraints match nothing without reading", "[vtab]") {

@@ -13,7 +13,8 @@ const char* kQuery =
     "AND name='k0' AND statistic='value'";
 }
 
-TEST_CASE("first sample counts from crtime, later ones from the previous generation", "[vtab][rates]") {
+TEST_CASE("first sample counts from crtime, later ones from the previous generation",
+          "[vtab][rates]") {
   auto src = std::make_shared<TickingSource>(3);
   Db db(src);
   // Generation 1: snaptime 1 s after crtime, no previous sample.
@@ -27,8 +28,8 @@ TEST_CASE("32-bit counters wrap; strings have no delta", "[vtab][rates]") {
   Db db(src);
   db.rows("SELECT value FROM named WHERE instance = 1");  // generation 1 reads k1
   // Generation 2: wrap went 0x00000000 -> 0x00000010 (it wrapped between gen 0 and 1 values).
-  CHECK(db.rows("SELECT statistic, delta FROM named WHERE instance = 1 AND statistic IN ('wrap', 'label')") ==
-        Rows{{"label", "NULL"}, {"wrap", "16"}});
+  CHECK(db.rows("SELECT statistic, delta FROM named WHERE instance = 1 AND statistic IN ('wrap', "
+                "'label')") == Rows{{"label", "NULL"}, {"wrap", "16"}});
 }
 
 TEST_CASE("a re-created kstat restarts from zero", "[vtab][rates]") {
@@ -71,7 +72,8 @@ class SteppingDisk : public kstatsql::engine::Source {
   std::string description() const override { return "stepping disk"; }
   bool changed() override { return first_; }
   void begin_generation() override { ++g_; }
-  void enumerate(kstatsql::engine::Arena& arena, std::vector<kstatsql::engine::KstatHeader>& out) override {
+  void enumerate(kstatsql::engine::Arena& arena,
+                 std::vector<kstatsql::engine::KstatHeader>& out) override {
     first_ = false;
     kstatsql::engine::KstatHeader h;
     h.module = arena.copy("sd");
@@ -105,9 +107,11 @@ TEST_CASE("io gives iostat -x columns over the interval, hand-checked", "[vtab][
   Db db(std::make_shared<SteppingDisk>());
   const char* q = "SELECT elapsed, r_s, w_s, kr_s, kw_s, wait, actv, svc_t, pct_w, pct_b FROM io";
   // First sample: since crtime (0), old values zero; reads wrapped to 4.
-  CHECK(db.rows(q) == Rows{{"1.0", "4.0", "0.0", "100.0", "0.0", "0.25", "1.0", "312.5", "10.0", "50.0"}});
+  CHECK(db.rows(q) ==
+        Rows{{"1.0", "4.0", "0.0", "100.0", "0.0", "0.25", "1.0", "312.5", "10.0", "50.0"}});
   // Second: deltas over 1 s: 10 reads, 100 KiB, queue lengths 0.25 and 1.
-  CHECK(db.rows(q) == Rows{{"1.0", "10.0", "0.0", "100.0", "0.0", "0.25", "1.0", "125.0", "10.0", "50.0"}});
+  CHECK(db.rows(q) ==
+        Rows{{"1.0", "10.0", "0.0", "100.0", "0.0", "0.25", "1.0", "125.0", "10.0", "50.0"}});
   // The same through named: reads is a 32-bit counter and wraps correctly.
   CHECK(db.one("SELECT delta FROM named WHERE statistic = 'reads'") == "10");
 }

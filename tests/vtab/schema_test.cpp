@@ -73,7 +73,8 @@ TEST_CASE("every schema table is declared on a connection as the schema says", "
       CHECK((c.doc != nullptr && (c.hidden || *c.doc != '\0')));
       want += std::string(want.empty() ? "" : ",") + c.name + " " + c.declared_type();
     }
-    for (const auto& row : db.rows(std::string("SELECT name, type, hidden FROM pragma_table_xinfo('") + t.name + "')")) {
+    for (const auto& row : db.rows(
+             std::string("SELECT name, type, hidden FROM pragma_table_xinfo('") + t.name + "')")) {
       got += (got.empty() ? "" : ",") + row[0] + " " + row[1] + (row[2] == "1" ? " HIDDEN" : "");
     }
     CHECK(got == want);
@@ -86,7 +87,10 @@ TEST_CASE("kstat_columns is the schema, units included", "[vtab][schema]") {
   Db db(kstatsql::test::small_machine());
   CHECK(db.one("SELECT count(DISTINCT table_name) FROM kstat_columns") ==
         std::to_string(kstatsql::vtab::tables().size()));
-  CHECK(db.one("SELECT unit FROM kstat_columns WHERE table_name = 'io' AND column_name = 'nread'") == "bytes");
-  CHECK(db.one("SELECT unit FROM kstat_columns WHERE table_name = 'named' AND column_name = 'snaptime'") == "ns");
+  CHECK(
+      db.one("SELECT unit FROM kstat_columns WHERE table_name = 'io' AND column_name = 'nread'") ==
+      "bytes");
+  CHECK(db.one("SELECT unit FROM kstat_columns WHERE table_name = 'named' AND column_name = "
+               "'snaptime'") == "ns");
   CHECK(db.one("SELECT count(*) FROM kstat_columns WHERE table_name = 'kstat_columns'") == "8");
 }

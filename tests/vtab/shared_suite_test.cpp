@@ -42,7 +42,8 @@ std::shared_ptr<fakes::IlKernel> illumos_machine() {
   for (int i = 0; i < 2; ++i) {
     IlKstat k;
     k.module = "cpu", k.instance = i, k.name = "sys";
-    k.named = {IlNamed::u64("cpu_nsec_idle", kCpu[i].idle), IlNamed::u64("cpu_nsec_user", kCpu[i].user),
+    k.named = {IlNamed::u64("cpu_nsec_idle", kCpu[i].idle),
+               IlNamed::u64("cpu_nsec_user", kCpu[i].user),
                IlNamed::u64("cpu_nsec_kernel", kCpu[i].kernel)};
     kern->add(k);
   }
@@ -59,8 +60,8 @@ std::shared_ptr<fakes::IlKernel> illumos_machine() {
   kern->add(d);
   IlKstat l;
   l.module = "link", l.name = "eth0", l.klass = "net";
-  l.named = {IlNamed::u64("rbytes64", 4096), IlNamed::u64("obytes64", 2048), IlNamed::u64("ipackets64", 10),
-             IlNamed::u64("opackets64", 5)};
+  l.named = {IlNamed::u64("rbytes64", 4096), IlNamed::u64("obytes64", 2048),
+             IlNamed::u64("ipackets64", 10), IlNamed::u64("opackets64", 5)};
   kern->add(l);
   return kern;
 }
@@ -104,10 +105,13 @@ void shared_checks(test::Db& db, const Traits& t) {
   CHECK(db.one("SELECT count(*) FROM kstat WHERE module = 'cpu' AND name = 'sys'") == "2");
   CHECK(db.one("SELECT sum(value) FROM named WHERE module = 'cpu' AND name = 'sys' "
                "AND statistic = 'cpu_nsec_user'") == "17000000000");
-  CHECK(db.rows("SELECT instance, statistic, value FROM named WHERE module = 'cpu' AND name = 'sys' "
-                "AND statistic IN ('cpu_nsec_idle', 'cpu_nsec_kernel') ORDER BY instance, statistic") ==
-        test::Rows{{"0", "cpu_nsec_idle", "90000000000"}, {"0", "cpu_nsec_kernel", "3000000000"},
-                   {"1", "cpu_nsec_idle", "80000000000"}, {"1", "cpu_nsec_kernel", "4000000000"}});
+  CHECK(db.rows(
+            "SELECT instance, statistic, value FROM named WHERE module = 'cpu' AND name = 'sys' "
+            "AND statistic IN ('cpu_nsec_idle', 'cpu_nsec_kernel') ORDER BY instance, statistic") ==
+        test::Rows{{"0", "cpu_nsec_idle", "90000000000"},
+                   {"0", "cpu_nsec_kernel", "3000000000"},
+                   {"1", "cpu_nsec_idle", "80000000000"},
+                   {"1", "cpu_nsec_kernel", "4000000000"}});
   CHECK(db.one("SELECT value FROM named WHERE module = 'unix' AND instance = 0 "
                "AND name = 'system_misc' AND statistic = 'nproc'") == "3");
   CHECK(db.one("SELECT value FROM named WHERE module = 'unix' AND name = 'system_misc' "
@@ -117,7 +121,8 @@ void shared_checks(test::Db& db, const Traits& t) {
         test::Rows{{"nread", "51200"}, {"nwritten", "3584"}, {"reads", "100"}, {"writes", "7"}});
   CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'link' AND name = 'eth0' "
                 "AND statistic GLOB '*64' ORDER BY statistic") ==
-        test::Rows{{"ipackets64", "10"}, {"obytes64", "2048"}, {"opackets64", "5"}, {"rbytes64", "4096"}});
+        test::Rows{
+            {"ipackets64", "10"}, {"obytes64", "2048"}, {"opackets64", "5"}, {"rbytes64", "4096"}});
   CHECK(db.one("SELECT count(*) FROM kstat WHERE module IN ('cpu', 'unix', 'nvme', 'link') "
                "AND error IS NOT NULL") == "0");
   // Derived numbers, as a report would compute them.
@@ -129,8 +134,10 @@ void shared_checks(test::Db& db, const Traits& t) {
           test::Rows{{"100", "7", "51200", "3584"}});
   }
   if (t.units) {
-    CHECK(db.one("SELECT unit FROM named WHERE module = 'link' AND statistic = 'rbytes64'") == "bytes");
-    CHECK(db.one("SELECT unit FROM named WHERE module = 'link' AND statistic = 'opackets64'") == "packets");
+    CHECK(db.one("SELECT unit FROM named WHERE module = 'link' AND statistic = 'rbytes64'") ==
+          "bytes");
+    CHECK(db.one("SELECT unit FROM named WHERE module = 'link' AND statistic = 'opackets64'") ==
+          "packets");
   }
 }
 

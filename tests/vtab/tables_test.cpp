@@ -12,7 +12,8 @@ TEST_CASE("kstat lists every kstat without reading data", "[vtab]") {
   CHECK(db.one("SELECT count(*) FROM kstat") == "8");
   CHECK(db.one("SELECT kstat_reads()") == "0");
   CHECK(db.rows("SELECT module, instance, name, class, type FROM kstat WHERE module = 'sd'") ==
-        Rows{{"sd", "0", "sd0", "disk", "io"}, {"sd", "0", "sd0,a", "partition", "io"},
+        Rows{{"sd", "0", "sd0", "disk", "io"},
+             {"sd", "0", "sd0,a", "partition", "io"},
              {"sd", "1", "sd1", "disk", "io"}});
   CHECK(db.rows("SELECT name, error FROM kstat WHERE error IS NOT NULL") ==
         Rows{{"vanished", "kstat gone:0:vanished: No such device or address"}});
@@ -50,8 +51,8 @@ TEST_CASE("io has one row per io kstat", "[vtab]") {
 
 TEST_CASE("tables are read-only with a clear message", "[vtab]") {
   Db db(small_machine());
-  for (const char* sql : {"INSERT INTO named(module) VALUES ('x')", "DELETE FROM kstat",
-                          "UPDATE io SET nread = 0"}) {
+  for (const char* sql :
+       {"INSERT INTO named(module) VALUES ('x')", "DELETE FROM kstat", "UPDATE io SET nread = 0"}) {
     INFO(sql);
     CHECK_THAT(db.error_of(sql), Catch::Contains("read-only"));
   }
@@ -86,15 +87,18 @@ TEST_CASE("kstat_source switches sources and reports bad ones", "[vtab]") {
 
 TEST_CASE("kstat_select takes kstat(8) selectors and pushes literals down", "[vtab]") {
   Db db(small_machine());
-  CHECK(db.rows("SELECT module, instance, name, statistic, value FROM kstat_select('unix:0:system_misc:n*')") ==
-        Rows{{"unix", "0", "system_misc", "ncpus", "2"}, {"unix", "0", "system_misc", "nproc", "123"},
+  CHECK(db.rows("SELECT module, instance, name, statistic, value FROM "
+                "kstat_select('unix:0:system_misc:n*')") ==
+        Rows{{"unix", "0", "system_misc", "ncpus", "2"},
+             {"unix", "0", "system_misc", "nproc", "123"},
              {"unix", "0", "system_misc", "negative", "-42"}});
   CHECK(db.one("SELECT kstat_reads()") == "1");
   // Several selectors are ORed; instance globs match the decimal text; /ERE/ is unanchored.
   CHECK(db.rows("SELECT name, statistic FROM kstat_select('sd:1::nread', 'cpu:[1]:sys:/user/')") ==
         Rows{{"sys", "cpu_nsec_user"}, {"sd1", "nread"}});
   CHECK_THAT(db.error_of("SELECT * FROM kstat_select()"), Catch::Contains("missing selector"));
-  CHECK_THAT(db.error_of("SELECT * FROM kstat_select('a:b:c:d:e')"), Catch::Contains("too many fields"));
+  CHECK_THAT(db.error_of("SELECT * FROM kstat_select('a:b:c:d:e')"),
+             Catch::Contains("too many fields"));
 }
 
 TEST_CASE("raw kstats without a decoder stay visible with their bytes", "[vtab]") {

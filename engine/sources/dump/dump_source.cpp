@@ -74,7 +74,9 @@ std::shared_ptr<Source> open_file_source(const std::string& path) {
     case file::Format::unknown:
       break;
   }
-  throw Error(Errc::parse, path + ": unknown format (expected kstat -p text, kstat -j JSON, OpenBSD kstat text or a .kss recording)");
+  throw Error(Errc::parse, path +
+                               ": unknown format (expected kstat -p text, kstat -j JSON, OpenBSD "
+                               "kstat text or a .kss recording)");
 }
 
 namespace file {

@@ -1,4 +1,5 @@
-// engine/sources/dump/dump_writer.cpp — kstat(8) -p/-C/-l/-j output (engine/sources/dump/dump_writer.hpp).
+// engine/sources/dump/dump_writer.cpp — kstat(8) -p/-C/-l/-j output
+// (engine/sources/dump/dump_writer.hpp).
 #include "engine/sources/dump/dump_writer.hpp"
 
 #include "engine/kstat_rules.hpp"
@@ -19,7 +20,8 @@ bool kstat_less(const DumpEntry& x, const DumpEntry& y) noexcept {
 }
 
 // printf("%-W.Ps") by bytes, as kstat(8) prints (not by display width).
-void pad_bytes(std::string& out, std::string_view s, std::size_t width, std::size_t max = SIZE_MAX) {
+void pad_bytes(std::string& out, std::string_view s, std::size_t width,
+               std::size_t max = SIZE_MAX) {
   s = s.substr(0, std::min(s.size(), max));
   out += s;
   if (s.size() < width) out.append(width - s.size(), ' ');
@@ -94,7 +96,8 @@ void append_value(std::string& out, const NamedStat& s, bool json) {
   }
 }
 
-void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o, std::vector<Row>& rows) {
+void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o,
+             std::vector<Row>& rows) {
   rows.clear();
   auto keep = [&](std::string_view name) {
     return !o.statistics || o.statistics->empty() || o.statistics->matches_statistic(h, name);
@@ -107,11 +110,13 @@ void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o, std
   }
   if (keep("crtime")) rows.push_back({"crtime", nullptr, Row::crtime});
   if (d.ok() && keep("snaptime")) rows.push_back({"snaptime", nullptr, Row::snaptime});
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return kstat8::statistic_less(a.name, b.name); });
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return kstat8::statistic_less(a.name, b.name);
+  });
 }
 
-void append_pseudo(std::string& out, const Row& r, const KstatHeader& h, const KstatData& d, bool json) {
+void append_pseudo(std::string& out, const Row& r, const KstatHeader& h, const KstatData& d,
+                   bool json) {
   switch (r.pseudo) {
     case Row::klass:
       out += h.klass;
@@ -180,8 +185,8 @@ void write_json(const KstatHeader& h, const KstatData& d, const std::vector<Row>
 
 // kstat(8)'s default layout for one kstat and one selector; returns the
 // number of statistics printed.
-std::size_t write_human_kstat(const KstatHeader& h, const KstatData& d,
-                        const Selector& sel, std::string& out) {
+std::size_t write_human_kstat(const KstatHeader& h, const KstatData& d, const Selector& sel,
+                              std::string& out) {
   struct Line {
     std::string_view name;
     const NamedStat* stat;
@@ -192,10 +197,12 @@ std::size_t write_human_kstat(const KstatHeader& h, const KstatData& d,
     if (sel.matches_statistic(s.name_view())) rows.push_back({s.name_view(), &s, 0});
   }
   if (sel.matches_statistic("crtime")) rows.push_back({"crtime", nullptr, h.crtime});
-  if (d.ok() && sel.matches_statistic("snaptime")) rows.push_back({"snaptime", nullptr, d.snaptime});
+  if (d.ok() && sel.matches_statistic("snaptime"))
+    rows.push_back({"snaptime", nullptr, d.snaptime});
   if (rows.empty()) return 0;
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const Line& a, const Line& b) { return kstat8::statistic_less(a.name, b.name); });
+  std::stable_sort(rows.begin(), rows.end(), [](const Line& a, const Line& b) {
+    return kstat8::statistic_less(a.name, b.name);
+  });
   out += "module: ";
   pad_bytes(out, h.module, 30, 30);
   out += "  instance: ";
@@ -220,7 +227,9 @@ std::size_t write_human_kstat(const KstatHeader& h, const KstatData& d,
   return rows.size();
 }
 
-void append_text_value(std::string& out, const NamedStat& s) { append_value(out, s, false); }
+void append_text_value(std::string& out, const NamedStat& s) {
+  append_value(out, s, false);
+}
 
 std::string format_hrtime(std::int64_t ns) {
   if (ns == 0) return "0";

@@ -39,10 +39,10 @@ struct DumpEntry {
 struct DumpOptions {
   enum class Format { text, json };
   Format format = Format::text;
-  char separator = '\t';      // ':' for kstat -C
-  bool names_only = false;    // kstat -l: `m:i:n:s` lines only (text)
-  bool class_pseudo = true;   // text: the `class` pseudo-statistic
-  bool sort = true;           // order kstats as kstat(8) does (else as given)
+  char separator = '\t';          // ':' for kstat -C
+  bool names_only = false;        // kstat -l: `m:i:n:s` lines only (text)
+  bool class_pseudo = true;       // text: the `class` pseudo-statistic
+  bool sort = true;               // order kstats as kstat(8) does (else as given)
   bool skip_kstat_prefix = true;  // skip `kstat_*` kstats, as kstat(8) does
   // Statistic filter (kstat -s, or a selector's 4th field): a statistic
   // (pseudo ones included) is printed when some selector matches the kstat and
@@ -66,7 +66,8 @@ void append_text_value(std::string& out, const NamedStat& s);
 // selects in kstat(8)'s order: a `module: … instance: …` / `name: … class: …`
 // header, one TAB-indented `statistic  value` line each, a blank line.
 // Returns the number of statistics printed (0: nothing is written).
-std::size_t write_human_kstat(const KstatHeader& h, const KstatData& d, const Selector& sel, std::string& out);
+std::size_t write_human_kstat(const KstatHeader& h, const KstatData& d, const Selector& sel,
+                              std::string& out);
 
 // kstat(8)'s hrtime: "9013.271863046", or "0" for zero.
 std::string format_hrtime(std::int64_t ns);

@@ -392,16 +392,26 @@ std::string_view JsonParser::string(std::string& buf) {
 // The byte a one-character escape \e stands for, or '\0' when e is none.
 char simple_escape(char e) {
   switch (e) {
-    case '"': return '"';
-    case '\\': return '\\';
-    case '/': return '/';
-    case 'b': return '\b';
-    case 'f': return '\f';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    case '?': return '?';  // kstat(8) escapes '?' although JSON has no such escape
-    default: return '\0';
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '/':
+      return '/';
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    case '?':
+      return '?';  // kstat(8) escapes '?' although JSON has no such escape
+    default:
+      return '\0';
   }
 }
 

@@ -32,8 +32,12 @@ namespace {
 
 __extension__ typedef __int128 i128;  // exact decimal scaling headroom
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view ltrim(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
@@ -183,7 +187,9 @@ std::optional<i128> scaled_decimal(std::string_view s, int scale) {
   return neg ? -v : v;
 }
 
-bool fits_u64(i128 v) { return v >= 0 && v <= static_cast<i128>(~0ull); }
+bool fits_u64(i128 v) {
+  return v >= 0 && v <= static_cast<i128>(~0ull);
+}
 
 // errno for a strerror(3) text: this system's texts, then OpenBSD's spellings
 // where glibc words them differently.
@@ -258,12 +264,12 @@ class ObParser {
 
  private:
   enum class State {
-    none,        // before the first header
-    fresh,       // right after a header: kv, hexdump (raw), read error or header
-    kv,          // in a kv kstat
-    maybe_bytes, // after a kv with an empty value: BYTES if a hexdump (or blank line) follows
-    hexdump,     // inside a hexdump (raw kstat or BYTES kv)
-    done,        // after a read error or "unknown type N, stopping": only a header may follow
+    none,         // before the first header
+    fresh,        // right after a header: kv, hexdump (raw), read error or header
+    kv,           // in a kv kstat
+    maybe_bytes,  // after a kv with an empty value: BYTES if a hexdump (or blank line) follows
+    hexdump,      // inside a hexdump (raw kstat or BYTES kv)
+    done,         // after a read error or "unknown type N, stopping": only a header may follow
   };
 
   void line(std::string_view l);
@@ -292,7 +298,8 @@ std::shared_ptr<Source> ObParser::run() {
     line_no_ = l.number;
     line(l.text);
   }
-  if (kstats_.empty()) throw Error(Errc::parse, path_ + ": no kstats (expected OpenBSD kstat text)");
+  if (kstats_.empty())
+    throw Error(Errc::parse, path_ + ": no kstats (expected OpenBSD kstat text)");
 
   StaticBuilder b;
   for (const Kstat& k : kstats_) {
@@ -309,11 +316,19 @@ std::shared_ptr<Source> ObParser::run() {
     }
     for (const Stat& s : k.stats) {
       switch (repr_of(s.type)) {
-        case Repr::i64: b.add_int(s.key, s.type, s.i, s.unit); break;
+        case Repr::i64:
+          b.add_int(s.key, s.type, s.i, s.unit);
+          break;
         case Repr::str:
-        case Repr::blob: b.add_string(s.key, s.type, s.s, s.unit); break;
-        case Repr::null: b.add_null(s.key, s.type); break;
-        default: b.add_uint(s.key, s.type, s.u, s.unit); break;
+        case Repr::blob:
+          b.add_string(s.key, s.type, s.s, s.unit);
+          break;
+        case Repr::null:
+          b.add_null(s.key, s.type);
+          break;
+        default:
+          b.add_uint(s.key, s.type, s.u, s.unit);
+          break;
       }
     }
   }
@@ -478,7 +493,8 @@ bool ObParser::measured_value(Stat& st, const Suffixed& sv, std::string_view v) 
     return !number.empty() && (is_digit(number.back()));
   };
   auto unsigned_value = [&](std::optional<i128> x, const char* what) -> std::uint64_t {
-    if (!x) fail(std::string("expected a decimal number before '") + what + "', found " + excerpt(v));
+    if (!x)
+      fail(std::string("expected a decimal number before '") + what + "', found " + excerpt(v));
     if (!fits_u64(*x)) fail(std::string("value out of range for ") + what + ": " + excerpt(v));
     return static_cast<std::uint64_t>(*x);
   };

@@ -36,9 +36,13 @@ namespace {
 
 constexpr int kReadTries = 5;  // EAGAIN retries before the kstat is recorded as failed
 
-std::string_view bounded(const char* s, std::size_t max) { return {s, ::strnlen(s, max)}; }
+std::string_view bounded(const char* s, std::size_t max) {
+  return {s, ::strnlen(s, max)};
+}
 
-std::string identity(const KstatHeader& h) { return fmt::format("{}:{}:{}", h.module, h.instance, h.name); }
+std::string identity(const KstatHeader& h) {
+  return fmt::format("{}:{}:{}", h.module, h.instance, h.name);
+}
 
 class IllumosSource final : public Source {
  public:
@@ -67,8 +71,8 @@ class IllumosSource final : public Source {
 
   kstat_ctl_t* kc_ = nullptr;
   bool enumerated_ = false;
-  bool moved_ = true;          // the chain changed since the last enumerate()
-  kid_t index_chain_ = -1;     // kc_chain_id the index was built from
+  bool moved_ = true;       // the chain changed since the last enumerate()
+  kid_t index_chain_ = -1;  // kc_chain_id the index was built from
   std::unordered_map<kid_t, kstat_t*> index_;
 };
 
@@ -157,7 +161,8 @@ std::string IllumosSource::copy_data(const KstatHeader& h, const kstat_t& ks, Ar
   out.ndata = ks.ks_ndata;
   out.data_size = ks.ks_data_size;
   if (ks.ks_data == nullptr && ks.ks_data_size > 0)
-    return fmt::format("{}: kstat_read left no data ({} bytes advertised)", identity(h), ks.ks_data_size);
+    return fmt::format("{}: kstat_read left no data ({} bytes advertised)", identity(h),
+                       ks.ks_data_size);
   const auto* bytes = static_cast<const std::byte*>(ks.ks_data);
   switch (ks.ks_type) {
     case KSTAT_TYPE_NAMED: {
@@ -166,8 +171,8 @@ std::string IllumosSource::copy_data(const KstatHeader& h, const kstat_t& ks, Ar
     }
     case KSTAT_TYPE_IO: {
       if (ks.ks_data_size < sizeof(kstat_io_t))
-        return fmt::format("{}: io kstat has {} bytes, kstat_io_t needs {}", identity(h), ks.ks_data_size,
-                           sizeof(kstat_io_t));
+        return fmt::format("{}: io kstat has {} bytes, kstat_io_t needs {}", identity(h),
+                           ks.ks_data_size, sizeof(kstat_io_t));
       static_assert(sizeof(IoStats) == sizeof(kstat_io_t));
       auto* io = arena.make_array<IoStats>(1);
       std::memcpy(static_cast<void*>(io), bytes, sizeof(IoStats));
@@ -187,7 +192,8 @@ std::string IllumosSource::copy_data(const KstatHeader& h, const kstat_t& ks, Ar
     }
     case KSTAT_TYPE_TIMER: {
       if (static_cast<std::uint64_t>(ks.ks_ndata) * sizeof(kstat_timer_t) > ks.ks_data_size)
-        return fmt::format("{}: {} timers do not fit in {} bytes", identity(h), ks.ks_ndata, ks.ks_data_size);
+        return fmt::format("{}: {} timers do not fit in {} bytes", identity(h), ks.ks_ndata,
+                           ks.ks_data_size);
       auto* timers = arena.make_array<TimerStat>(ks.ks_ndata);
       for (uint_t i = 0; i < ks.ks_ndata; ++i) {
         kstat_timer_t t;
@@ -246,18 +252,37 @@ std::string IllumosSource::copy_named(const kstat_t& ks, Arena& arena, KstatData
         s.str_len = static_cast<std::uint32_t>(c.size());
         break;
       }
-      case KSTAT_DATA_INT32: s.type = ValueType::int32; s.v.i = kn.value.i32; break;
-      case KSTAT_DATA_UINT32: s.type = ValueType::uint32; s.v.u = kn.value.ui32; break;
-      case KSTAT_DATA_INT64: s.type = ValueType::int64; s.v.i = kn.value.i64; break;
-      case KSTAT_DATA_UINT64: s.type = ValueType::uint64; s.v.u = kn.value.ui64; break;
-      case KSTAT_DATA_FLOAT: s.type = ValueType::float_; s.v.d = kn.value.f; break;
-      case KSTAT_DATA_DOUBLE: s.type = ValueType::double_; s.v.d = kn.value.d; break;
+      case KSTAT_DATA_INT32:
+        s.type = ValueType::int32;
+        s.v.i = kn.value.i32;
+        break;
+      case KSTAT_DATA_UINT32:
+        s.type = ValueType::uint32;
+        s.v.u = kn.value.ui32;
+        break;
+      case KSTAT_DATA_INT64:
+        s.type = ValueType::int64;
+        s.v.i = kn.value.i64;
+        break;
+      case KSTAT_DATA_UINT64:
+        s.type = ValueType::uint64;
+        s.v.u = kn.value.ui64;
+        break;
+      case KSTAT_DATA_FLOAT:
+        s.type = ValueType::float_;
+        s.v.d = kn.value.f;
+        break;
+      case KSTAT_DATA_DOUBLE:
+        s.type = ValueType::double_;
+        s.v.d = kn.value.d;
+        break;
       case KSTAT_DATA_STRING: {
         const char* p = KSTAT_NAMED_STR_PTR(&kn);
         std::string_view str;
         if (p != nullptr) {
           if (p < base || p >= end)
-            return fmt::format("string '{}' points outside the kstat's {} bytes", name, ks.ks_data_size);
+            return fmt::format("string '{}' points outside the kstat's {} bytes", name,
+                               ks.ks_data_size);
           std::size_t room = static_cast<std::size_t>(end - p);
           std::size_t len = KSTAT_NAMED_STR_BUFLEN(&kn);
           str = bounded(p, len != 0 && len < room ? len : room);
@@ -268,7 +293,9 @@ std::string IllumosSource::copy_named(const kstat_t& ks, Arena& arena, KstatData
         s.str_len = static_cast<std::uint32_t>(copy.size());
         break;
       }
-      default: s.type = ValueType::null; break;  // kstat(8) asserts; we show a NULL value
+      default:
+        s.type = ValueType::null;
+        break;  // kstat(8) asserts; we show a NULL value
     }
   }
   out.named = {stats, static_cast<std::size_t>(n)};
@@ -277,6 +304,8 @@ std::string IllumosSource::copy_named(const kstat_t& ks, Arena& arena, KstatData
 
 }  // namespace
 
-std::shared_ptr<Source> make_illumos_source() { return std::make_shared<IllumosSource>(); }
+std::shared_ptr<Source> make_illumos_source() {
+  return std::make_shared<IllumosSource>();
+}
 
 }  // namespace kstatsql::engine

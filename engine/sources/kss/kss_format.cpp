@@ -1,4 +1,5 @@
-// engine/sources/kss/kss_format.cpp — CRC32C for the .kss format (engine/sources/kss/kss_format.hpp).
+// engine/sources/kss/kss_format.cpp — CRC32C for the .kss format
+// (engine/sources/kss/kss_format.hpp).
 //
 // Slicing-by-8: eight 256-entry tables let the loop consume 8 bytes per step
 // (about 1 byte per cycle without hardware CRC instructions), which keeps the
@@ -40,9 +41,11 @@ std::uint32_t crc32c(const void* data, std::size_t n, std::uint32_t crc) noexcep
     // Little-endian assembly of the two words (the format is little-endian;
     // big-endian hosts are refused before any checksum is computed).
     std::uint32_t lo = static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
-                       static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
+                       static_cast<std::uint32_t>(p[2]) << 16 |
+                       static_cast<std::uint32_t>(p[3]) << 24;
     std::uint32_t hi = static_cast<std::uint32_t>(p[4]) | static_cast<std::uint32_t>(p[5]) << 8 |
-                       static_cast<std::uint32_t>(p[6]) << 16 | static_cast<std::uint32_t>(p[7]) << 24;
+                       static_cast<std::uint32_t>(p[6]) << 16 |
+                       static_cast<std::uint32_t>(p[7]) << 24;
     lo ^= c;
     c = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
         t[3][hi & 0xff] ^ t[2][(hi >> 8) & 0xff] ^ t[1][(hi >> 16) & 0xff] ^ t[0][hi >> 24];

@@ -45,7 +45,7 @@ inline constexpr std::uint32_t kAbsent = 0xFFFFFFFFu;
 // A block's length must fit 32-bit block-relative offsets.
 inline constexpr std::uint64_t kMaxBlock = 0xFFFFFFF0ull;
 
-struct Str {            // a string as (offset, length); offset 0 with length 0 = empty
+struct Str {  // a string as (offset, length); offset 0 with length 0 = empty
   std::uint32_t off = 0;
   std::uint32_t len = 0;
 };
@@ -69,23 +69,23 @@ struct FileHeader {
 static_assert(sizeof(FileHeader) == 80);
 
 struct BlockHeader {
-  char magic[8];              // kBlockMagic
-  std::uint64_t length;       // whole block incl. header and trailer; multiple of 8
-  std::uint64_t index;        // generation index, 0, 1, 2, ... in file order
-  std::int64_t wall_ns;       // CLOCK_REALTIME when the generation was taken
-  std::int64_t mono_ns;       // CLOCK_MONOTONIC at the same moment (intervals)
+  char magic[8];         // kBlockMagic
+  std::uint64_t length;  // whole block incl. header and trailer; multiple of 8
+  std::uint64_t index;   // generation index, 0, 1, 2, ... in file order
+  std::int64_t wall_ns;  // CLOCK_REALTIME when the generation was taken
+  std::int64_t mono_ns;  // CLOCK_MONOTONIC at the same moment (intervals)
   std::uint32_t kstat_count;
-  std::uint32_t flags;        // 0
-  std::uint32_t meta_end;     // end of records + meta pool (block-relative, 8-aligned)
-  std::uint32_t meta_crc;     // CRC32C of [sizeof(BlockHeader), meta_end)
+  std::uint32_t flags;     // 0
+  std::uint32_t meta_end;  // end of records + meta pool (block-relative, 8-aligned)
+  std::uint32_t meta_crc;  // CRC32C of [sizeof(BlockHeader), meta_end)
   std::uint32_t reserved;
-  std::uint32_t header_crc;   // CRC32C of bytes [0, offsetof(header_crc))
+  std::uint32_t header_crc;  // CRC32C of bytes [0, offsetof(header_crc))
 };
 static_assert(sizeof(BlockHeader) == 64);
 
-struct BlockTrailer {         // the block's last 16 bytes: written last, proves the block whole
-  char magic[8];              // kTrailerMagic
-  std::uint32_t header_crc;   // copy of BlockHeader::header_crc
+struct BlockTrailer {        // the block's last 16 bytes: written last, proves the block whole
+  char magic[8];             // kTrailerMagic
+  std::uint32_t header_crc;  // copy of BlockHeader::header_crc
   std::uint32_t reserved;
 };
 static_assert(sizeof(BlockTrailer) == 16);
@@ -95,56 +95,56 @@ inline constexpr std::uint8_t kHasIo = 1;
 inline constexpr std::uint8_t kHasIntr = 2;
 
 struct KstatRecord {
-  Str module, name, klass, host;   // meta pool
+  Str module, name, klass, host;  // meta pool
   std::int64_t instance;
-  std::int64_t unit;               // -1: none
+  std::int64_t unit;  // -1: none
   std::int64_t id;
   std::int64_t crtime;
-  std::int64_t snaptime;           // KstatData::snaptime
-  std::uint64_t hdr_data_size;     // KstatHeader::data_size
-  std::uint64_t data_size;         // KstatData::data_size
-  std::uint32_t hdr_ndata;         // KstatHeader::ndata
-  std::uint32_t ndata;             // KstatData::ndata
-  std::int32_t err;                // KstatData::err
-  std::uint8_t type;               // KstatType
-  std::uint8_t flags;              // ks_flags
-  std::uint8_t parts;              // kHasIo | kHasIntr
+  std::int64_t snaptime;        // KstatData::snaptime
+  std::uint64_t hdr_data_size;  // KstatHeader::data_size
+  std::uint64_t data_size;      // KstatData::data_size
+  std::uint32_t hdr_ndata;      // KstatHeader::ndata
+  std::uint32_t ndata;          // KstatData::ndata
+  std::int32_t err;             // KstatData::err
+  std::uint8_t type;            // KstatType
+  std::uint8_t flags;           // ks_flags
+  std::uint8_t parts;           // kHasIo | kHasIntr
   std::uint8_t reserved0;
-  std::uint32_t extent_off;        // block-relative, 8-aligned
+  std::uint32_t extent_off;  // block-relative, 8-aligned
   std::uint32_t extent_len;
-  std::uint32_t extent_crc;        // CRC32C of the extent
-  std::uint32_t named_count;       // NamedRecords start at the extent's offset 0
+  std::uint32_t extent_crc;   // CRC32C of the extent
+  std::uint32_t named_count;  // NamedRecords start at the extent's offset 0
   std::uint32_t timer_count;
-  std::uint32_t timers_off;        // extent-relative
-  std::uint32_t io_off;            // kAbsent unless parts & kHasIo
-  std::uint32_t intr_off;          // kAbsent unless parts & kHasIntr
+  std::uint32_t timers_off;  // extent-relative
+  std::uint32_t io_off;      // kAbsent unless parts & kHasIo
+  std::uint32_t intr_off;    // kAbsent unless parts & kHasIntr
   std::uint32_t raw_off;
   std::uint32_t raw_len;
-  Str error;                       // extent-relative offset; empty when the read succeeded
+  Str error;  // extent-relative offset; empty when the read succeeded
   std::uint32_t reserved1;
   std::uint32_t reserved2;
 };
 static_assert(sizeof(KstatRecord) == 160);
 
-struct NamedRecord {               // 32 bytes, like NamedStat with offsets for pointers
-  std::uint32_t name_off;          // block-relative, meta pool
+struct NamedRecord {       // 32 bytes, like NamedStat with offsets for pointers
+  std::uint32_t name_off;  // block-relative, meta pool
   std::uint32_t name_len;
-  std::uint8_t type;               // ValueType
-  std::uint8_t unit;               // Unit
+  std::uint8_t type;  // ValueType
+  std::uint8_t unit;  // Unit
   std::uint16_t reserved0;
-  std::uint32_t str_len;           // strings and blobs
+  std::uint32_t str_len;  // strings and blobs
   union {
     std::int64_t i;
     std::uint64_t u;
     double d;
-    std::uint64_t str_off;         // block-relative, inside this kstat's extent
+    std::uint64_t str_off;  // block-relative, inside this kstat's extent
   } v;
   std::uint64_t reserved1;
 };
 static_assert(sizeof(NamedRecord) == 32);
 
 struct TimerRecord {
-  std::uint32_t name_off;          // block-relative, meta pool
+  std::uint32_t name_off;  // block-relative, meta pool
   std::uint32_t name_len;
   std::uint64_t num_events;
   std::int64_t elapsed_time, min_time, max_time, start_time, stop_time;
@@ -154,7 +154,9 @@ static_assert(sizeof(TimerRecord) == 56);
 static_assert(sizeof(IoStats) == 80, "IoStats is stored verbatim");
 static_assert(sizeof(IntrStats) == 20, "IntrStats is stored verbatim (padded to 24)");
 
-constexpr std::uint64_t align8(std::uint64_t n) noexcept { return (n + 7) & ~std::uint64_t{7}; }
+constexpr std::uint64_t align8(std::uint64_t n) noexcept {
+  return (n + 7) & ~std::uint64_t{7};
+}
 
 // CRC32C as described above; `crc` chains calls (pass the previous result).
 std::uint32_t crc32c(const void* data, std::size_t n, std::uint32_t crc = 0) noexcept;

@@ -44,8 +44,9 @@ constexpr std::uint8_t kMaxKstatType = static_cast<std::uint8_t>(KstatType::time
 
 KssSource::KssSource(std::string path) : path_(std::move(path)) {
   if constexpr (std::endian::native != std::endian::little) {
-    throw Error(Errc::unsupported, path_ + ": .kss files are little-endian; this big-endian build "
-                                           "cannot read them (docs/kss-format.md)");
+    throw Error(Errc::unsupported, path_ +
+                                       ": .kss files are little-endian; this big-endian build "
+                                       "cannot read them (docs/kss-format.md)");
   }
   int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw_errno(path_, errno);
@@ -105,7 +106,8 @@ void KssSource::check_size() {
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     }
   }
-  throw Error(Errc::io, path_ + ": truncated to " + std::to_string(truncated_to_) + " bytes while open");
+  throw Error(Errc::io,
+              path_ + ": truncated to " + std::to_string(truncated_to_) + " bytes while open");
 }
 
 void KssSource::fail(std::uint64_t offset, const std::string& what) const {
@@ -120,16 +122,19 @@ void KssSource::validate_file_header() {
   FileHeader h = load<FileHeader>(map_);
   if (h.endian != kEndianMark) {
     if (h.endian == __builtin_bswap32(kEndianMark)) {
-      fail(offsetof(FileHeader, endian), "written big-endian; this build reads little-endian .kss only");
+      fail(offsetof(FileHeader, endian),
+           "written big-endian; this build reads little-endian .kss only");
     }
     fail(offsetof(FileHeader, endian), "bad endianness marker");
   }
   if (h.version != kVersion) {
     fail(offsetof(FileHeader, version), "unsupported .kss version " + std::to_string(h.version) +
-                                            " (this build reads version " + std::to_string(kVersion) + ")");
+                                            " (this build reads version " +
+                                            std::to_string(kVersion) + ")");
   }
   if (h.header_size < sizeof(FileHeader) || h.header_size % 8 != 0) {
-    fail(offsetof(FileHeader, header_size), "bad file header size " + std::to_string(h.header_size));
+    fail(offsetof(FileHeader, header_size),
+         "bad file header size " + std::to_string(h.header_size));
   }
   if (h.header_size > size_) fail(size_, "file header cut short (truncated file)");
   const std::uint32_t zero = 0;
@@ -184,18 +189,21 @@ void KssSource::scan_blocks() {
       break;
     }
     BlockTrailer t = load<BlockTrailer>(map_ + off + h.length - sizeof(BlockTrailer));
-    if (std::memcmp(t.magic, kTrailerMagic, sizeof kTrailerMagic) != 0 || t.header_crc != h.header_crc) {
+    if (std::memcmp(t.magic, kTrailerMagic, sizeof kTrailerMagic) != 0 ||
+        t.header_crc != h.header_crc) {
       if (off + h.length == size_) {  // the last block, never finished
         torn_at_ = static_cast<std::int64_t>(off);
         break;
       }
-      fail(off + h.length - sizeof(BlockTrailer), "generation " + std::to_string(h.index) +
-                                                      ": bad block trailer");
+      fail(off + h.length - sizeof(BlockTrailer),
+           "generation " + std::to_string(h.index) + ": bad block trailer");
     }
-    const std::uint64_t records_end = sizeof(BlockHeader) + std::uint64_t{h.kstat_count} * sizeof(KstatRecord);
-    if (h.meta_end < records_end || h.meta_end > h.length - sizeof(BlockTrailer) || h.meta_end % 8) {
-      fail(off + offsetof(BlockHeader, meta_end), "generation " + std::to_string(h.index) +
-                                                      ": records out of bounds");
+    const std::uint64_t records_end =
+        sizeof(BlockHeader) + std::uint64_t{h.kstat_count} * sizeof(KstatRecord);
+    if (h.meta_end < records_end || h.meta_end > h.length - sizeof(BlockTrailer) ||
+        h.meta_end % 8) {
+      fail(off + offsetof(BlockHeader, meta_end),
+           "generation " + std::to_string(h.index) + ": records out of bounds");
     }
     blocks_.push_back({off, h.length, h.wall_ns, h.mono_ns, h.kstat_count, h.meta_end});
     off += h.length;
@@ -222,7 +230,8 @@ void KssSource::check_meta(std::size_t g) {
   const Block& b = blocks_[g];
   BlockHeader h = load<BlockHeader>(map_ + b.off);
   if (crc32c(map_ + b.off + sizeof(BlockHeader), b.meta_end - sizeof(BlockHeader)) != h.meta_crc) {
-    fail(b.off + sizeof(BlockHeader), "generation " + std::to_string(g) + ": records checksum mismatch");
+    fail(b.off + sizeof(BlockHeader),
+         "generation " + std::to_string(g) + ": records checksum mismatch");
   }
   meta_ok_[g] = true;
 }
@@ -251,9 +260,11 @@ void KssSource::enumerate_recorded(std::size_t g, Arena&, std::vector<KstatHeade
   const Block& b = blocks_[g];
   out.reserve(out.size() + b.kstats);
   for (std::uint32_t i = 0; i < b.kstats; ++i) {
-    const std::uint64_t rec_off = b.off + sizeof(BlockHeader) + std::uint64_t{i} * sizeof(KstatRecord);
+    const std::uint64_t rec_off =
+        b.off + sizeof(BlockHeader) + std::uint64_t{i} * sizeof(KstatRecord);
     KstatRecord r = load<KstatRecord>(map_ + rec_off);
-    if (r.type > kMaxKstatType) fail(rec_off, "generation " + std::to_string(g) + ": bad kstat type");
+    if (r.type > kMaxKstatType)
+      fail(rec_off, "generation " + std::to_string(g) + ": bad kstat type");
     if (r.extent_off % 8 != 0 ||
         !within(r.extent_off, r.extent_len, b.meta_end, b.length - sizeof(BlockTrailer))) {
       fail(rec_off, "generation " + std::to_string(g) + ": kstat data out of bounds");
@@ -320,8 +331,10 @@ void KssSource::read(const KstatHeader& header, Arena&, KstatData& out) {
   read_uncached(header, cache_arena_, out);  // reports the bad cookie
 }
 
-void KssSource::bad_extent(std::size_t g, std::uint32_t i, const KstatRecord& r, const char* what) const {
-  fail(blocks_[g].off + r.extent_off, "generation " + std::to_string(g) + ": kstat " + std::to_string(i) + ": " + what);
+void KssSource::bad_extent(std::size_t g, std::uint32_t i, const KstatRecord& r,
+                           const char* what) const {
+  fail(blocks_[g].off + r.extent_off,
+       "generation " + std::to_string(g) + ": kstat " + std::to_string(i) + ": " + what);
 }
 
 void KssSource::read_uncached(const KstatHeader& header, Arena& arena, KstatData& out) {
@@ -332,7 +345,8 @@ void KssSource::read_uncached(const KstatHeader& header, Arena& arena, KstatData
   }
   check_meta(g);
   const Block& b = blocks_[g];
-  const std::uint64_t rec_off = b.off + sizeof(BlockHeader) + std::uint64_t{i} * sizeof(KstatRecord);
+  const std::uint64_t rec_off =
+      b.off + sizeof(BlockHeader) + std::uint64_t{i} * sizeof(KstatRecord);
   const KstatRecord r = load<KstatRecord>(map_ + rec_off);
   if (r.extent_off % 8 != 0 ||
       !within(r.extent_off, r.extent_len, b.meta_end, b.length - sizeof(BlockTrailer))) {
@@ -342,16 +356,19 @@ void KssSource::read_uncached(const KstatHeader& header, Arena& arena, KstatData
   const std::byte* ext = map_ + b.off + r.extent_off;
   const std::uint64_t len = r.extent_len;
   auto bad = [&](const char* what) { bad_extent(g, i, r, what); };
-  if (!within(0, std::uint64_t{r.named_count} * sizeof(NamedRecord), 0, len)) bad("named records out of bounds");
-  if (!within(r.timers_off, std::uint64_t{r.timer_count} * sizeof(TimerRecord), 0, len) || r.timers_off % 8) {
+  if (!within(0, std::uint64_t{r.named_count} * sizeof(NamedRecord), 0, len))
+    bad("named records out of bounds");
+  if (!within(r.timers_off, std::uint64_t{r.timer_count} * sizeof(TimerRecord), 0, len) ||
+      r.timers_off % 8) {
     bad("timer records out of bounds");
   }
   if (!within(r.raw_off, r.raw_len, 0, len)) bad("raw bytes out of bounds");
   if (!within(r.error.off, r.error.len, 0, len)) bad("error message out of bounds");
   out.snaptime = r.snaptime;
   out.err = r.err;
-  out.error = r.error.len ? std::string_view(reinterpret_cast<const char*>(ext + r.error.off), r.error.len)
-                          : std::string_view{};
+  out.error = r.error.len
+                  ? std::string_view(reinterpret_cast<const char*>(ext + r.error.off), r.error.len)
+                  : std::string_view{};
   out.ndata = r.ndata;
   out.data_size = r.data_size;
   if (r.parts & kHasIo) {
@@ -359,7 +376,8 @@ void KssSource::read_uncached(const KstatHeader& header, Arena& arena, KstatData
     out.io = reinterpret_cast<const IoStats*>(ext + r.io_off);
   }
   if (r.parts & kHasIntr) {
-    if (!within(r.intr_off, sizeof(IntrStats), 0, len) || r.intr_off % 4) bad("intr record out of bounds");
+    if (!within(r.intr_off, sizeof(IntrStats), 0, len) || r.intr_off % 4)
+      bad("intr record out of bounds");
     out.intr = reinterpret_cast<const IntrStats*>(ext + r.intr_off);
   }
   if (r.raw_len) out.raw = {ext + r.raw_off, r.raw_len};
@@ -369,15 +387,16 @@ void KssSource::read_uncached(const KstatHeader& header, Arena& arena, KstatData
 
 // The named statistics: names from the generation's metadata, string values
 // within the kstat's extent.
-void KssSource::read_named(std::size_t g, std::uint32_t i, std::uint64_t rec_off, const KstatRecord& r,
-                           Arena& arena, KstatData& out) const {
+void KssSource::read_named(std::size_t g, std::uint32_t i, std::uint64_t rec_off,
+                           const KstatRecord& r, Arena& arena, KstatData& out) const {
   const std::byte* block = map_ + blocks_[g].off;
   const std::byte* ext = block + r.extent_off;
   const std::uint64_t len = r.extent_len;
   NamedStat* st = arena.make_array<NamedStat>(r.named_count);
   for (std::uint32_t k = 0; k < r.named_count; ++k) {
     const NamedRecord n = load<NamedRecord>(ext + std::uint64_t{k} * sizeof(NamedRecord));
-    if (n.type > kMaxValueType || n.unit > kMaxUnit) bad_extent(g, i, r, "bad statistic type or unit");
+    if (n.type > kMaxValueType || n.unit > kMaxUnit)
+      bad_extent(g, i, r, "bad statistic type or unit");
     std::string_view name = meta_str(g, {n.name_off, n.name_len}, rec_off);
     st[k].name = name.data();
     st[k].name_len = n.name_len;
@@ -385,7 +404,8 @@ void KssSource::read_named(std::size_t g, std::uint32_t i, std::uint64_t rec_off
     st[k].unit = static_cast<Unit>(n.unit);
     Repr rep = repr_of(st[k].type);
     if (rep == Repr::str || rep == Repr::blob) {
-      if (n.str_len && !within(n.v.str_off, n.str_len, r.extent_off, std::uint64_t{r.extent_off} + len)) {
+      if (n.str_len &&
+          !within(n.v.str_off, n.str_len, r.extent_off, std::uint64_t{r.extent_off} + len)) {
         bad_extent(g, i, r, "string value out of bounds");
       }
       st[k].v.s = n.str_len ? reinterpret_cast<const char*>(block + n.v.str_off) : "";
@@ -397,12 +417,13 @@ void KssSource::read_named(std::size_t g, std::uint32_t i, std::uint64_t rec_off
   out.named = {st, r.named_count};
 }
 
-void KssSource::read_timers(std::size_t g, std::uint64_t rec_off, const KstatRecord& r, Arena& arena,
-                            KstatData& out) const {
+void KssSource::read_timers(std::size_t g, std::uint64_t rec_off, const KstatRecord& r,
+                            Arena& arena, KstatData& out) const {
   const std::byte* ext = map_ + blocks_[g].off + r.extent_off;
   TimerStat* ts = arena.make_array<TimerStat>(r.timer_count);
   for (std::uint32_t k = 0; k < r.timer_count; ++k) {
-    const TimerRecord t = load<TimerRecord>(ext + r.timers_off + std::uint64_t{k} * sizeof(TimerRecord));
+    const TimerRecord t =
+        load<TimerRecord>(ext + r.timers_off + std::uint64_t{k} * sizeof(TimerRecord));
     std::string_view name = meta_str(g, {t.name_off, t.name_len}, rec_off);
     ts[k].name = name.data();
     ts[k].name_len = t.name_len;

@@ -65,8 +65,8 @@ class KssSource final : public Source {
   const std::string& sysname() const noexcept { return sysname_; }
   std::string warnings() const override { return warnings_; }
   std::string recorded_host() const override { return host_; }
-  std::int64_t torn_offset() const noexcept { return torn_at_; }  // -1: none
-  std::uint64_t valid_end() const noexcept { return valid_end_; } // end of the last whole block
+  std::int64_t torn_offset() const noexcept { return torn_at_; }   // -1: none
+  std::uint64_t valid_end() const noexcept { return valid_end_; }  // end of the last whole block
   std::vector<RecordedInfo> recorded_info() const override;
   // The mapping, for tests and benchmarks (zero-copy and residency checks).
   const std::byte* map_data() const noexcept { return map_; }
@@ -97,7 +97,7 @@ class KssSource final : public Source {
   std::string path_;
   const std::byte* map_ = nullptr;
   std::size_t size_ = 0;
-  int fd_ = -1;                   // kept open for check_size()
+  int fd_ = -1;                     // kept open for check_size()
   std::int64_t truncated_to_ = -1;  // the size found by check_size(), or -1
   std::string host_, sysname_, warnings_;
   std::int64_t torn_at_ = -1;
@@ -110,8 +110,8 @@ class KssSource final : public Source {
   void read_uncached(const KstatHeader& header, Arena& arena, KstatData& out);
   Arena cache_arena_{1 << 20};
   std::vector<std::vector<const KstatData*>> cache_;
-  std::vector<bool> meta_ok_;                     // per generation
-  std::vector<std::vector<bool>> extent_ok_;      // per generation, per kstat (lazy)
+  std::vector<bool> meta_ok_;                 // per generation
+  std::vector<std::vector<bool>> extent_ok_;  // per generation, per kstat (lazy)
   bool enumerated_ = false;
 };
 

@@ -44,8 +44,9 @@ namespace {
 
 void require_little_endian(const std::string& path) {
   if constexpr (std::endian::native != std::endian::little) {
-    throw Error(Errc::unsupported, path + ": .kss files are little-endian; this big-endian build "
-                                          "cannot write them (docs/kss-format.md)");
+    throw Error(Errc::unsupported, path +
+                                       ": .kss files are little-endian; this big-endian build "
+                                       "cannot write them (docs/kss-format.md)");
   }
 }
 
@@ -64,7 +65,9 @@ class Buf {
   void pad8() { b_.resize(align8(b_.size())); }
   void reserve(std::size_t n) { b_.reserve(n); }
   template <typename T>
-  T* obj(std::size_t off) noexcept { return reinterpret_cast<T*>(b_.data() + off); }
+  T* obj(std::size_t off) noexcept {
+    return reinterpret_cast<T*>(b_.data() + off);
+  }
 
  private:
   std::vector<std::byte> b_;
@@ -106,8 +109,8 @@ class Pool {
 };
 
 // Lays out one kstat's extent at the end of `b`; fills the extent fields of `r`.
-void put_extent(Buf& b, std::size_t block_off, const KssEntry& e, const Pool& pool,
-                KstatRecord& r, const std::string& path) {
+void put_extent(Buf& b, std::size_t block_off, const KssEntry& e, const Pool& pool, KstatRecord& r,
+                const std::string& path) {
   const KstatData& d = *e.data;
   const std::size_t ext = b.size();
   // Named records first, their string values at the end of the extent.
@@ -178,7 +181,8 @@ void put_extent(Buf& b, std::size_t block_off, const KssEntry& e, const Pool& po
 
 }  // namespace
 
-KssWriter::KssWriter(std::string path, Mode mode, const KssHostInfo& info) : path_(std::move(path)) {
+KssWriter::KssWriter(std::string path, Mode mode, const KssHostInfo& info)
+    : path_(std::move(path)) {
   require_little_endian(path_);
   if (mode == Mode::append && open_existing()) return;
   const Created c = create_file(mode);
@@ -192,8 +196,10 @@ KssWriter::KssWriter(std::string path, Mode mode, const KssHostInfo& info) : pat
     ::close(fd_);
     fd_ = -1;
     // A failed creation leaves nothing behind: not a 0-byte file, not the temporary.
-    if (!c.temp.empty()) ::unlink(c.temp.c_str());
-    else if (c.created) ::unlink(path_.c_str());
+    if (!c.temp.empty())
+      ::unlink(c.temp.c_str());
+    else if (c.created)
+      ::unlink(path_.c_str());
     throw;
   }
 }
@@ -210,7 +216,8 @@ bool KssWriter::open_existing() {
   next_index_ = existing.recorded_count();
   if (existing.torn_offset() >= 0) {
     cut_at_ = existing.torn_offset();
-    if (::ftruncate(fd_, static_cast<off_t>(end_)) != 0) throw_errno(path_ + ": cutting torn tail", errno);
+    if (::ftruncate(fd_, static_cast<off_t>(end_)) != 0)
+      throw_errno(path_ + ": cutting torn tail", errno);
   }
   return true;
 }
@@ -246,7 +253,8 @@ void KssWriter::write_file_header(const KssHostInfo& info) {
   FileHeader fh{};
   b.put(&fh, sizeof fh);
   auto put_str = [&](const std::string& s) {
-    return Str{static_cast<std::uint32_t>(b.put(s.data(), s.size())), static_cast<std::uint32_t>(s.size())};
+    return Str{static_cast<std::uint32_t>(b.put(s.data(), s.size())),
+               static_cast<std::uint32_t>(s.size())};
   };
   Str host = put_str(info.host), sys = put_str(info.sysname), rel = put_str(info.release),
       ver = put_str(info.version), mach = put_str(info.machine);
@@ -270,7 +278,8 @@ void KssWriter::write_file_header(const KssHostInfo& info) {
 
 // Makes the new directory entry durable too.
 void KssWriter::sync_directory() const {
-  std::string dir = path_.find('/') == std::string::npos ? "." : path_.substr(0, path_.rfind('/') + 1);
+  std::string dir =
+      path_.find('/') == std::string::npos ? "." : path_.substr(0, path_.rfind('/') + 1);
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     (void)::fsync(dfd);

@@ -70,7 +70,7 @@ class KssWriter {
 
   const std::string& path() const noexcept { return path_; }
   std::uint64_t generations() const noexcept { return next_index_; }  // in the file
-  std::uint64_t size() const noexcept { return end_; }                 // bytes in the file
+  std::uint64_t size() const noexcept { return end_; }                // bytes in the file
   std::uint64_t last_kstats() const noexcept { return last_kstats_; }
   // Set by Mode::append when a torn tail was cut: its offset; else -1.
   std::int64_t cut_torn_tail() const noexcept { return cut_at_; }

@@ -22,7 +22,8 @@ using procfs::StatList;
 
 // A sysfs value without its newline.
 std::string_view strip(std::string_view v) {
-  while (!v.empty() && (v.back() == '\n' || v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  while (!v.empty() && (v.back() == '\n' || v.back() == ' ' || v.back() == '\t'))
+    v.remove_suffix(1);
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   return v;
 }
@@ -42,15 +43,24 @@ std::optional<std::uint64_t> parse_hprint(std::string_view s) {
 }
 
 // Set-level files (name, holds bytes).
-constexpr std::pair<std::string_view, bool> kSetFiles[] = {
-    {"average_key_size", true},   {"block_size", true},         {"btree_cache_size", true},
-    {"bucket_size", true},        {"cache_available_percent", false}, {"root_usage_percent", false},
-    {"btree_used_percent", false}, {"btree_nodes", false},      {"congested", false}};
+constexpr std::pair<std::string_view, bool> kSetFiles[] = {{"average_key_size", true},
+                                                           {"block_size", true},
+                                                           {"btree_cache_size", true},
+                                                           {"bucket_size", true},
+                                                           {"cache_available_percent", false},
+                                                           {"root_usage_percent", false},
+                                                           {"btree_used_percent", false},
+                                                           {"btree_nodes", false},
+                                                           {"congested", false}};
 constexpr std::string_view kWindows[] = {"total", "day", "hour", "five_minute"};
-constexpr std::pair<std::string_view, bool> kStatFiles[] = {
-    {"bypassed", true},          {"cache_hits", false},           {"cache_misses", false},
-    {"cache_bypass_hits", false}, {"cache_bypass_misses", false}, {"cache_hit_ratio", false},
-    {"cache_miss_collisions", false}, {"cache_readaheads", false}};
+constexpr std::pair<std::string_view, bool> kStatFiles[] = {{"bypassed", true},
+                                                            {"cache_hits", false},
+                                                            {"cache_misses", false},
+                                                            {"cache_bypass_hits", false},
+                                                            {"cache_bypass_misses", false},
+                                                            {"cache_hit_ratio", false},
+                                                            {"cache_miss_collisions", false},
+                                                            {"cache_readaheads", false}};
 
 class BcacheFamily final : public Family {
  public:
@@ -62,12 +72,15 @@ class BcacheFamily final : public Family {
     const std::string dir = sys() + "/fs/bcache/";
     if (procfs::list_dir(dir, names) != 0) return;
     for (const std::string& n : names)  // register, register_quiet… are files
-      if (procfs::is_dir(dir + n + "/stats_total")) out.add("bcache", 0, n, "misc", KstatType::named, 0u);
+      if (procfs::is_dir(dir + n + "/stats_total"))
+        out.add("bcache", 0, n, "misc", KstatType::named, 0u);
   }
 
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override {
     const std::string dir = fmt::format("{}/fs/bcache/{}/", sys(), h.name);
-    if (!procfs::is_dir(dir + "stats_total")) return err = ENOENT, dir + "stats_total: no such directory";
+    if (!procfs::is_dir(dir + "stats_total"))
+      return err = ENOENT, dir + "stats_total: no such directory";
     out.snaptime = now();
     StatList s(arena);
     std::string msg;
@@ -76,8 +89,10 @@ class BcacheFamily final : public Family {
       std::string t;
       if (!msg.empty() || procfs::read_file(path, t) != 0) return;
       auto v = parse_hprint(strip(t));
-      if (!v) msg = fmt::format("{}:1: expected a number, found '{}'", path, strip(t).substr(0, 40));
-      else s.add_u64(name, *v, bytes ? Unit::bytes : Unit::none);
+      if (!v)
+        msg = fmt::format("{}:1: expected a number, found '{}'", path, strip(t).substr(0, 40));
+      else
+        s.add_u64(name, *v, bytes ? Unit::bytes : Unit::none);
     };
     for (const auto& [f, bytes] : kSetFiles) add(dir + std::string(f), std::string(f), bytes);
     for (std::string_view w : kWindows)
@@ -100,6 +115,8 @@ class BcacheFamily final : public Family {
 
 }  // namespace
 
-std::unique_ptr<Family> make_bcache_family(LinuxSource& src) { return std::make_unique<BcacheFamily>(src); }
+std::unique_ptr<Family> make_bcache_family(LinuxSource& src) {
+  return std::make_unique<BcacheFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

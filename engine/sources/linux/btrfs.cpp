@@ -20,7 +20,8 @@ using procfs::StatList;
 
 // A sysfs value without its newline.
 std::string_view strip(std::string_view v) {
-  while (!v.empty() && (v.back() == '\n' || v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  while (!v.empty() && (v.back() == '\n' || v.back() == ' ' || v.back() == '\t'))
+    v.remove_suffix(1);
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   return v;
 }
@@ -41,10 +42,12 @@ class BtrfsFamily final : public Family {
     const std::string dir = sys() + "/fs/btrfs/";
     if (procfs::list_dir(dir, names) != 0) return;
     for (const std::string& n : names)  // "features" has no allocation/
-      if (procfs::is_dir(dir + n + "/allocation")) out.add("btrfs", 0, n, "misc", KstatType::named, 0u);
+      if (procfs::is_dir(dir + n + "/allocation"))
+        out.add("btrfs", 0, n, "misc", KstatType::named, 0u);
   }
 
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override;
+  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override;
 
  private:
   // A file of one number; nullopt (and `bad` set) when it holds something else.
@@ -55,12 +58,14 @@ class BtrfsFamily final : public Family {
     if (!v) bad = fmt::format("{}:1: expected a number, found '{}'", path, strip(t).substr(0, 40));
     return v;
   }
-  std::string add_numbers(const std::string& dir, const std::string& prefix, bool required, StatList& s);
+  std::string add_numbers(const std::string& dir, const std::string& prefix, bool required,
+                          StatList& s);
 };
 
 // Every one-number file of `dir` as <prefix><file>; with `required`,
 // total_bytes and bytes_used must be there and be numbers.
-std::string BtrfsFamily::add_numbers(const std::string& dir, const std::string& prefix, bool required, StatList& s) {
+std::string BtrfsFamily::add_numbers(const std::string& dir, const std::string& prefix,
+                                     bool required, StatList& s) {
   std::vector<std::string> files;
   if (procfs::list_dir(dir, files) != 0) return {};
   for (const std::string& f : files) {
@@ -69,15 +74,19 @@ std::string BtrfsFamily::add_numbers(const std::string& dir, const std::string& 
     int e = 0;
     std::string bad;
     auto v = number(path, e, bad);
-    if (v) s.add_u64(prefix + f, *v, is_bytes(f) ? Unit::bytes : Unit::none);
-    else if (required && (f == "total_bytes" || f == "bytes_used")) return bad.empty() ? path + ": unreadable" : bad;
+    if (v)
+      s.add_u64(prefix + f, *v, is_bytes(f) ? Unit::bytes : Unit::none);
+    else if (required && (f == "total_bytes" || f == "bytes_used"))
+      return bad.empty() ? path + ": unreadable" : bad;
   }
   return {};
 }
 
-std::string BtrfsFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) {
+std::string BtrfsFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                              int& err) {
   const std::string dir = fmt::format("{}/fs/btrfs/{}/", sys(), h.name);
-  if (!procfs::is_dir(dir + "allocation")) return err = ENOENT, dir + "allocation: no such directory (unmounted?)";
+  if (!procfs::is_dir(dir + "allocation"))
+    return err = ENOENT, dir + "allocation: no such directory (unmounted?)";
   out.snaptime = now();
   StatList s(arena);
   std::string label;
@@ -89,7 +98,8 @@ std::string BtrfsFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena,
   }
   std::vector<std::string> devices;
   if (procfs::list_dir(dir + "devices", devices) == 0) s.add_u64("devices", devices.size());
-  if (std::string m = add_numbers(dir + "allocation/", "", false, s); !m.empty()) return err = EINVAL, m;
+  if (std::string m = add_numbers(dir + "allocation/", "", false, s); !m.empty())
+    return err = EINVAL, m;
   for (std::string type : {"data", "metadata", "system"}) {
     const std::string tdir = dir + "allocation/" + type + "/";
     if (std::string m = add_numbers(tdir, type + "_", true, s); !m.empty()) return err = EINVAL, m;
@@ -106,6 +116,8 @@ std::string BtrfsFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena,
 
 }  // namespace
 
-std::unique_ptr<Family> make_btrfs_family(LinuxSource& src) { return std::make_unique<BtrfsFamily>(src); }
+std::unique_ptr<Family> make_btrfs_family(LinuxSource& src) {
+  return std::make_unique<BtrfsFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

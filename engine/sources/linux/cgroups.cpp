@@ -37,8 +37,12 @@ constexpr std::size_t kMaxCgroups = 10000;
 // "max" in memory.max, memory.high, pids.max …: no limit.
 constexpr std::uint64_t kNoLimit = UINT64_MAX;
 
-std::string_view first_line(std::string_view t) { return procfs::trim(t.substr(0, t.find('\n'))); }
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+std::string_view first_line(std::string_view t) {
+  return procfs::trim(t.substr(0, t.find('\n')));
+}
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 bool ends_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
@@ -50,17 +54,20 @@ struct ValueFile {
   Unit unit;
 };
 constexpr ValueFile kValueFiles[] = {
-    {"memory.current", "memory_current", Unit::bytes}, {"memory.max", "memory_max", Unit::bytes},
-    {"memory.high", "memory_high", Unit::bytes},       {"memory.peak", "memory_peak", Unit::bytes},
+    {"memory.current", "memory_current", Unit::bytes},
+    {"memory.max", "memory_max", Unit::bytes},
+    {"memory.high", "memory_high", Unit::bytes},
+    {"memory.peak", "memory_peak", Unit::bytes},
     {"memory.swap.current", "memory_swap_current", Unit::bytes},
     {"memory.swap.max", "memory_swap_max", Unit::bytes},
-    {"pids.current", "pids_current", Unit::none},       {"pids.max", "pids_max", Unit::none},
+    {"pids.current", "pids_current", Unit::none},
+    {"pids.max", "pids_max", Unit::none},
 };
 
 // memory.stat keys that count events or pages, not bytes.
 bool memory_stat_is_count(std::string_view key) {
-  for (std::string_view p : {"pg", "workingset_", "thp_", "numa_", "pswp", "swpin_", "swpout_", "zswpin", "zswpout",
-                             "zswpwb", "zswap_wb"})
+  for (std::string_view p : {"pg", "workingset_", "thp_", "numa_", "pswp", "swpin_", "swpout_",
+                             "zswpin", "zswpout", "zswpwb", "zswap_wb"})
     if (starts_with(key, p)) return true;
   return false;
 }
@@ -70,17 +77,19 @@ class CgroupFamily final : public Family {
   using Family::Family;
   PartScope scope() const override { return {{"cgroup"}, {}, {"cgroup"}, {}}; }
   void enumerate(Lister& out) override;
-  std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out, int& err) override;
+  std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out,
+                   int& err) override;
 
  private:
   std::string root() const;
   // Each returns "" or the file's error; a missing file adds nothing.
   std::string add_cpu_stat(const std::string& dir, StatList& s, KstatData& out);
-  std::string add_flat(const std::string& dir, const char* file, std::string_view prefix, StatList& s,
-                       KstatData& out);
+  std::string add_flat(const std::string& dir, const char* file, std::string_view prefix,
+                       StatList& s, KstatData& out);
   std::string add_value(const std::string& dir, const ValueFile& vf, StatList& s, KstatData& out);
   std::string add_io(const std::string& dir, StatList& s, KstatData& out);
-  std::string add_pressure(const std::string& dir, std::string_view ctl, StatList& s, KstatData& out);
+  std::string add_pressure(const std::string& dir, std::string_view ctl, StatList& s,
+                           KstatData& out);
 };
 
 // The cgroup2 root: the unified mount, or the hybrid layout's "unified".
@@ -108,16 +117,20 @@ void CgroupFamily::enumerate(Lister& out) {
     std::vector<std::string> children;
     std::error_code ec;
     for (fs::directory_iterator it(top + path, ec), end; !ec && it != end; it.increment(ec))
-      if (it->is_directory(ec) && !it->is_symlink(ec)) children.push_back(it->path().filename().string());
+      if (it->is_directory(ec) && !it->is_symlink(ec))
+        children.push_back(it->path().filename().string());
     std::sort(children.rbegin(), children.rend());  // popped in ascending order
-    for (const std::string& c : children) todo.emplace_back(path == "/" ? "/" + c : path + "/" + c, depth + 1);
+    for (const std::string& c : children)
+      todo.emplace_back(path == "/" ? "/" + c : path + "/" + c, depth + 1);
   }
 }
 
-std::string CgroupFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) {
+std::string CgroupFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                               int& err) {
   const std::string top = root();
   const std::string dir = top + std::string(h.name) + (h.name == "/" ? "" : "/");
-  if (top.empty() || !procfs::is_dir(dir)) return err = ENOENT, fmt::format("{}: no such cgroup", dir);
+  if (top.empty() || !procfs::is_dir(dir))
+    return err = ENOENT, fmt::format("{}: no such cgroup", dir);
   StatList s(arena);
   std::string msg = add_cpu_stat(dir, s, out);
   for (const ValueFile& vf : kValueFiles)
@@ -154,8 +167,8 @@ std::string CgroupFamily::add_cpu_stat(const std::string& dir, StatList& s, Ksta
 }
 
 // A flat-keyed file ("key value" lines) as <prefix><key>.
-std::string CgroupFamily::add_flat(const std::string& dir, const char* file, std::string_view prefix, StatList& s,
-                                   KstatData& out) {
+std::string CgroupFamily::add_flat(const std::string& dir, const char* file,
+                                   std::string_view prefix, StatList& s, KstatData& out) {
   int file_err = 0;
   const TextFile in = read_text(dir + file, file_err, &out);
   if (!in) return {};
@@ -166,14 +179,16 @@ std::string CgroupFamily::add_flat(const std::string& dir, const char* file, std
     if (f.empty()) return true;
     auto v = f.size() == 2 ? parse_u64(f[1]) : std::nullopt;
     if (!v) return msg = fmt::format("{}:{}: expected 'key value'", in.path, no), false;
-    s.add_u64(fmt::format("{}{}", prefix, f[0]), *v, stat && !memory_stat_is_count(f[0]) ? Unit::bytes : Unit::none);
+    s.add_u64(fmt::format("{}{}", prefix, f[0]), *v,
+              stat && !memory_stat_is_count(f[0]) ? Unit::bytes : Unit::none);
     return true;
   });
   return msg;
 }
 
 // memory.max, pids.max …: a number, or "max" (no limit) → kNoLimit.
-std::string CgroupFamily::add_value(const std::string& dir, const ValueFile& vf, StatList& s, KstatData& out) {
+std::string CgroupFamily::add_value(const std::string& dir, const ValueFile& vf, StatList& s,
+                                    KstatData& out) {
   int file_err = 0;
   const TextFile in = read_text(dir + vf.file, file_err, &out);
   if (!in) return {};
@@ -190,7 +205,8 @@ std::string CgroupFamily::add_io(const std::string& dir, StatList& s, KstatData&
   int file_err = 0;
   const TextFile in = read_text(dir + "io.stat", file_err, &out);
   if (!in) return {};
-  static constexpr std::string_view kKeys[] = {"rbytes", "wbytes", "rios", "wios", "dbytes", "dios"};
+  static constexpr std::string_view kKeys[] = {"rbytes", "wbytes", "rios",
+                                               "wios",   "dbytes", "dios"};
   std::uint64_t sum[6] = {};
   bool seen[6] = {};
   std::string msg;
@@ -203,19 +219,23 @@ std::string CgroupFamily::add_io(const std::string& dir, StatList& s, KstatData&
       auto v = eq == std::string_view::npos ? std::nullopt : parse_u64(f[i].substr(eq + 1));
       ok = v.has_value();
       const auto k = std::find(std::begin(kKeys), std::end(kKeys), f[i].substr(0, ok ? eq : 0));
-      if (ok && k != std::end(kKeys)) sum[k - std::begin(kKeys)] += *v, seen[k - std::begin(kKeys)] = true;
+      if (ok && k != std::end(kKeys))
+        sum[k - std::begin(kKeys)] += *v, seen[k - std::begin(kKeys)] = true;
     }
     if (!ok) msg = fmt::format("{}:{}: expected 'MAJ:MIN key=value …'", in.path, no);
     return ok;
   });
   if (!msg.empty()) return msg;
   for (std::size_t i = 0; i < 6; ++i)
-    if (seen[i]) s.add_u64(fmt::format("io_{}", kKeys[i]), sum[i], ends_with(kKeys[i], "bytes") ? Unit::bytes : Unit::none);
+    if (seen[i])
+      s.add_u64(fmt::format("io_{}", kKeys[i]), sum[i],
+                ends_with(kKeys[i], "bytes") ? Unit::bytes : Unit::none);
   return {};
 }
 
 // <ctl>.pressure: "some|full avg10=A avg60=B avg300=C total=µs".
-std::string CgroupFamily::add_pressure(const std::string& dir, std::string_view ctl, StatList& s, KstatData& out) {
+std::string CgroupFamily::add_pressure(const std::string& dir, std::string_view ctl, StatList& s,
+                                       KstatData& out) {
   int file_err = 0;
   const TextFile in = read_text(fmt::format("{}{}.pressure", dir, ctl), file_err, &out);
   if (!in) return {};
@@ -224,6 +244,8 @@ std::string CgroupFamily::add_pressure(const std::string& dir, std::string_view 
 
 }  // namespace
 
-std::unique_ptr<Family> make_cgroup_family(LinuxSource& src) { return std::make_unique<CgroupFamily>(src); }
+std::unique_ptr<Family> make_cgroup_family(LinuxSource& src) {
+  return std::make_unique<CgroupFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

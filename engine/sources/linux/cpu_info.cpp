@@ -81,17 +81,20 @@ class CpuInfoFamily final : public Family {
     parse_cpuinfo(*f.text, f.path, blocks);  // a damaged file lists what parsed; read() reports it
     for (const Block& b : blocks)
       if (b.processor >= 0)
-        out.add("cpu_info", b.processor, fmt::format("cpu_info{}", b.processor), "misc", KstatType::named, 0u);
+        out.add("cpu_info", b.processor, fmt::format("cpu_info{}", b.processor), "misc",
+                KstatType::named, 0u);
   }
 
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override;
+  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override;
 
  private:
   // A sysfs file of CPU `cpu` ("online", "cpufreq/scaling_cur_freq"), trimmed;
   // nullopt when it cannot be read (absent: no cpufreq driver, root-only).
   std::optional<std::string> sysfs(std::int64_t cpu, std::string_view file) const {
     std::string text;
-    if (procfs::read_file(fmt::format("{}/devices/system/cpu/cpu{}/{}", sys(), cpu, file), text) != 0)
+    if (procfs::read_file(fmt::format("{}/devices/system/cpu/cpu{}/{}", sys(), cpu, file), text) !=
+        0)
       return std::nullopt;
     return std::string(trim(text.substr(0, text.find('\n'))));
   }
@@ -100,20 +103,24 @@ class CpuInfoFamily final : public Family {
     const auto v = sysfs(cpu, file);
     if (!v) return {};
     const auto n = parse_u64(*v);
-    if (!n) return fmt::format("{}/devices/system/cpu/cpu{}/{}:1: expected kHz, found '{}'", sys(), cpu, file, *v);
+    if (!n)
+      return fmt::format("{}/devices/system/cpu/cpu{}/{}:1: expected kHz, found '{}'", sys(), cpu,
+                         file, *v);
     hz = *n * 1000;
     return {};
   }
   std::string add_clocks(std::int64_t cpu, const Block& b, StatList& s) const;
   std::string add_identity(const Block& b, std::int64_t chip_id, StatList& s) const;
-  std::optional<std::int64_t> system_core_id(const std::vector<Block>& blocks, const Block& b) const;
+  std::optional<std::int64_t> system_core_id(const std::vector<Block>& blocks,
+                                             const Block& b) const;
 };
 
 }  // namespace
 
 // illumos' core_id is system-wide, Linux's "core id" is per package: the
 // dense rank of (physical id, core id) over every CPU is the system-wide id.
-std::optional<std::int64_t> CpuInfoFamily::system_core_id(const std::vector<Block>& blocks, const Block& b) const {
+std::optional<std::int64_t> CpuInfoFamily::system_core_id(const std::vector<Block>& blocks,
+                                                          const Block& b) const {
   auto key = [](const Block& x) -> std::optional<std::pair<std::int64_t, std::int64_t>> {
     auto p = parse_i64(x.get("physical id")), c = parse_i64(x.get("core id"));
     if (!p || !c) return std::nullopt;
@@ -131,26 +138,35 @@ std::optional<std::int64_t> CpuInfoFamily::system_core_id(const std::vector<Bloc
 std::string CpuInfoFamily::add_clocks(std::int64_t cpu, const Block& b, StatList& s) const {
   std::optional<std::uint64_t> base, max, min, cur;
   std::string msg;
-  for (auto [file, v] : {std::pair{"cpufreq/base_frequency", &base}, {"cpufreq/cpuinfo_max_freq", &max},
-                         {"cpufreq/cpuinfo_min_freq", &min}, {"cpufreq/scaling_cur_freq", &cur}})
+  for (auto [file, v] : {std::pair{"cpufreq/base_frequency", &base},
+                         {"cpufreq/cpuinfo_max_freq", &max},
+                         {"cpufreq/cpuinfo_min_freq", &min},
+                         {"cpufreq/scaling_cur_freq", &cur}})
     if (msg = khz(cpu, file, *v); !msg.empty()) return msg;
   const auto cpu_mhz = mhz(b.get("cpu MHz"), 1);
-  if (base || max) s.add_i64("clock_MHz", static_cast<std::int64_t>(*(base ? base : max) / 1000000));
-  else if (cpu_mhz) s.add_i64("clock_MHz", static_cast<std::int64_t>(*cpu_mhz));
+  if (base || max)
+    s.add_i64("clock_MHz", static_cast<std::int64_t>(*(base ? base : max) / 1000000));
+  else if (cpu_mhz)
+    s.add_i64("clock_MHz", static_cast<std::int64_t>(*cpu_mhz));
   if (!cur) cur = mhz(b.get("cpu MHz"), 1000000);
   if (cur) s.add_u64("current_clock_Hz", *cur, Unit::hz);
   std::vector<std::uint64_t> freqs;
   if (const auto avail = sysfs(cpu, "cpufreq/scaling_available_frequencies")) {
     for (std::string_view f : procfs::fields(*avail))
-      if (auto n = parse_u64(f)) freqs.push_back(*n * 1000);
-      else return fmt::format("{}/devices/system/cpu/cpu{}/cpufreq/scaling_available_frequencies:1: "
-                              "expected kHz, found '{}'", sys(), cpu, f);
+      if (auto n = parse_u64(f))
+        freqs.push_back(*n * 1000);
+      else
+        return fmt::format(
+            "{}/devices/system/cpu/cpu{}/cpufreq/scaling_available_frequencies:1: "
+            "expected kHz, found '{}'",
+            sys(), cpu, f);
   }
   if (freqs.empty() && min && max) freqs = {*min, *max};
   if (freqs.empty() && cur) freqs = {*cur};
   std::sort(freqs.begin(), freqs.end());
   freqs.erase(std::unique(freqs.begin(), freqs.end()), freqs.end());
-  if (!freqs.empty()) s.add_str("supported_frequencies_Hz", fmt::format("{}", fmt::join(freqs, ":")));
+  if (!freqs.empty())
+    s.add_str("supported_frequencies_Hz", fmt::format("{}", fmt::join(freqs, ":")));
   for (const char* file : {"scaling_governor", "scaling_driver"})
     if (const auto v = sysfs(cpu, fmt::format("cpufreq/{}", file))) s.add_str(file, *v);
   return {};
@@ -168,22 +184,29 @@ std::string CpuInfoFamily::add_identity(const Block& b, std::int64_t chip_id, St
   if (vendor.empty() || !family || !model || !step) return {};
   // CPUID.1 EAX, rebuilt: family above 15 and model above 15 use the extended fields.
   const std::int64_t base_family = std::min<std::int64_t>(*family, 15);
-  const std::uint64_t eax = static_cast<std::uint64_t>((*family - base_family) << 20 | (*model >> 4) << 16 |
-                                                      base_family << 8 | (*model & 0xf) << 4 | (*step & 0xf));
+  const std::uint64_t eax =
+      static_cast<std::uint64_t>((*family - base_family) << 20 | (*model >> 4) << 16 |
+                                 base_family << 8 | (*model & 0xf) << 4 | (*step & 0xf));
   const auto clock = mhz(b.get("cpu MHz"), 1);
-  const std::string chip = parse_i64(b.get("siblings")).value_or(1) > 1 ? fmt::format("chipid 0x{:x} ", chip_id) : "";
-  s.add_str("implementation", fmt::format("x86 ({}{} {:X} family {} model {} step {} clock {} MHz)", chip, vendor,
-                                          eax, *family, *model, *step, clock.value_or(0)));
+  const std::string chip =
+      parse_i64(b.get("siblings")).value_or(1) > 1 ? fmt::format("chipid 0x{:x} ", chip_id) : "";
+  s.add_str("implementation",
+            fmt::format("x86 ({}{} {:X} family {} model {} step {} clock {} MHz)", chip, vendor,
+                        eax, *family, *model, *step, clock.value_or(0)));
   return {};
 }
 
-std::string CpuInfoFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) {
+std::string CpuInfoFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                                int& err) {
   const TextFile f = read_text(proc() + "/cpuinfo", err, &out);
   if (!f) return f.error;
   std::vector<Block> blocks;
-  if (std::string msg = parse_cpuinfo(*f.text, f.path, blocks); !msg.empty()) return err = EINVAL, msg;
-  const auto it = std::find_if(blocks.begin(), blocks.end(), [&](const Block& b) { return b.processor == h.instance; });
-  if (it == blocks.end()) return err = ENOENT, fmt::format("{}: no processor {} (CPU offline?)", f.path, h.instance);
+  if (std::string msg = parse_cpuinfo(*f.text, f.path, blocks); !msg.empty())
+    return err = EINVAL, msg;
+  const auto it = std::find_if(blocks.begin(), blocks.end(),
+                               [&](const Block& b) { return b.processor == h.instance; });
+  if (it == blocks.end())
+    return err = ENOENT, fmt::format("{}: no processor {} (CPU offline?)", f.path, h.instance);
   const Block& b = *it;
   StatList s(arena);  // near illumos' template order (kstat -p sorts by name)
   const auto online = sysfs(h.instance, "online");  // cpu0 often has none: it cannot go offline
@@ -207,6 +230,8 @@ std::string CpuInfoFamily::read(const KstatHeader& h, std::uint32_t, Arena& aren
   return {};
 }
 
-std::unique_ptr<Family> make_cpu_info_family(LinuxSource& src) { return std::make_unique<CpuInfoFamily>(src); }
+std::unique_ptr<Family> make_cpu_info_family(LinuxSource& src) {
+  return std::make_unique<CpuInfoFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

@@ -44,7 +44,8 @@ class CpuFamily final : public Family {
     });
   }
 
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override {
     return read_cpu(h, arena, out, err);
   }
 
@@ -85,7 +86,8 @@ std::string CpuFamily::read_cpu(const KstatHeader& h, Arena& arena, KstatData& o
   if (line_no == 0) return err = ENOENT, fmt::format("{}: no {} line (CPU offline?)", path, label);
   // user nice system idle [iowait irq softirq [steal [guest [guest_nice]]]]
   if (v.size() < 4)
-    return err = EINVAL, fmt::format("{}:{}: expected at least 4 tick counts after '{}'", path, line_no, label);
+    return err = EINVAL,
+           fmt::format("{}:{}: expected at least 4 tick counts after '{}'", path, line_no, label);
   const std::size_t present = std::min<std::size_t>(v.size(), 10);
   v.resize(10, 0);  // pre-2.6 kernels lack iowait/irq/softirq: counted as 0
   auto at = [&](std::size_t i) { return v[i]; };
@@ -100,8 +102,16 @@ std::string CpuFamily::read_cpu(const KstatHeader& h, Arena& arena, KstatData& o
   s.add_u64("cpu_nsec_kernel", ticks_to_ns(kernel, hz()), Unit::ns);
   s.add_u64("cpu_nsec_intr", ticks_to_ns(intr, hz()), Unit::ns);
   // Linux-only: the /proc/stat columns illumos has no name for.
-  static constexpr std::string_view kTicks[10] = {"", "cpu_ticks_nice", "", "", "", "cpu_ticks_irq",
-      "cpu_ticks_softirq", "cpu_ticks_steal", "cpu_ticks_guest", "cpu_ticks_guest_nice"};
+  static constexpr std::string_view kTicks[10] = {"",
+                                                  "cpu_ticks_nice",
+                                                  "",
+                                                  "",
+                                                  "",
+                                                  "cpu_ticks_irq",
+                                                  "cpu_ticks_softirq",
+                                                  "cpu_ticks_steal",
+                                                  "cpu_ticks_guest",
+                                                  "cpu_ticks_guest_nice"};
   for (std::size_t i = 0; i < present; ++i)
     if (!kTicks[i].empty()) s.add_u64(kTicks[i], at(i));
   if (present > 4) s.add_u64("cpu_nsec_iowait", ticks_to_ns(at(4), hz()), Unit::ns);
@@ -132,7 +142,8 @@ std::string CpuFamily::add_interrupts(std::int64_t cpu, StatList& s) {
   for (const CpuTable::Row& r : t->rows)
     if (r.per_cpu && r.label == "CAL") s.add_u64("xcalls", r.counts[*col]);
   for (const CpuTable::Row& r : t->rows)
-    if (r.per_cpu && !parse_u64(r.label) && r.label != "CAL") s.add_u64(fmt::format("irq_{}", r.label), r.counts[*col]);
+    if (r.per_cpu && !parse_u64(r.label) && r.label != "CAL")
+      s.add_u64(fmt::format("irq_{}", r.label), r.counts[*col]);
   return {};
 }
 
@@ -161,6 +172,8 @@ std::string CpuFamily::add_schedstat(std::int64_t cpu, StatList& s) {
   return {};
 }
 
-std::unique_ptr<Family> make_cpu_family(LinuxSource& src) { return std::make_unique<CpuFamily>(src); }
+std::unique_ptr<Family> make_cpu_family(LinuxSource& src) {
+  return std::make_unique<CpuFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

@@ -33,7 +33,8 @@ std::string parse_header(std::string_view line, const std::string& path, CpuTabl
 }
 
 // One "label: counts [text]" row.
-std::string parse_row(std::string_view line, std::size_t no, const std::string& path, CpuTable& out) {
+std::string parse_row(std::string_view line, std::size_t no, const std::string& path,
+                      CpuTable& out) {
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos)
     return fmt::format("{}:{}: expected 'label: counts'", path, no);
@@ -70,8 +71,10 @@ std::string parse_cpu_table(std::string_view text, const std::string& path, CpuT
   std::string msg = check_complete(text, path);
   if (!msg.empty()) return msg;
   procfs::for_each_line(text, [&](std::string_view line, std::size_t no) {
-    if (no == 1) msg = parse_header(line, path, out);
-    else if (!procfs::trim(line).empty()) msg = parse_row(line, no, path, out);
+    if (no == 1)
+      msg = parse_header(line, path, out);
+    else if (!procfs::trim(line).empty())
+      msg = parse_row(line, no, path, out);
     return msg.empty();
   });
   if (msg.empty() && out.cpus.empty()) msg = fmt::format("{}:1: no CPU columns (empty file)", path);
@@ -98,8 +101,10 @@ std::string parse_schedstat(std::string_view text, const std::string& path, Sche
       c.cpu = static_cast<std::int64_t>(*n);
       bool ok = true;
       for (std::size_t i = 0; i < 9 && ok; ++i)
-        if (auto v = parse_u64(f[i + 1])) c.f[i] = *v;
-        else ok = false;
+        if (auto v = parse_u64(f[i + 1]))
+          c.f[i] = *v;
+        else
+          ok = false;
       if (ok) return out.cpus.push_back(c), true;
     }
     msg = fmt::format("{}:{}: expected 'version N' or 'cpuN' and 9 numbers", path, no);

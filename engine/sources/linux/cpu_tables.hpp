@@ -24,7 +24,7 @@ struct CpuTable {
     std::vector<std::uint64_t> counts;  // one per column, or fewer for a global row
     std::string_view text;              // what follows the counts, trimmed
     std::size_t line = 0;
-    bool per_cpu = false;               // one count per column
+    bool per_cpu = false;  // one count per column
   };
   std::vector<std::int64_t> cpus;  // column → CPU number (offline CPUs have no column)
   std::vector<Row> rows;

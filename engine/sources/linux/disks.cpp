@@ -26,7 +26,6 @@ std::string name_stem(std::string_view dev) {
   return std::string(i == 0 ? dev : dev.substr(0, i));
 }
 
-
 // Identity of one /proc/diskstats device, decided at enumeration.
 struct DiskId {
   std::string module;
@@ -39,7 +38,8 @@ class DiskFamily final : public Family {
   using Family::Family;
   PartScope scope() const override { return {{}, {}, {"disk", "partition"}, {}}; }
   void enumerate(Lister& out) override;
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override {
     return read_disk(h, arena, out, err);
   }
 
@@ -93,8 +93,7 @@ void DiskFamily::enumerate(Lister& out) {
   }
   for (const Dev& d : devs) {
     const DiskId& id = disks_[d.name];
-    out.add(id.module, id.instance, d.name, id.partition ? "partition" : "disk",
-        KstatType::io, 0u);
+    out.add(id.module, id.instance, d.name, id.partition ? "partition" : "disk", KstatType::io, 0u);
   }
 }
 
@@ -118,10 +117,12 @@ std::string DiskFamily::read_disk(const KstatHeader& h, Arena& arena, KstatData&
       v.push_back(*n);
     }
     if (v.size() < 11)
-      msg = fmt::format("{}:{}: expected at least 11 counters for {}, found {}", path, no, h.name, v.size());
+      msg = fmt::format("{}:{}: expected at least 11 counters for {}, found {}", path, no, h.name,
+                        v.size());
     return false;
   });
-  if (!found) return err = ENOENT, fmt::format("{}: no line for {} (device removed?)", path, h.name);
+  if (!found)
+    return err = ENOENT, fmt::format("{}: no line for {} (device removed?)", path, h.name);
   if (!msg.empty()) return msg;
   // reads merged sectors ms | writes merged sectors ms | in_flight io_ticks time_in_queue
   // [| discards merged sectors ms [| flushes ms]]
@@ -158,6 +159,8 @@ std::string DiskFamily::read_disk(const KstatHeader& h, Arena& arena, KstatData&
   return {};
 }
 
-std::unique_ptr<Family> make_disk_family(LinuxSource& src) { return std::make_unique<DiskFamily>(src); }
+std::unique_ptr<Family> make_disk_family(LinuxSource& src) {
+  return std::make_unique<DiskFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

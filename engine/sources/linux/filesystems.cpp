@@ -31,9 +31,10 @@ using procfs::StatList;
 // kernel's other virtual filesystems). tmpfs, devtmpfs and overlay have real
 // sizes and are kept.
 constexpr std::string_view kPseudo[] = {
-    "autofs",   "binfmt_misc", "bpf",       "cgroup",     "cgroup2", "configfs", "debugfs",  "devpts",
-    "efivarfs", "fuse.portal", "fusectl",   "hugetlbfs",  "mqueue",  "nfsd",     "nsfs",     "proc",
-    "pstore",   "ramfs",       "rpc_pipefs", "securityfs", "selinuxfs", "sysfs", "tracefs", "none"};
+    "autofs",     "binfmt_misc", "bpf",       "cgroup",      "cgroup2", "configfs",
+    "debugfs",    "devpts",      "efivarfs",  "fuse.portal", "fusectl", "hugetlbfs",
+    "mqueue",     "nfsd",        "nsfs",      "proc",        "pstore",  "ramfs",
+    "rpc_pipefs", "securityfs",  "selinuxfs", "sysfs",       "tracefs", "none"};
 
 bool pseudo(std::string_view fstype) {
   for (std::string_view p : kPseudo)
@@ -65,7 +66,8 @@ struct Mount {
 
 // Returns "" or "path:line: what" for the first malformed line (the others
 // are still listed).
-std::string parse_mountinfo(std::string_view text, const std::string& path, std::vector<Mount>& out) {
+std::string parse_mountinfo(std::string_view text, const std::string& path,
+                            std::vector<Mount>& out) {
   std::string msg;
   procfs::for_each_line(text, [&](std::string_view line, std::size_t no) {
     if (procfs::trim(line).empty()) return true;
@@ -73,11 +75,14 @@ std::string parse_mountinfo(std::string_view text, const std::string& path, std:
     std::size_t dash = 6;
     while (dash < f.size() && f[dash] != "-") ++dash;
     if (dash + 2 >= f.size() || f[2].find(':') == std::string_view::npos) {
-      if (msg.empty()) msg = fmt::format("{}:{}: expected 'id parent major:minor root mountpoint options - fstype source'", path, no);
+      if (msg.empty())
+        msg = fmt::format(
+            "{}:{}: expected 'id parent major:minor root mountpoint options - fstype source'", path,
+            no);
       return true;
     }
-    out.push_back({unescape(f[4]), std::string(f[dash + 1]), unescape(f[dash + 2]), std::string(f[2]),
-                   std::string(f[5]), no});
+    out.push_back({unescape(f[4]), std::string(f[dash + 1]), unescape(f[dash + 2]),
+                   std::string(f[2]), std::string(f[5]), no});
     return true;
   });
   return msg;
@@ -85,7 +90,8 @@ std::string parse_mountinfo(std::string_view text, const std::string& path, std:
 
 class FsFamily final : public Family {
  public:
-  FsFamily(LinuxSource& src, bool pseudo) : Family(src), pseudo_(pseudo), module_(pseudo ? "fs_pseudo" : "fs") {}
+  FsFamily(LinuxSource& src, bool pseudo)
+      : Family(src), pseudo_(pseudo), module_(pseudo ? "fs_pseudo" : "fs") {}
   PartScope scope() const override { return {{module_}, {}, {"fs"}, {}, {}}; }
 
   void enumerate(Lister& out) override {
@@ -104,7 +110,8 @@ class FsFamily final : public Family {
     for (const auto& [mp, m] : mounts_) out.add(module_, 0, mp, "fs", KstatType::named, 0u);
   }
 
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override;
+  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override;
 
  private:
   bool pseudo_;
@@ -112,9 +119,11 @@ class FsFamily final : public Family {
   std::unordered_map<std::string, Mount> mounts_;  // by mount point, from the last listing
 };
 
-std::string FsFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) {
+std::string FsFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                           int& err) {
   auto it = mounts_.find(std::string(h.name));
-  if (it == mounts_.end()) return err = ENOENT, fmt::format("{}/self/mountinfo: {} is not mounted", proc(), h.name);
+  if (it == mounts_.end())
+    return err = ENOENT, fmt::format("{}/self/mountinfo: {} is not mounted", proc(), h.name);
   const Mount& m = it->second;
   StatList s(arena);
   auto strings = [&] {
@@ -125,8 +134,8 @@ std::string FsFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, Ks
   };
   struct statvfs v {};
   if (proc() != "/proc") {
-    return err = EOPNOTSUPP,
-           fmt::format("{}/self/mountinfo:{}: {}: statvfs needs the live system", proc(), m.line, m.mountpoint);
+    return err = EOPNOTSUPP, fmt::format("{}/self/mountinfo:{}: {}: statvfs needs the live system",
+                                         proc(), m.line, m.mountpoint);
   }
   out.snaptime = now();
   // autofs: a statvfs could trigger the automount; only its strings are shown.
@@ -160,7 +169,11 @@ std::string FsFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, Ks
 
 }  // namespace
 
-std::unique_ptr<Family> make_fs_family(LinuxSource& src) { return std::make_unique<FsFamily>(src, false); }
-std::unique_ptr<Family> make_fs_pseudo_family(LinuxSource& src) { return std::make_unique<FsFamily>(src, true); }
+std::unique_ptr<Family> make_fs_family(LinuxSource& src) {
+  return std::make_unique<FsFamily>(src, false);
+}
+std::unique_ptr<Family> make_fs_pseudo_family(LinuxSource& src) {
+  return std::make_unique<FsFamily>(src, true);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

@@ -45,7 +45,8 @@ std::string parse_fscache(std::string_view text, const std::string& path, StatLi
     }
     return true;
   });
-  if (msg.empty() && s.size() == 0) msg = fmt::format("{}:1: no 'Group: key=value' lines (truncated?)", path);
+  if (msg.empty() && s.size() == 0)
+    msg = fmt::format("{}:1: no 'Group: key=value' lines (truncated?)", path);
   return msg;
 }
 
@@ -55,14 +56,17 @@ class FscacheFamily final : public Family {
   PartScope scope() const override { return {{"fscache"}, {"stats"}, {"misc"}, {}, {}}; }
 
   void enumerate(Lister& out) override {
-    if (procfs::exists(proc() + "/fs/fscache/stats")) out.add("fscache", 0, "stats", "misc", KstatType::named, 0u);
+    if (procfs::exists(proc() + "/fs/fscache/stats"))
+      out.add("fscache", 0, "stats", "misc", KstatType::named, 0u);
   }
 
-  std::string read(const KstatHeader&, std::uint32_t, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader&, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override {
     const TextFile in = read_text(proc() + "/fs/fscache/stats", err, &out);
     if (!in) return in.error;
     StatList s(arena);
-    if (std::string msg = parse_fscache(*in.text, in.path, s); !msg.empty()) return err = EINVAL, msg;
+    if (std::string msg = parse_fscache(*in.text, in.path, s); !msg.empty())
+      return err = EINVAL, msg;
     out.named = s.finish();
     return {};
   }
@@ -70,6 +74,8 @@ class FscacheFamily final : public Family {
 
 }  // namespace
 
-std::unique_ptr<Family> make_fscache_family(LinuxSource& src) { return std::make_unique<FscacheFamily>(src); }
+std::unique_ptr<Family> make_fscache_family(LinuxSource& src) {
+  return std::make_unique<FscacheFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

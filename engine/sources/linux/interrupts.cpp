@@ -63,7 +63,8 @@ class IrqFamily final : public Family {
     });
   }
 
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override {
     const TextFile f = read_text(proc() + "/interrupts", err, &out);
     if (!f) return f.error;
     std::string msg;
@@ -84,7 +85,8 @@ class IrqFamily final : public Family {
     out.intr = intr;
     procfs::StatList s(arena);
     s.append(intr_as_named(*intr, arena));
-    for (std::size_t i = 0; i < r.counts.size(); ++i) s.add_u64(fmt::format("cpu{}", t.cpus[i]), r.counts[i]);
+    for (std::size_t i = 0; i < r.counts.size(); ++i)
+      s.add_u64(fmt::format("cpu{}", t.cpus[i]), r.counts[i]);
     s.add_u64("total", total);
     const std::string_view tail = r.text;
     if (!tail.empty()) s.add_str("chip", tail.substr(0, tail.find_first_of(" \t")));
@@ -96,6 +98,8 @@ class IrqFamily final : public Family {
 
 }  // namespace
 
-std::unique_ptr<Family> make_irq_family(LinuxSource& src) { return std::make_unique<IrqFamily>(src); }
+std::unique_ptr<Family> make_irq_family(LinuxSource& src) {
+  return std::make_unique<IrqFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

@@ -20,7 +20,9 @@ using procfs::StatList;
 
 enum class Kind : std::uint32_t { random, file_nr, inode_nr };
 
-std::string_view first_line(std::string_view t) { return procfs::trim(t.substr(0, t.find('\n'))); }
+std::string_view first_line(std::string_view t) {
+  return procfs::trim(t.substr(0, t.find('\n')));
+}
 
 // The numbers of a one-line file, named in order (file-nr, inode-nr).
 struct LineFile {
@@ -35,13 +37,16 @@ const LineFile kLineFiles[] = {
 
 // /proc/sys/kernel/random: numbers, and boot_id (a string fixed for the
 // boot). `uuid` is left out: every read of it makes a new random UUID.
-constexpr std::string_view kRandomNumbers[] = {"entropy_avail", "poolsize", "urandom_min_reseed_secs",
-                                               "write_wakeup_threshold", "read_wakeup_threshold"};
+constexpr std::string_view kRandomNumbers[] = {"entropy_avail", "poolsize",
+                                               "urandom_min_reseed_secs", "write_wakeup_threshold",
+                                               "read_wakeup_threshold"};
 
 class KernelMiscFamily final : public Family {
  public:
   using Family::Family;
-  PartScope scope() const override { return {{"linux"}, {"random", "file_nr", "inode_nr"}, {"misc"}, {}}; }
+  PartScope scope() const override {
+    return {{"linux"}, {"random", "file_nr", "inode_nr"}, {"misc"}, {}};
+  }
 
   void enumerate(Lister& out) override {
     if (procfs::is_dir(proc() + "/sys/kernel/random"))
@@ -52,11 +57,15 @@ class KernelMiscFamily final : public Family {
       out.add("linux", 0, "inode_nr", "misc", KstatType::named, Kind::inode_nr);
   }
 
-  std::string read(const KstatHeader&, std::uint32_t kind, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader&, std::uint32_t kind, Arena& arena, KstatData& out,
+                   int& err) override {
     switch (static_cast<Kind>(kind)) {
-      case Kind::random: return read_random(arena, out, err);
-      case Kind::file_nr: return read_line(kLineFiles[0], arena, out, err);
-      case Kind::inode_nr: return read_line(kLineFiles[1], arena, out, err);
+      case Kind::random:
+        return read_random(arena, out, err);
+      case Kind::file_nr:
+        return read_line(kLineFiles[0], arena, out, err);
+      case Kind::inode_nr:
+        return read_line(kLineFiles[1], arena, out, err);
     }
     return err = ENOENT, "not a kstat of this family";
   }
@@ -67,7 +76,8 @@ class KernelMiscFamily final : public Family {
 };
 
 // file-nr: "allocated unused max"; inode-nr: "nr_inodes nr_free_inodes".
-std::string KernelMiscFamily::read_line(const LineFile& lf, Arena& arena, KstatData& out, int& err) {
+std::string KernelMiscFamily::read_line(const LineFile& lf, Arena& arena, KstatData& out,
+                                        int& err) {
   const TextFile in = read_text(proc() + lf.rel, err, &out);
   if (!in) return in.error;
   auto f = fields(first_line(*in.text));
@@ -103,6 +113,8 @@ std::string KernelMiscFamily::read_random(Arena& arena, KstatData& out, int& err
 
 }  // namespace
 
-std::unique_ptr<Family> make_kernel_misc_family(LinuxSource& src) { return std::make_unique<KernelMiscFamily>(src); }
+std::unique_ptr<Family> make_kernel_misc_family(LinuxSource& src) {
+  return std::make_unique<KernelMiscFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

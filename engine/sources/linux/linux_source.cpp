@@ -47,18 +47,33 @@ KstatHeader& Lister::add(std::string_view module, std::int64_t instance, std::st
   return out_.back();
 }
 
-const std::string& Family::proc() const noexcept { return src_.proc(); }
-const std::string& Family::sys() const noexcept { return src_.sys(); }
-std::uint64_t Family::hz() const noexcept { return src_.hz(); }
-std::uint64_t Family::page_size() const noexcept { return src_.page_size(); }
-std::int64_t Family::now() const { return src_.now(); }
+const std::string& Family::proc() const noexcept {
+  return src_.proc();
+}
+const std::string& Family::sys() const noexcept {
+  return src_.sys();
+}
+std::uint64_t Family::hz() const noexcept {
+  return src_.hz();
+}
+std::uint64_t Family::page_size() const noexcept {
+  return src_.page_size();
+}
+std::int64_t Family::now() const {
+  return src_.now();
+}
 TextFile Family::read_text(std::string path, int& err, KstatData* stamp) {
   return src_.read_text(std::move(path), err, stamp);
 }
-const CachedFile& Family::file(const std::string& path) { return src_.file(path); }
-void Family::keep_file(const std::string& path, CachedFile f) { src_.keep_file(path, std::move(f)); }
+const CachedFile& Family::file(const std::string& path) {
+  return src_.file(path);
+}
+void Family::keep_file(const std::string& path, CachedFile f) {
+  src_.keep_file(path, std::move(f));
+}
 
-LinuxSource::LinuxSource(std::string proc_root, std::string sys_root, std::function<std::int64_t()> clock)
+LinuxSource::LinuxSource(std::string proc_root, std::string sys_root,
+                         std::function<std::int64_t()> clock)
     : proc_(std::move(proc_root)), sys_(std::move(sys_root)), clock_(std::move(clock)) {
   long hz = ::sysconf(_SC_CLK_TCK);
   long page = ::sysconf(_SC_PAGESIZE);
@@ -85,10 +100,11 @@ void LinuxSource::exclude_owned_keys() {
       const PartScope& o = scopes_[q];
       if (s.modules.empty())
         for (const std::string& m : o.modules) add_new(s.not_modules, m);
-      const bool shares_module = s.modules.empty() || o.modules.empty() ||
-                                 std::any_of(s.modules.begin(), s.modules.end(), [&o](const std::string& m) {
-                                   return std::find(o.modules.begin(), o.modules.end(), m) != o.modules.end();
-                                 });
+      const bool shares_module =
+          s.modules.empty() || o.modules.empty() ||
+          std::any_of(s.modules.begin(), s.modules.end(), [&o](const std::string& m) {
+            return std::find(o.modules.begin(), o.modules.end(), m) != o.modules.end();
+          });
       if (s.names.empty() && shares_module)
         for (const std::string& n : o.names) add_new(s.not_names, n);
     }
@@ -126,7 +142,8 @@ TextFile LinuxSource::read_text(std::string path, int& err, KstatData* stamp) {
   return out;
 }
 
-std::int64_t LinuxSource::id_for(std::size_t part, const std::string& key, std::optional<std::int64_t> kid) {
+std::int64_t LinuxSource::id_for(std::size_t part, const std::string& key,
+                                 std::optional<std::int64_t> kid) {
   Ids& ids = ids_.at(part);
   auto it = ids.last.find(key);
   const std::int64_t id = kid ? *kid : it != ids.last.end() ? it->second : next_id_++;
@@ -152,7 +169,8 @@ void LinuxSource::read(const KstatHeader& h, Arena& arena, KstatData& out) {
   std::string msg;
   const std::size_t part = static_cast<std::size_t>(h.cookie >> 32);
   if (part < families_.size()) {
-    msg = families_[part]->read(h, static_cast<std::uint32_t>(h.cookie & 0xffffffffu), arena, out, err);
+    msg = families_[part]->read(h, static_cast<std::uint32_t>(h.cookie & 0xffffffffu), arena, out,
+                                err);
   } else {
     msg = fmt::format("{}:{}:{}: not a kstat of this source", h.module, h.instance, h.name);
     err = ENOENT;
@@ -167,7 +185,8 @@ void LinuxSource::read(const KstatHeader& h, Arena& arena, KstatData& out) {
   }
 }
 
-std::string parse_meminfo(std::string_view t, const std::string& path, std::vector<MeminfoEntry>& out) {
+std::string parse_meminfo(std::string_view t, const std::string& path,
+                          std::vector<MeminfoEntry>& out) {
   std::string msg;
   procfs::for_each_line(t, [&](std::string_view line, std::size_t no) {
     if (procfs::trim(line).empty()) return true;
@@ -200,7 +219,8 @@ std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys
 }
 
 std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys_root) {
-  return make_linux_source(std::move(proc_root), std::move(sys_root), [] { return procfs::monotonic_ns(); });
+  return make_linux_source(std::move(proc_root), std::move(sys_root),
+                           [] { return procfs::monotonic_ns(); });
 }
 
 }  // namespace kstatsql::engine

@@ -63,7 +63,8 @@ struct MeminfoEntry {
   bool bytes;
 };
 // Parses /proc/meminfo text; returns "" or "path:line: what".
-std::string parse_meminfo(std::string_view t, const std::string& path, std::vector<MeminfoEntry>& out);
+std::string parse_meminfo(std::string_view t, const std::string& path,
+                          std::vector<MeminfoEntry>& out);
 
 class LinuxSource;
 
@@ -82,7 +83,8 @@ class Lister {
                    std::optional<std::int64_t> kid = std::nullopt);
   template <class E, class = std::enable_if_t<std::is_enum_v<E>>>
   KstatHeader& add(std::string_view module, std::int64_t instance, std::string_view name,
-                   std::string_view klass, KstatType type, E kind, std::optional<std::int64_t> kid = std::nullopt) {
+                   std::string_view klass, KstatType type, E kind,
+                   std::optional<std::int64_t> kid = std::nullopt) {
     return add(module, instance, name, klass, type, static_cast<std::uint32_t>(kind), kid);
   }
   KstatHeader& back() { return out_.back(); }
@@ -159,7 +161,9 @@ class LinuxSource final : public Source {
   std::uint64_t page_size() const noexcept { return page_size_; }
   std::int64_t now() const { return clock_(); }
   const CachedFile& file(const std::string& path);
-  void keep_file(const std::string& path, CachedFile f) { cache_.insert_or_assign(path, std::move(f)); }
+  void keep_file(const std::string& path, CachedFile f) {
+    cache_.insert_or_assign(path, std::move(f));
+  }
   TextFile read_text(std::string path, int& err, KstatData* stamp);
   std::int64_t id_for(std::size_t part, const std::string& key, std::optional<std::int64_t> kid);
 

@@ -46,7 +46,8 @@ std::int64_t array_number(std::string_view name) {
 // The array name of an "mdN : ..." line, or "" for any other line.
 std::string_view array_of(std::string_view line) {
   auto f = fields(line);
-  if (f.size() >= 3 && f[1] == ":" && line.front() != ' ' && f[0] != "Personalities" && f[0] != "unused")
+  if (f.size() >= 3 && f[1] == ":" && line.front() != ' ' && f[0] != "Personalities" &&
+      f[0] != "unused")
     return f[0];
   return {};
 }
@@ -82,8 +83,10 @@ bool add_size(std::string_view line, StatList& s) {
   for (std::size_t i = 2; i + 1 < f.size(); ++i) {
     std::string_view a = f[i], b = f[i + 1];
     std::size_t slash = a.find('/');
-    if (a.size() < 5 || a.front() != '[' || a.back() != ']' || slash == std::string_view::npos) continue;
-    auto n = parse_u64(a.substr(1, slash - 1)), m = parse_u64(a.substr(slash + 1, a.size() - slash - 2));
+    if (a.size() < 5 || a.front() != '[' || a.back() != ']' || slash == std::string_view::npos)
+      continue;
+    auto n = parse_u64(a.substr(1, slash - 1)),
+         m = parse_u64(a.substr(slash + 1, a.size() - slash - 2));
     if (!n || !m || b.size() < 3 || b.front() != '[' || b.back() != ']') continue;
     s.add_u64("raid_disks", *n);
     s.add_u64("active_disks", *m);
@@ -111,8 +114,10 @@ bool add_progress(std::string_view line, StatList& s, bool& seen) {
   auto permille = parse_fixed(f[at + 1].substr(0, f[at + 1].size() - 1), 10, false);
   std::string_view frac = f[at + 2];
   std::size_t slash = frac.find('/');
-  if (!permille || frac.size() < 5 || frac.front() != '(' || slash == std::string_view::npos) return false;
-  auto done = parse_u64(frac.substr(1, slash - 1)), total = parse_u64(frac.substr(slash + 1, frac.size() - slash - 2));
+  if (!permille || frac.size() < 5 || frac.front() != '(' || slash == std::string_view::npos)
+    return false;
+  auto done = parse_u64(frac.substr(1, slash - 1)),
+       total = parse_u64(frac.substr(slash + 1, frac.size() - slash - 2));
   if (!done || !total) return false;
   s.add_str("sync_action", f[at - 1]);
   s.add_str("sync_state", "running");
@@ -122,9 +127,11 @@ bool add_progress(std::string_view line, StatList& s, bool& seen) {
   for (std::size_t i = at + 3; i < f.size(); ++i) {
     std::string_view v = f[i];
     if (v.substr(0, 7) == "finish=" && v.ends_with("min")) {
-      if (auto ns = parse_fixed(v.substr(7, v.size() - 10), 60'000'000'000ULL, true)) s.add_u64("sync_finish_ns", *ns, Unit::ns);
+      if (auto ns = parse_fixed(v.substr(7, v.size() - 10), 60'000'000'000ULL, true))
+        s.add_u64("sync_finish_ns", *ns, Unit::ns);
     } else if (v.substr(0, 6) == "speed=" && v.ends_with("K/sec")) {
-      if (auto k = parse_u64(v.substr(6, v.size() - 11))) s.add_u64("sync_speed", *k * kKiB, Unit::bytes);
+      if (auto k = parse_u64(v.substr(6, v.size() - 11)))
+        s.add_u64("sync_speed", *k * kKiB, Unit::bytes);
     }
   }
   return true;
@@ -146,10 +153,12 @@ class MdstatFamily final : public Family {
     });
   }
 
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override;
+  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override;
 };
 
-std::string MdstatFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) {
+std::string MdstatFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                               int& err) {
   const TextFile in = read_text(proc() + "/mdstat", err, &out);
   if (!in) return in.error;
   StatList s(arena);
@@ -176,17 +185,22 @@ std::string MdstatFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena
     if (!a.empty() || line.substr(0, 7) == "unused ") return state = 3, false;
     if (procfs::trim(line).empty()) return true;
     if (state == 1) {
-      if (!add_size(line, s)) msg = fmt::format("{}:{}: expected '<blocks> blocks' after the {} line", in.path, no, h.name);
+      if (!add_size(line, s))
+        msg =
+            fmt::format("{}:{}: expected '<blocks> blocks' after the {} line", in.path, no, h.name);
       state = 2;
       return msg.empty();
     }
     if (!add_progress(line, s, progress))
-      msg = fmt::format("{}:{}: expected '= P% (done/total) finish=Xmin speed=YK/sec'", in.path, no);
+      msg =
+          fmt::format("{}:{}: expected '= P% (done/total) finish=Xmin speed=YK/sec'", in.path, no);
     return msg.empty();
   });
   if (!msg.empty()) return err = EINVAL, msg;
   if (state == 0) return err = ENOENT, fmt::format("{}: no array {}", in.path, h.name);
-  if (state == 1) return err = EINVAL, fmt::format("{}:{}: {} has no '<blocks> blocks' line (truncated?)", in.path, array_line, h.name);
+  if (state == 1)
+    return err = EINVAL, fmt::format("{}:{}: {} has no '<blocks> blocks' line (truncated?)",
+                                     in.path, array_line, h.name);
   if (!progress) s.add_str("sync_action", "idle");
   out.named = s.finish();
   return {};
@@ -194,6 +208,8 @@ std::string MdstatFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena
 
 }  // namespace
 
-std::unique_ptr<Family> make_mdstat_family(LinuxSource& src) { return std::make_unique<MdstatFamily>(src); }
+std::unique_ptr<Family> make_mdstat_family(LinuxSource& src) {
+  return std::make_unique<MdstatFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

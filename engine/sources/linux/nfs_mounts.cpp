@@ -17,6 +17,7 @@
 
 #include "engine/sources/linux/procfs.hpp"
 #include "engine/sources/linux/families.hpp"
+#include "engine/sources/linux/nfs_mountstats.hpp"
 #include "engine/raw_decode.hpp"
 
 namespace kstatsql::engine::linuxsrc {
@@ -26,193 +27,21 @@ namespace {
 using procfs::fields;
 using procfs::parse_u64;
 using procfs::StatList;
+using namespace mountstats;
 
 // MI_* bits with a Linux equivalent (nfs_clnt.h; MI4_* has the same values).
 constexpr std::uint32_t kMiHard = 0x1, kMiNoac = 0x10, kMiNocto = 0x20, kMiLlock = 0x80,
-                        kMiLink = 0x400, kMiSymlink = 0x800, kMiReaddirOnly = 0x1000, kMiAcl = 0x2000;
+                        kMiLink = 0x400, kMiSymlink = 0x800, kMiReaddirOnly = 0x1000,
+                        kMiAcl = 0x2000;
 // NFS_CAP_* bits of the caps= value (include/linux/nfs_fs_sb.h, stable since 2.6).
 constexpr std::uint64_t kCapReaddirplus = 1, kCapHardlinks = 2, kCapSymlinks = 4, kCapAcls = 8;
 constexpr std::int64_t kFallbackInstance = 1 << 20;  // above any minor (MINORBITS = 20)
 constexpr std::uint64_t kMs = 1000000;
 
-// One "device ..." line of mountstats and the lines under it.
-struct Section {
-  std::string_view device, mountpoint, fstype;
-  std::string_view body;  // the lines after the device line, up to the next one
-  std::size_t line = 0;   // 1-based line number of the device line
-  bool nfs() const { return fstype == "nfs" || fstype == "nfs4"; }
-};
-
-// "device D mounted on M with fstype F [statvers=V]"; lines that do not look
-// like that (there are none on real kernels) are skipped.
-std::vector<Section> split_sections(std::string_view text) {
-  std::vector<Section> out;
-  std::size_t body_start = 0;
-  auto close_body = [&](std::size_t end) {
-    if (!out.empty()) out.back().body = text.substr(body_start, end - body_start);
-  };
-  for (const text::Line& l : text::lines(text)) {
-    const std::string_view line = l.text;
-    const auto pos = static_cast<std::size_t>(line.data() - text.data());
-    auto f = line.substr(0, 7) == "device " ? fields(line) : std::vector<std::string_view>{};
-    if (f.size() >= 8 && f[2] == "mounted" && f[3] == "on" && f[5] == "with" && f[6] == "fstype") {
-      close_body(pos);
-      out.push_back({f[1], f[4], f[7], {}, l.number});
-      body_start = std::min(pos + line.size() + 1, text.size());
-    }
-  }
-  close_body(text.size());
-  return out;
-}
-
-// The parsed body of one NFS section.
-struct NfsOp {
-  std::uint64_t ops = 0, trans = 0, timeouts = 0, bytes_sent = 0, bytes_recv = 0, queue_ms = 0,
-                rtt_ms = 0, execute_ms = 0;
-  std::optional<std::uint64_t> errors;  // the 9th value, on kernels that print it
-};
-// One line of a section kept for a kstat that parses it on its own.
-struct BodyLine {
-  std::string_view text;
-  std::size_t line = 0;
-};
-struct NfsBody {
-  std::vector<std::pair<std::string_view, std::string_view>> opts;  // key, value ("" for flags)
-  std::optional<std::uint64_t> caps, pseudoflavor;
-  std::vector<std::uint64_t> bytes;
-  std::string_view xprt;
-  std::vector<std::pair<std::string_view, NfsOp>> ops;
-  BodyLine events;               // "events:" values, parsed by the events kstat
-  std::vector<BodyLine> xprts;   // "xprt:" values, one per transport (nconnect)
-
-  std::optional<std::string_view> opt(std::string_view key) const {
-    for (const auto& [k, v] : opts)
-      if (k == key) return v;
-    return std::nullopt;
-  }
-  std::optional<std::uint64_t> num(std::string_view key) const {
-    auto v = opt(key);
-    return v ? parse_u64(*v) : std::nullopt;
-  }
-  NfsOp op(std::string_view name) const {
-    for (const auto& [k, v] : ops)
-      if (k == name) return v;
-    return {};
-  }
-};
-
-// "k=v,k2=v2,flag" → pairs.
-void split_options(std::string_view s, std::vector<std::pair<std::string_view, std::string_view>>& out) {
-  while (!s.empty()) {
-    std::size_t comma = s.find(',');
-    std::string_view item = s.substr(0, comma);
-    std::size_t eq = item.find('=');
-    out.emplace_back(item.substr(0, eq), eq == std::string_view::npos ? "" : item.substr(eq + 1));
-    if (comma == std::string_view::npos) break;
-    s.remove_prefix(comma + 1);
-  }
-}
-
-std::optional<std::uint64_t> parse_hex(std::string_view s) {
-  if (s.substr(0, 2) != "0x" || s.size() == 2 || s.size() > 18) return std::nullopt;
-  std::uint64_t v = 0;
-  for (char c : s.substr(2)) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-    if (d < 0) return std::nullopt;
-    v = v << 4 | static_cast<std::uint64_t>(d);
-  }
-  return v;
-}
-
-// Parses the lines of an NFS section. Returns "" or "path:line: what".
-std::string parse_body(const Section& sec, const std::string& path, NfsBody& b) {
-  std::string msg;
-  bool per_op = false;
-  procfs::for_each_line(sec.body, [&](std::string_view raw, std::size_t i) {
-    std::string_view line = procfs::trim(raw);
-    const std::size_t no = sec.line + i;
-    auto numbers = [&](std::string_view rest, std::size_t need, std::vector<std::uint64_t>& v) {
-      for (std::string_view f : fields(rest)) {
-        auto n = parse_u64(f);
-        if (!n) return false;
-        v.push_back(*n);
-      }
-      return v.size() >= need;
-    };
-    if (per_op) {
-      std::size_t colon = line.find(':');
-      std::vector<std::uint64_t> v;
-      if (line.empty()) return true;
-      if (colon == std::string_view::npos || !numbers(line.substr(colon + 1), 8, v)) {
-        msg = fmt::format("{}:{}: expected 'OP: ops trans timeouts bytes_sent bytes_recv queue rtt execute'",
-                          path, no);
-        return false;
-      }
-      NfsOp op{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], std::nullopt};
-      if (v.size() > 8) op.errors = v[8];
-      b.ops.emplace_back(line.substr(0, colon), op);
-    } else if (line.substr(0, 5) == "opts:") {
-      split_options(procfs::trim(line.substr(5)), b.opts);
-    } else if (line.substr(0, 5) == "caps:") {
-      std::vector<std::pair<std::string_view, std::string_view>> caps;
-      split_options(procfs::trim(line.substr(5)), caps);
-      for (const auto& [k, v] : caps)
-        if (k == "caps") b.caps = parse_hex(v);
-    } else if (line.substr(0, 4) == "sec:") {
-      std::vector<std::pair<std::string_view, std::string_view>> sec_opts;
-      split_options(procfs::trim(line.substr(4)), sec_opts);
-      for (const auto& [k, v] : sec_opts)
-        if (k == "pseudoflavor") b.pseudoflavor = parse_u64(v);
-    } else if (line.substr(0, 6) == "bytes:") {
-      if (!numbers(line.substr(6), 8, b.bytes)) {
-        msg = fmt::format("{}:{}: expected 8 byte counters after 'bytes:'", path, no);
-        return false;
-      }
-    } else if (line.substr(0, 7) == "events:") {
-      b.events = {line.substr(7), no};
-    } else if (line.substr(0, 5) == "xprt:") {
-      auto f = fields(line.substr(5));
-      if (b.xprts.empty() && !f.empty()) b.xprt = f[0];
-      b.xprts.push_back({line.substr(5), no});
-    } else if (line == "per-op statistics") {
-      per_op = true;
-    }
-    return true;
-  });
-  if (msg.empty() && b.bytes.empty()) msg = fmt::format("{}:{}: NFS mount has no 'bytes:' line", path, sec.line);
-  return msg;
-}
-
-// "\040" octal escapes (space, tab, newline, backslash) as the kernel prints them.
-std::string unescape(std::string_view s) {
-  auto octal = [](char c) { return c >= '0' && c <= '7'; };
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] <= '3' && octal(s[i + 1]) && octal(s[i + 2]) &&
-        octal(s[i + 3])) {
-      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
-      i += 3;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-// "server:/path" or "[v6addr]:/path" → server and path.
-std::pair<std::string_view, std::string_view> split_device(std::string_view dev) {
-  if (!dev.empty() && dev.front() == '[') {
-    std::size_t close = dev.find("]:");
-    if (close != std::string_view::npos) return {dev.substr(1, close - 1), dev.substr(close + 2)};
-  }
-  std::size_t colon = dev.find(':');
-  if (colon == std::string_view::npos) return {dev, {}};
-  return {dev.substr(0, colon), dev.substr(colon + 1)};
-}
-
 // illumos secmod (nfssec.conf): none 0, sys 1, krb5 390003, krb5i 390004, krb5p 390005.
 std::optional<std::uint32_t> secmod_of(const NfsBody& b) {
-  if (b.pseudoflavor && *b.pseudoflavor <= UINT32_MAX) return static_cast<std::uint32_t>(*b.pseudoflavor);
+  if (b.pseudoflavor && *b.pseudoflavor <= UINT32_MAX)
+    return static_cast<std::uint32_t>(*b.pseudoflavor);
   auto sec = b.opt("sec");
   if (!sec) return std::nullopt;
   static constexpr std::pair<std::string_view, std::uint32_t> kSec[] = {
@@ -230,9 +59,9 @@ std::uint32_t srtt_of(const NfsOp& op) {
 
 // mntinfo fields copied from a mount option (left out when the option is).
 constexpr std::pair<std::string_view, std::string_view> kFromOption[] = {
-    {"mik_curread", "rsize"},       {"mik_curwrite", "wsize"},      {"mik_timeo", "timeo"},
-    {"mik_retrans", "retrans"},     {"mik_acregmin", "acregmin"},   {"mik_acregmax", "acregmax"},
-    {"mik_acdirmin", "acdirmin"},   {"mik_acdirmax", "acdirmax"}};
+    {"mik_curread", "rsize"},     {"mik_curwrite", "wsize"},    {"mik_timeo", "timeo"},
+    {"mik_retrans", "retrans"},   {"mik_acregmin", "acregmin"}, {"mik_acregmax", "acregmax"},
+    {"mik_acdirmin", "acdirmin"}, {"mik_acdirmax", "acdirmax"}};
 
 void copy_str(char* dst, std::size_t size, std::string_view s) {
   std::size_t n = std::min(s.size(), size - 1);
@@ -254,21 +83,15 @@ std::string stats_dir(const std::string& proc) {
     if (auto pid = parse_u64(n)) pids.push_back(*pid);
   std::sort(pids.begin(), pids.end());
   for (std::uint64_t pid : pids)
-    if (procfs::exists(fmt::format("{}/{}/mountstats", proc, pid))) return fmt::format("{}/{}", proc, pid);
+    if (procfs::exists(fmt::format("{}/{}/mountstats", proc, pid)))
+      return fmt::format("{}/{}", proc, pid);
   return proc + "/self";
-}
-
-// The number of "xprt:" lines of a section.
-std::size_t xprt_count(std::string_view body) {
-  std::size_t n = 0;
-  for (std::size_t at = body.find("xprt:"); at != std::string_view::npos; at = body.find("xprt:", at + 5)) ++n;
-  return n;
 }
 
 // One NFS mount as the listing saw it.
 struct NfsMountId {
-  std::string mountpoint;     // as /proc/self/mountstats prints it (\040 for a space)
-  std::size_t section = 0;    // its position among the file's "device" lines
+  std::string mountpoint;   // as /proc/self/mountstats prints it (\040 for a space)
+  std::size_t section = 0;  // its position among the file's "device" lines
 };
 
 class NfsFamily final : public Family {
@@ -276,7 +99,8 @@ class NfsFamily final : public Family {
   using Family::Family;
   PartScope scope() const override { return {{"nfs"}, {}, {"misc", "nfs"}, {}}; }
   void enumerate(Lister& out) override;
-  std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out, int& err) override;
+  std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out,
+                   int& err) override;
 
  private:
   std::unordered_map<std::int64_t, NfsMountId> nfs_;  // by instance, from the last listing
@@ -311,13 +135,15 @@ void NfsFamily::enumerate(Lister& out) {
         while (dash < f.size() && f[dash] != "-") ++dash;
         if (dash + 2 >= f.size() || f[2].find(':') == std::string_view::npos) return true;
         auto minor = parse_u64(f[2].substr(f[2].find(':') + 1));
-        if (minor) infos.push_back({f[4], f[dash + 1], f[dash + 2], static_cast<std::int64_t>(*minor)});
+        if (minor)
+          infos.push_back({f[4], f[dash + 1], f[dash + 2], static_cast<std::int64_t>(*minor)});
         return true;
       });
     }
     std::int64_t instance = kFallbackInstance + ++ordinal;
     for (Info& in : infos) {
-      if (!in.used && in.mountpoint == s.mountpoint && in.source == s.device && in.fstype == s.fstype) {
+      if (!in.used && in.mountpoint == s.mountpoint && in.source == s.device &&
+          in.fstype == s.fstype) {
         in.used = true;
         instance = in.minor;
         break;
@@ -336,7 +162,8 @@ void NfsFamily::enumerate(Lister& out) {
     if (s.body.find("events:") != std::string_view::npos)
       out.add("nfs", instance, "events", "misc", KstatType::named, Kind::nfs_events);
     for (std::size_t k = 0, n = xprt_count(s.body); k < n; ++k)
-      out.add("nfs", instance, k == 0 ? std::string("xprt") : fmt::format("xprt{}", k), "misc", KstatType::named,
+      out.add("nfs", instance, k == 0 ? std::string("xprt") : fmt::format("xprt{}", k), "misc",
+              KstatType::named,
               static_cast<std::uint32_t>(Kind::nfs_xprt) + static_cast<std::uint32_t>(k));
   }
 }
@@ -344,7 +171,8 @@ void NfsFamily::enumerate(Lister& out) {
 namespace {
 
 // nfs:N:nfsN: the io kstat of one mount, from its READ and WRITE op lines.
-void fill_nfs_io(const NfsBody& b, const NfsOp& read, const NfsOp& write, Arena& arena, KstatData& out) {
+void fill_nfs_io(const NfsBody& b, const NfsOp& read, const NfsOp& write, Arena& arena,
+                 KstatData& out) {
   auto* io = arena.make_array<IoStats>(1);
   io->nread = b.bytes[4];  // serverreadbytes: what READ calls returned
   io->nwritten = b.bytes[5];
@@ -355,11 +183,13 @@ void fill_nfs_io(const NfsBody& b, const NfsOp& read, const NfsOp& write, Arena&
   out.io = io;
   StatList s(arena);
   s.append(io_as_named(*io, arena));
-  static constexpr std::string_view kBytes[8] = {"normal_read_bytes", "normal_write_bytes", "direct_read_bytes",
-      "direct_write_bytes", "", "", "read_pages", "write_pages"};
+  static constexpr std::string_view kBytes[8] = {
+      "normal_read_bytes", "normal_write_bytes", "direct_read_bytes", "direct_write_bytes", "", "",
+      "read_pages",        "write_pages"};
   for (std::size_t i = 0; i < 8; ++i)
     if (!kBytes[i].empty()) s.add_u64(kBytes[i], b.bytes[i], i < 6 ? Unit::bytes : Unit::none);
-  for (const auto& [name, op] : {std::pair<std::string_view, NfsOp>{"read", read}, {"write", write}}) {
+  for (const auto& [name, op] :
+       {std::pair<std::string_view, NfsOp>{"read", read}, {"write", write}}) {
     s.add_u64(fmt::format("{}_rtt_ns", name), op.rtt_ms * kMs, Unit::ns);
     s.add_u64(fmt::format("{}_execute_ns", name), op.execute_ms * kMs, Unit::ns);
     s.add_u64(fmt::format("{}_retrans", name), op.trans > op.ops ? op.trans - op.ops : 0);
@@ -380,8 +210,10 @@ void fill_nfs_mntinfo(const KstatHeader& h, const Section& sec, const NfsBody& b
   std::string_view vers = b.opt("vers").value_or(sec.fstype == "nfs4" ? "4" : "");
   auto major = parse_u64(vers.substr(0, vers.find('.')));
   std::optional<std::uint64_t> minor;
-  if (vers.find('.') != std::string_view::npos) minor = parse_u64(vers.substr(vers.find('.') + 1));
-  else if (major == 4u) minor = b.num("minorversion").value_or(0);
+  if (vers.find('.') != std::string_view::npos)
+    minor = parse_u64(vers.substr(vers.find('.') + 1));
+  else if (major == 4u)
+    minor = b.num("minorversion").value_or(0);
   m.mik_vers = static_cast<std::uint32_t>(major.value_or(0));
   std::uint32_t flags = 0;
   if (!b.opt("soft") && !b.opt("softerr")) flags |= kMiHard;
@@ -398,7 +230,9 @@ void fill_nfs_mntinfo(const KstatHeader& h, const Section& sec, const NfsBody& b
   m.mik_flags = flags;
   auto secmod = secmod_of(b);
   m.mik_secmod = secmod.value_or(0);
-  auto u32 = [&](std::string_view key) { return static_cast<std::uint32_t>(b.num(key).value_or(0)); };
+  auto u32 = [&](std::string_view key) {
+    return static_cast<std::uint32_t>(b.num(key).value_or(0));
+  };
   m.mik_curread = u32("rsize");
   m.mik_curwrite = u32("wsize");
   m.mik_timeo = static_cast<std::int32_t>(u32("timeo"));
@@ -434,7 +268,6 @@ void fill_nfs_mntinfo(const KstatHeader& h, const Section& sec, const NfsBody& b
   out.ndata = 1;
 }
 
-
 // nfs:N:ops: every per-op line, <op>_ops … <op>_errors (op in lower case).
 void fill_nfs_ops(const NfsBody& b, Arena& arena, KstatData& out) {
   StatList s(arena);
@@ -455,53 +288,88 @@ void fill_nfs_ops(const NfsBody& b, Arena& arena, KstatData& out) {
 }
 
 // Counts of one line under `names`; a value past them is "<extra><k>".
-std::string add_counts(const BodyLine& l, std::span<const std::string_view> names, std::string_view extra,
-                       std::size_t first, const std::string& path, StatList& s) {
+std::string add_counts(const BodyLine& l, std::span<const std::string_view> names,
+                       std::string_view extra, std::size_t first, const std::string& path,
+                       StatList& s) {
   const auto f = fields(l.text);
   for (std::size_t k = first; k < f.size(); ++k) {
     auto v = parse_u64(f[k]);
     if (!v) return fmt::format("{}:{}: value '{}' is not a number", path, l.line, f[k]);
-    if (k - first < names.size()) s.add_u64(names[k - first], *v);
-    else s.add_u64(fmt::format("{}{}", extra, k - first), *v);
+    if (k - first < names.size())
+      s.add_u64(names[k - first], *v);
+    else
+      s.add_u64(fmt::format("{}{}", extra, k - first), *v);
   }
   return {};
 }
 
 // nfs:N:events: the 27 nfs_iostat event counters (older kernels print fewer).
-std::string fill_nfs_events(const NfsBody& b, const std::string& path, Arena& arena, KstatData& out, int& err) {
+std::string fill_nfs_events(const NfsBody& b, const std::string& path, Arena& arena, KstatData& out,
+                            int& err) {
   static constexpr std::string_view kEvents[] = {
-      "inoderevalidate", "dentryrevalidate", "datainvalidate", "attrinvalidate", "vfsopen", "vfslookup",
-      "vfsaccess", "vfsupdatepage", "vfsreadpage", "vfsreadpages", "vfswritepage", "vfswritepages",
-      "vfsgetdents", "vfssetattr", "vfsflush", "vfsfsync", "vfslock", "vfsrelease", "congestionwait",
-      "setattrtrunc", "extendwrite", "sillyrename", "shortread", "shortwrite", "delay", "pnfs_read", "pnfs_write"};
+      "inoderevalidate", "dentryrevalidate", "datainvalidate", "attrinvalidate", "vfsopen",
+      "vfslookup",       "vfsaccess",        "vfsupdatepage",  "vfsreadpage",    "vfsreadpages",
+      "vfswritepage",    "vfswritepages",    "vfsgetdents",    "vfssetattr",     "vfsflush",
+      "vfsfsync",        "vfslock",          "vfsrelease",     "congestionwait", "setattrtrunc",
+      "extendwrite",     "sillyrename",      "shortread",      "shortwrite",     "delay",
+      "pnfs_read",       "pnfs_write"};
   StatList s(arena);
-  if (b.events.line == 0) return err = ENOENT, fmt::format("{}: the mount has no 'events:' line", path);
-  if (std::string m = add_counts(b.events, kEvents, "event", 0, path, s); !m.empty()) return err = EINVAL, m;
-  if (s.size() == 0) return err = EINVAL, fmt::format("{}:{}: 'events:' has no values", path, b.events.line);
+  if (b.events.line == 0)
+    return err = ENOENT, fmt::format("{}: the mount has no 'events:' line", path);
+  if (std::string m = add_counts(b.events, kEvents, "event", 0, path, s); !m.empty())
+    return err = EINVAL, m;
+  if (s.size() == 0)
+    return err = EINVAL, fmt::format("{}:{}: 'events:' has no values", path, b.events.line);
   out.named = s.finish();
   return {};
 }
 
 // nfs:N:xprt[k]: one transport's counters, named by its protocol's layout.
-std::string fill_nfs_xprt(const NfsBody& b, std::size_t k, const std::string& path, Arena& arena, KstatData& out,
-                          int& err) {
-  static constexpr std::string_view kTcp[] = {"srcport", "bind_count", "connect_count", "connect_time", "idle_time",
-      "sends", "recvs", "bad_xids", "req_u", "bklog_u", "max_slots", "sending_u", "pending_u"};
-  static constexpr std::string_view kUdp[] = {"srcport", "bind_count", "sends", "recvs", "bad_xids", "req_u",
-      "bklog_u", "max_slots", "sending_u", "pending_u"};
-  static constexpr std::string_view kRdma[] = {"srcport", "bind_count", "connect_count", "connect_time",
-      "idle_time", "sends", "recvs", "bad_xids", "req_u", "bklog_u", "read_chunk_count", "write_chunk_count",
-      "reply_chunk_count", "total_rdma_request", "total_rdma_reply", "pullup_copy_count", "fixup_copy_count",
-      "hardway_register_count", "failed_marshal_count", "bad_reply_count", "nomsg_call_count", "mrs_recycled",
-      "mrs_orphaned", "mrs_allocated", "local_inv_needed", "empty_sendctx_q", "reply_waits_for_send"};
-  if (k >= b.xprts.size()) return err = ENOENT, fmt::format("{}: the mount has no xprt line {}", path, k);
+std::string fill_nfs_xprt(const NfsBody& b, std::size_t k, const std::string& path, Arena& arena,
+                          KstatData& out, int& err) {
+  static constexpr std::string_view kTcp[] = {
+      "srcport",  "bind_count", "connect_count", "connect_time", "idle_time", "sends",    "recvs",
+      "bad_xids", "req_u",      "bklog_u",       "max_slots",    "sending_u", "pending_u"};
+  static constexpr std::string_view kUdp[] = {"srcport",   "bind_count", "sends",   "recvs",
+                                              "bad_xids",  "req_u",      "bklog_u", "max_slots",
+                                              "sending_u", "pending_u"};
+  static constexpr std::string_view kRdma[] = {"srcport",
+                                               "bind_count",
+                                               "connect_count",
+                                               "connect_time",
+                                               "idle_time",
+                                               "sends",
+                                               "recvs",
+                                               "bad_xids",
+                                               "req_u",
+                                               "bklog_u",
+                                               "read_chunk_count",
+                                               "write_chunk_count",
+                                               "reply_chunk_count",
+                                               "total_rdma_request",
+                                               "total_rdma_reply",
+                                               "pullup_copy_count",
+                                               "fixup_copy_count",
+                                               "hardway_register_count",
+                                               "failed_marshal_count",
+                                               "bad_reply_count",
+                                               "nomsg_call_count",
+                                               "mrs_recycled",
+                                               "mrs_orphaned",
+                                               "mrs_allocated",
+                                               "local_inv_needed",
+                                               "empty_sendctx_q",
+                                               "reply_waits_for_send"};
+  if (k >= b.xprts.size())
+    return err = ENOENT, fmt::format("{}: the mount has no xprt line {}", path, k);
   const BodyLine& l = b.xprts[k];
   const auto f = fields(l.text);
   if (f.empty()) return err = EINVAL, fmt::format("{}:{}: empty 'xprt:' line", path, l.line);
-  std::span<const std::string_view> names = f[0] == "tcp" ? std::span<const std::string_view>(kTcp)
-                                            : f[0] == "udp" ? std::span<const std::string_view>(kUdp)
-                                            : f[0] == "rdma" ? std::span<const std::string_view>(kRdma)
-                                                             : std::span<const std::string_view>();
+  std::span<const std::string_view> names =
+      f[0] == "tcp"    ? std::span<const std::string_view>(kTcp)
+      : f[0] == "udp"  ? std::span<const std::string_view>(kUdp)
+      : f[0] == "rdma" ? std::span<const std::string_view>(kRdma)
+                       : std::span<const std::string_view>();
   StatList s(arena);
   s.add_str("proto", f[0]);
   if (std::string m = add_counts(l, names, "v", 1, path, s); !m.empty()) return err = EINVAL, m;
@@ -511,30 +379,46 @@ std::string fill_nfs_xprt(const NfsBody& b, std::size_t k, const std::string& pa
 
 }  // namespace
 
-std::string NfsFamily::read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out, int& err) {
+std::string NfsFamily::read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out,
+                            int& err) {
   const std::string path = dir_ + "/mountstats";
   auto it = nfs_.find(h.instance);
-  if (it == nfs_.end()) return err = ENOENT, fmt::format("{}: no NFS mount with minor {}", path, h.instance);
+  if (it == nfs_.end())
+    return err = ENOENT, fmt::format("{}: no NFS mount with minor {}", path, h.instance);
   const TextFile in = read_text(path, err, &out);
   if (!in) return in.error;
   std::vector<Section> sections = split_sections(*in.text);
   const std::size_t at = it->second.section;
-  if (at >= sections.size() || sections[at].mountpoint != it->second.mountpoint || !sections[at].nfs())
-    return err = ENOENT, fmt::format("{}: {} is no longer mounted", path, unescape(it->second.mountpoint));
+  if (at >= sections.size() || sections[at].mountpoint != it->second.mountpoint ||
+      !sections[at].nfs())
+    return err = ENOENT,
+           fmt::format("{}: {} is no longer mounted", path, unescape(it->second.mountpoint));
   const Section& sec = sections[at];
   NfsBody b;
   if (std::string msg = parse_body(sec, path, b); !msg.empty()) return err = EINVAL, msg;
   const NfsOp read = b.op("READ"), write = b.op("WRITE");
-  switch (kind >= static_cast<std::uint32_t>(Kind::nfs_xprt) ? Kind::nfs_xprt : static_cast<Kind>(kind)) {
-    case Kind::nfs_io: fill_nfs_io(b, read, write, arena, out); break;
-    case Kind::nfs_mntinfo: fill_nfs_mntinfo(h, sec, b, read, write, arena, out); break;
-    case Kind::nfs_ops: fill_nfs_ops(b, arena, out); break;
-    case Kind::nfs_events: return fill_nfs_events(b, path, arena, out, err);
-    case Kind::nfs_xprt: return fill_nfs_xprt(b, kind - static_cast<std::uint32_t>(Kind::nfs_xprt), path, arena, out, err);
+  switch (kind >= static_cast<std::uint32_t>(Kind::nfs_xprt) ? Kind::nfs_xprt
+                                                             : static_cast<Kind>(kind)) {
+    case Kind::nfs_io:
+      fill_nfs_io(b, read, write, arena, out);
+      break;
+    case Kind::nfs_mntinfo:
+      fill_nfs_mntinfo(h, sec, b, read, write, arena, out);
+      break;
+    case Kind::nfs_ops:
+      fill_nfs_ops(b, arena, out);
+      break;
+    case Kind::nfs_events:
+      return fill_nfs_events(b, path, arena, out, err);
+    case Kind::nfs_xprt:
+      return fill_nfs_xprt(b, kind - static_cast<std::uint32_t>(Kind::nfs_xprt), path, arena, out,
+                           err);
   }
   return {};
 }
 
-std::unique_ptr<Family> make_nfs_family(LinuxSource& src) { return std::make_unique<NfsFamily>(src); }
+std::unique_ptr<Family> make_nfs_family(LinuxSource& src) {
+  return std::make_unique<NfsFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

@@ -39,7 +39,8 @@ std::string parse_pressure(std::string_view text, const std::string& path, std::
     bool ok = (f[0] == "some" || f[0] == "full") && f.size() == 5;
     const std::string stem = fmt::format("{}{}", prefix, ok ? f[0] : std::string_view{});
     for (std::size_t i = 1; ok && i < f.size(); ++i) ok = add_field(f[i], stem, s);
-    if (!ok) msg = fmt::format("{}:{}: expected 'some|full avg10=N avg60=N avg300=N total=N'", path, no);
+    if (!ok)
+      msg = fmt::format("{}:{}: expected 'some|full avg10=N avg60=N avg300=N total=N'", path, no);
     return ok;
   });
   return msg;

@@ -110,7 +110,9 @@ bool is_regular(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+bool exists(const std::string& path) {
+  return ::access(path.c_str(), F_OK) == 0;
+}
 
 std::string link_basename(const std::string& path) {
   char buf[4096];
@@ -143,7 +145,8 @@ std::vector<std::string_view> fields(std::string_view line) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -242,13 +245,18 @@ std::string read_link(const std::string& dir, Arena& arena, KstatData& out, int&
     auto t = value(rel, true);
     if (!t) return 0;
     auto n = parse_u64(*t);
-    if (!n && msg.empty()) msg = fmt::format("{}{}:1: expected a counter, found '{}'", dir, rel, *t);
+    if (!n && msg.empty())
+      msg = fmt::format("{}{}:1: expected a counter, found '{}'", dir, rel, *t);
     return n.value_or(0);
   };
-  const std::uint64_t rbytes = counter("statistics/rx_bytes"), obytes = counter("statistics/tx_bytes"),
-                      ipackets = counter("statistics/rx_packets"), opackets = counter("statistics/tx_packets"),
-                      ierrors = counter("statistics/rx_errors"), oerrors = counter("statistics/tx_errors"),
-                      collisions = counter("statistics/collisions"), multircv = counter("statistics/multicast");
+  const std::uint64_t rbytes = counter("statistics/rx_bytes"),
+                      obytes = counter("statistics/tx_bytes"),
+                      ipackets = counter("statistics/rx_packets"),
+                      opackets = counter("statistics/tx_packets"),
+                      ierrors = counter("statistics/rx_errors"),
+                      oerrors = counter("statistics/tx_errors"),
+                      collisions = counter("statistics/collisions"),
+                      multircv = counter("statistics/multicast");
   if (!msg.empty()) return msg;
   // speed: Mb/s; EINVAL (no link, virtual device) or -1 mean unknown → 0.
   std::uint64_t ifspeed = 0;
@@ -260,9 +268,10 @@ std::string read_link(const std::string& dir, Arena& arena, KstatData& out, int&
   // link_state_t: UNKNOWN −1 (0xffffffff as uint32), DOWN 0, UP 1.
   std::string oper = value("operstate", false).value_or("unknown");
   std::uint64_t state = 0xffffffffu;
-  if (oper == "up") state = 1;
-  else if (oper == "down" || oper == "lowerlayerdown" || oper == "notpresent" || oper == "dormant" ||
-           oper == "testing")
+  if (oper == "up")
+    state = 1;
+  else if (oper == "down" || oper == "lowerlayerdown" || oper == "notpresent" ||
+           oper == "dormant" || oper == "testing")
     state = 0;
   else if (auto carrier = value("carrier", false); carrier == "1" || carrier == "0")
     state = *carrier == "1" ? 1 : 0;
@@ -354,7 +363,9 @@ std::string parse_named_row(const SplCursor& c, std::string_view line, std::size
   std::size_t pad = (code_text.size() < 4 ? 4 - code_text.size() : 0) + 1;
   for (std::size_t k = 0; k < pad && i < line.size() && line[i] == ' '; ++k) ++i;
   std::string_view value = line.substr(i);
-  auto bad = [&] { return c.err(no, fmt::format("statistic '{}': bad value '{}'", name, trim(value))); };
+  auto bad = [&] {
+    return c.err(no, fmt::format("statistic '{}': bad value '{}'", name, trim(value)));
+  };
   switch (*code) {
     case 0: {  // CHAR, printed "%-16s": the padding is not part of the value
       std::string_view v = value;
@@ -367,8 +378,10 @@ std::string parse_named_row(const SplCursor& c, std::string_view line, std::size
     case 5: {  // INT32, INT64, LONG (LP64: int64)
       auto v = parse_i64(trim(value));
       if (!v || (*code == 1 && (*v < INT32_MIN || *v > INT32_MAX))) return bad();
-      if (*code == 1) stats.add_i32(name, *v);
-      else stats.add_i64(name, *v);
+      if (*code == 1)
+        stats.add_i32(name, *v);
+      else
+        stats.add_i64(name, *v);
       return {};
     }
     case 2:
@@ -376,8 +389,10 @@ std::string parse_named_row(const SplCursor& c, std::string_view line, std::size
     case 6: {  // UINT32, UINT64, ULONG (LP64: uint64)
       auto v = parse_u64(trim(value));
       if (!v || (*code == 2 && *v > UINT32_MAX)) return bad();
-      if (*code == 2) stats.add_u32(name, *v);
-      else stats.add_u64(name, *v);
+      if (*code == 2)
+        stats.add_u32(name, *v);
+      else
+        stats.add_u64(name, *v);
       return {};
     }
     case 7:  // STRING, printed in full: kept byte for byte
@@ -393,7 +408,8 @@ template <typename T>
 std::string parse_numbers(const SplCursor& c, std::string_view line, std::size_t no, T* out,
                           std::size_t n) {
   auto f = fields(line);
-  if (f.size() != n) return c.err(no, fmt::format("expected {} numbers, found {} fields", n, f.size()));
+  if (f.size() != n)
+    return c.err(no, fmt::format("expected {} numbers, found {} fields", n, f.size()));
   for (std::size_t i = 0; i < n; ++i) {
     auto v = parse_u64(f[i]);
     if (!v) return c.err(no, fmt::format("bad number '{}'", f[i]));
@@ -491,8 +507,10 @@ std::string parse_spl(std::string_view text, std::string_view path, Arena& arena
   SplHeader h;
   if (!parse_spl_header(first, h)) {
     if (looks_like_spl_header(first))
-      return fmt::format("{}:1: malformed SPL header (expected 'kid type 0xflags ndata data_size "
-                         "crtime snaptime')", path);
+      return fmt::format(
+          "{}:1: malformed SPL header (expected 'kid type 0xflags ndata data_size "
+          "crtime snaptime')",
+          path);
     // KSTAT_FLAG_NO_HEADERS: the whole file is the kstat's data.
     out.raw = as_bytes(arena, text);
     out.data_size = text.size();
@@ -514,7 +532,8 @@ std::string parse_spl(std::string_view text, std::string_view path, Arena& arena
     return true;
   });
   auto count_mismatch = [&](std::size_t want) {
-    return fmt::format("{}: header says {} rows, found {} (truncated?)", path, want, c.lines.size());
+    return fmt::format("{}: header says {} rows, found {} (truncated?)", path, want,
+                       c.lines.size());
   };
   switch (static_cast<KstatType>(h.type)) {
     case KstatType::named: {

@@ -67,7 +67,9 @@ class StatList {
   void add_i32(std::string_view name, std::int64_t v);
   void add_f64(std::string_view name, double v);  // KSTAT_DATA_DOUBLE
   void add_str(std::string_view name, std::string_view v, ValueType type = ValueType::string);
-  void append(std::span<const NamedStat> stats) { stats_.insert(stats_.end(), stats.begin(), stats.end()); }
+  void append(std::span<const NamedStat> stats) {
+    stats_.insert(stats_.end(), stats.begin(), stats.end());
+  }
   std::size_t size() const noexcept { return stats_.size(); }
   std::span<const NamedStat> finish() { return arena_.copy_span<NamedStat>(stats_); }
 

@@ -55,8 +55,8 @@ class RunningSums {
   };
 
   std::int64_t start_ = 0;
-  std::int64_t last_ = 0;    // time of the last sample (start_ before any)
-  std::uint64_t ticks_ = 0;  // whole seconds from start_ to the last tick passed
+  std::int64_t last_ = 0;        // time of the last sample (start_ before any)
+  std::uint64_t ticks_ = 0;      // whole seconds from start_ to the last tick passed
   std::vector<Amount> sums_;     // integral from start_ to the last tick passed
   std::vector<Amount> pending_;  // integral from the last tick passed to last_
 };

@@ -34,14 +34,27 @@ using procfs::StatList;
 enum class Kind : std::uint32_t { thermal, hwmon, power_supply };
 
 // What a sensor file holds and how it becomes an OpenBSD-unit value.
-enum class Q { milli_celsius, deci_celsius, milli_to_micro_volts, micro_volts, milli_to_micro_amps, micro_amps,
-               micro_watts, seconds, plain };
+enum class Q {
+  milli_celsius,
+  deci_celsius,
+  milli_to_micro_volts,
+  micro_volts,
+  milli_to_micro_amps,
+  micro_amps,
+  micro_watts,
+  seconds,
+  plain
+};
 
 constexpr std::int64_t kZeroCelsiusUk = 273150000;  // 0 °C in µK
 
-std::string_view first_line(std::string_view t) { return procfs::trim(t.substr(0, t.find('\n'))); }
+std::string_view first_line(std::string_view t) {
+  return procfs::trim(t.substr(0, t.find('\n')));
+}
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 // Adds `name` = raw × the scale of q, typed as OpenBSD types its sensors.
 // Returns false when the result does not fit in 64 bits.
@@ -56,15 +69,33 @@ bool add_quantity(StatList& s, Arena& arena, std::string_view name, std::int64_t
   };
   bool ok = true;
   switch (q) {
-    case Q::milli_celsius: ok = scale(1000, kZeroCelsiusUk), type = ValueType::temp, unit = Unit::ukelvin; break;
-    case Q::deci_celsius: ok = scale(100000, kZeroCelsiusUk), type = ValueType::temp, unit = Unit::ukelvin; break;
-    case Q::milli_to_micro_volts: ok = scale(1000, 0), type = ValueType::volts_dc, unit = Unit::uvolts; break;
-    case Q::micro_volts: type = ValueType::volts_dc, unit = Unit::uvolts; break;
-    case Q::milli_to_micro_amps: ok = scale(1000, 0), type = ValueType::amps, unit = Unit::uamps; break;
-    case Q::micro_amps: type = ValueType::amps, unit = Unit::uamps; break;
-    case Q::micro_watts: type = ValueType::watts, unit = Unit::uwatts; break;
-    case Q::seconds: ok = scale(1000000000, 0), type = ValueType::uint64, unit = Unit::ns; break;
-    case Q::plain: type = ValueType::uint64; break;
+    case Q::milli_celsius:
+      ok = scale(1000, kZeroCelsiusUk), type = ValueType::temp, unit = Unit::ukelvin;
+      break;
+    case Q::deci_celsius:
+      ok = scale(100000, kZeroCelsiusUk), type = ValueType::temp, unit = Unit::ukelvin;
+      break;
+    case Q::milli_to_micro_volts:
+      ok = scale(1000, 0), type = ValueType::volts_dc, unit = Unit::uvolts;
+      break;
+    case Q::micro_volts:
+      type = ValueType::volts_dc, unit = Unit::uvolts;
+      break;
+    case Q::milli_to_micro_amps:
+      ok = scale(1000, 0), type = ValueType::amps, unit = Unit::uamps;
+      break;
+    case Q::micro_amps:
+      type = ValueType::amps, unit = Unit::uamps;
+      break;
+    case Q::micro_watts:
+      type = ValueType::watts, unit = Unit::uwatts;
+      break;
+    case Q::seconds:
+      ok = scale(1000000000, 0), type = ValueType::uint64, unit = Unit::ns;
+      break;
+    case Q::plain:
+      type = ValueType::uint64;
+      break;
   }
   if (!ok) return false;
   if (v < 0) return s.add_i64(name, v, unit), true;  // the typed kinds are unsigned
@@ -86,17 +117,23 @@ struct HwmonType {
   std::vector<std::string_view> items;
 };
 const HwmonType kHwmon[] = {
-    {"temp", Q::milli_celsius,
-     {"input", "min", "max", "crit", "lcrit", "emergency", "lowest", "highest", "max_hyst", "min_hyst",
-      "crit_hyst", "lcrit_hyst", "emergency_hyst"}},
-    {"in", Q::milli_to_micro_volts, {"input", "min", "max", "lcrit", "crit", "average", "lowest", "highest"}},
-    {"curr", Q::milli_to_micro_amps, {"input", "min", "max", "lcrit", "crit", "average", "lowest", "highest"}},
-    {"power", Q::micro_watts,
-     {"input", "average", "cap", "cap_max", "cap_min", "max", "crit", "input_highest", "input_lowest",
-      "average_highest", "average_lowest"}},
-    {"fan", Q::plain, {"input", "min", "max", "target"}},       // RPM
-    {"energy", Q::plain, {"input"}},                            // µJ
-    {"humidity", Q::plain, {"input", "min", "max"}},            // milli-percent
+    {"temp",
+     Q::milli_celsius,
+     {"input", "min", "max", "crit", "lcrit", "emergency", "lowest", "highest", "max_hyst",
+      "min_hyst", "crit_hyst", "lcrit_hyst", "emergency_hyst"}},
+    {"in",
+     Q::milli_to_micro_volts,
+     {"input", "min", "max", "lcrit", "crit", "average", "lowest", "highest"}},
+    {"curr",
+     Q::milli_to_micro_amps,
+     {"input", "min", "max", "lcrit", "crit", "average", "lowest", "highest"}},
+    {"power",
+     Q::micro_watts,
+     {"input", "average", "cap", "cap_max", "cap_min", "max", "crit", "input_highest",
+      "input_lowest", "average_highest", "average_lowest"}},
+    {"fan", Q::plain, {"input", "min", "max", "target"}},  // RPM
+    {"energy", Q::plain, {"input"}},                       // µJ
+    {"humidity", Q::plain, {"input", "min", "max"}},       // milli-percent
 };
 
 // Which hwmon kind and item a file name is; nullptr when it is not kept.
@@ -122,8 +159,8 @@ const HwmonType* hwmon_kind(std::string_view file, bool& label, bool& flag) {
 
 // power_supply files kept as strings; the numeric ones are chosen by prefix.
 constexpr std::string_view kSupplyStrings[] = {
-    "status", "type", "technology", "health", "manufacturer", "model_name", "serial_number", "scope",
-    "capacity_level", "usb_type", "charge_type", "charge_behaviour"};
+    "status",        "type",  "technology",     "health",   "manufacturer", "model_name",
+    "serial_number", "scope", "capacity_level", "usb_type", "charge_type",  "charge_behaviour"};
 
 // The quantity of a power_supply numeric file; `unit_bearing` files must
 // parse (others are kept when they hold one number, skipped otherwise).
@@ -134,20 +171,27 @@ Q supply_quantity(std::string_view f, bool& unit_bearing) {
   if (starts_with(f, "power_")) return Q::micro_watts;
   if (starts_with(f, "temp")) return Q::deci_celsius;
   if (starts_with(f, "time_to_")) return Q::seconds;
-  unit_bearing = starts_with(f, "charge_") || starts_with(f, "energy_") || starts_with(f, "capacity");
+  unit_bearing =
+      starts_with(f, "charge_") || starts_with(f, "energy_") || starts_with(f, "capacity");
   return Q::plain;  // charge µAh, energy µWh, capacity %, cycle_count, online, present …
 }
 
 class SensorFamily final : public Family {
  public:
   using Family::Family;
-  PartScope scope() const override { return {{"thermal", "hwmon", "power_supply"}, {}, {"sensor"}, {}}; }
+  PartScope scope() const override {
+    return {{"thermal", "hwmon", "power_supply"}, {}, {"sensor"}, {}};
+  }
   void enumerate(Lister& out) override;
-  std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out,
+                   int& err) override {
     switch (static_cast<Kind>(kind)) {
-      case Kind::thermal: return read_thermal(h, arena, out, err);
-      case Kind::hwmon: return read_hwmon(h, arena, out, err);
-      case Kind::power_supply: return read_supply(h, arena, out, err);
+      case Kind::thermal:
+        return read_thermal(h, arena, out, err);
+      case Kind::hwmon:
+        return read_hwmon(h, arena, out, err);
+      case Kind::power_supply:
+        return read_supply(h, arena, out, err);
     }
     return err = ENOENT, "not a kstat of this family";
   }
@@ -158,8 +202,8 @@ class SensorFamily final : public Family {
   std::string read_supply(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
   // Adds one numeric file as q; a missing or unreadable file adds nothing.
   // Returns the error for a file that does not hold an integer.
-  std::string add_file(StatList& s, Arena& arena, const std::string& path, std::string_view name, Q q,
-                       KstatData& out);
+  std::string add_file(StatList& s, Arena& arena, const std::string& path, std::string_view name,
+                       Q q, KstatData& out);
   std::string hwmon_dir(std::int64_t n) const;
 };
 
@@ -180,7 +224,8 @@ void SensorFamily::enumerate(Lister& out) {
   if (procfs::list_dir(sys() + "/class/thermal", names) == 0)
     for (const std::string& n : names)
       if (auto z = numbered(n, "thermal_zone"))
-        out.add("thermal", static_cast<std::int64_t>(*z), n, "sensor", KstatType::named, Kind::thermal);
+        out.add("thermal", static_cast<std::int64_t>(*z), n, "sensor", KstatType::named,
+                Kind::thermal);
   names.clear();
   if (procfs::list_dir(sys() + "/class/hwmon", names) == 0)
     for (const std::string& n : names) {
@@ -188,7 +233,8 @@ void SensorFamily::enumerate(Lister& out) {
       if (!h) continue;
       const auto inst = static_cast<std::int64_t>(*h);
       std::string chip;
-      if (procfs::read_file(hwmon_dir(inst) + "name", chip) != 0 || first_line(chip).empty()) chip = n;
+      if (procfs::read_file(hwmon_dir(inst) + "name", chip) != 0 || first_line(chip).empty())
+        chip = n;
       out.add("hwmon", inst, first_line(chip), "sensor", KstatType::named, Kind::hwmon);
     }
   names.clear();
@@ -198,8 +244,8 @@ void SensorFamily::enumerate(Lister& out) {
         out.add("power_supply", 0, n, "sensor", KstatType::named, Kind::power_supply);
 }
 
-std::string SensorFamily::add_file(StatList& s, Arena& arena, const std::string& path, std::string_view name,
-                                   Q q, KstatData& out) {
+std::string SensorFamily::add_file(StatList& s, Arena& arena, const std::string& path,
+                                   std::string_view name, Q q, KstatData& out) {
   int file_err = 0;
   const TextFile in = read_text(path, file_err, &out);
   if (!in) return {};
@@ -209,20 +255,23 @@ std::string SensorFamily::add_file(StatList& s, Arena& arena, const std::string&
   return {};
 }
 
-std::string SensorFamily::read_thermal(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
+std::string SensorFamily::read_thermal(const KstatHeader& h, Arena& arena, KstatData& out,
+                                       int& err) {
   const std::string dir = fmt::format("{}/class/thermal/{}/", sys(), h.name);
   if (!procfs::is_dir(dir)) return err = ENOENT, fmt::format("{}: {}", dir, "no such zone");
   StatList s(arena);
   int file_err = 0;
   for (const char* str : {"type", "mode", "policy"})
-    if (const TextFile in = read_text(dir + str, file_err); in) s.add_str(str, first_line(*in.text));
+    if (const TextFile in = read_text(dir + str, file_err); in)
+      s.add_str(str, first_line(*in.text));
   std::string msg = add_file(s, arena, dir + "temp", "temp", Q::milli_celsius, out);
   std::vector<std::string> files;
   procfs::list_dir(dir, files);
   for (const std::string& f : files) {
     if (!msg.empty()) break;
     if (!starts_with(f, "trip_point_")) continue;
-    if (f.size() > 5 && f.substr(f.size() - 5) == "_temp") msg = add_file(s, arena, dir + f, f, Q::milli_celsius, out);
+    if (f.size() > 5 && f.substr(f.size() - 5) == "_temp")
+      msg = add_file(s, arena, dir + f, f, Q::milli_celsius, out);
     if (f.size() > 5 && f.substr(f.size() - 5) == "_type")
       if (const TextFile in = read_text(dir + f, file_err); in) s.add_str(f, first_line(*in.text));
   }
@@ -234,7 +283,8 @@ std::string SensorFamily::read_thermal(const KstatHeader& h, Arena& arena, Kstat
 std::string SensorFamily::read_hwmon(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
   const std::string dir = hwmon_dir(h.instance);
   std::vector<std::string> files;
-  if (int e = procfs::list_dir(dir, files); e != 0) return err = e, fmt::format("{}: no such device", dir);
+  if (int e = procfs::list_dir(dir, files); e != 0)
+    return err = e, fmt::format("{}: no such device", dir);
   StatList s(arena);
   int file_err = 0;
   std::string msg;
@@ -246,16 +296,19 @@ std::string SensorFamily::read_hwmon(const KstatHeader& h, Arena& arena, KstatDa
       if (const TextFile in = read_text(dir + f, file_err); in) s.add_str(f, first_line(*in.text));
       continue;
     }
-    if (!(msg = add_file(s, arena, dir + f, f, flag ? Q::plain : t->q, out)).empty()) return err = EINVAL, msg;
+    if (!(msg = add_file(s, arena, dir + f, f, flag ? Q::plain : t->q, out)).empty())
+      return err = EINVAL, msg;
   }
   out.named = s.finish();
   return {};
 }
 
-std::string SensorFamily::read_supply(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
+std::string SensorFamily::read_supply(const KstatHeader& h, Arena& arena, KstatData& out,
+                                      int& err) {
   const std::string dir = fmt::format("{}/class/power_supply/{}/", sys(), h.name);
   std::vector<std::string> files;
-  if (int e = procfs::list_dir(dir, files); e != 0) return err = e, fmt::format("{}: no such supply", dir);
+  if (int e = procfs::list_dir(dir, files); e != 0)
+    return err = e, fmt::format("{}: no such supply", dir);
   StatList s(arena);
   int file_err = 0;
   for (const std::string& f : files) {
@@ -263,7 +316,8 @@ std::string SensorFamily::read_supply(const KstatHeader& h, Arena& arena, KstatD
     const TextFile in = read_text(dir + f, file_err, &out);
     if (!in) continue;
     const std::string_view text = first_line(*in.text);
-    if (std::find(std::begin(kSupplyStrings), std::end(kSupplyStrings), f) != std::end(kSupplyStrings)) {
+    if (std::find(std::begin(kSupplyStrings), std::end(kSupplyStrings), f) !=
+        std::end(kSupplyStrings)) {
       s.add_str(f, text);
       continue;
     }
@@ -272,7 +326,8 @@ std::string SensorFamily::read_supply(const KstatHeader& h, Arena& arena, KstatD
     auto v = parse_i64(text);
     if (!v && !unit_bearing) continue;  // a file this family does not know, not a number
     if (!v) return err = EINVAL, fmt::format("{}:1: expected an integer", in.path);
-    if (!add_quantity(s, arena, f, *v, q)) return err = EINVAL, fmt::format("{}:1: value out of range", in.path);
+    if (!add_quantity(s, arena, f, *v, q))
+      return err = EINVAL, fmt::format("{}:1: value out of range", in.path);
   }
   out.named = s.finish();
   return {};
@@ -280,6 +335,8 @@ std::string SensorFamily::read_supply(const KstatHeader& h, Arena& arena, KstatD
 
 }  // namespace
 
-std::unique_ptr<Family> make_sensor_family(LinuxSource& src) { return std::make_unique<SensorFamily>(src); }
+std::unique_ptr<Family> make_sensor_family(LinuxSource& src) {
+  return std::make_unique<SensorFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

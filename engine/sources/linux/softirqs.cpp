@@ -30,17 +30,21 @@ class SoftirqFamily final : public Family {
         out.add("cpu", static_cast<std::int64_t>(*n), "softirqs", "misc", KstatType::named, 0u);
   }
 
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override {
     const TextFile f = read_text(proc() + "/softirqs", err, &out);
     if (!f) return f.error;
     std::string msg;
     const CpuTable* t = table_.get(f, parse_cpu_table, msg);
     if (t == nullptr) return err = EINVAL, msg;
     const auto col = t->column(h.instance);
-    if (!col) return err = ENOENT, fmt::format("{}: no CPU{} column (CPU offline?)", f.path, h.instance);
+    if (!col)
+      return err = ENOENT, fmt::format("{}: no CPU{} column (CPU offline?)", f.path, h.instance);
     procfs::StatList s(arena);
     for (const CpuTable::Row& r : t->rows) {
-      if (!r.per_cpu) return err = EINVAL, fmt::format("{}:{}: expected {} counts", f.path, r.line, t->cpus.size());
+      if (!r.per_cpu)
+        return err = EINVAL,
+               fmt::format("{}:{}: expected {} counts", f.path, r.line, t->cpus.size());
       s.add_u64(r.label, r.counts[*col]);
     }
     out.named = s.finish();
@@ -53,6 +57,8 @@ class SoftirqFamily final : public Family {
 
 }  // namespace
 
-std::unique_ptr<Family> make_softirq_family(LinuxSource& src) { return std::make_unique<SoftirqFamily>(src); }
+std::unique_ptr<Family> make_softirq_family(LinuxSource& src) {
+  return std::make_unique<SoftirqFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

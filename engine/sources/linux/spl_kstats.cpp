@@ -23,7 +23,8 @@ class SplFamily final : public Family {
   using Family::Family;
   PartScope scope() const override { return {}; }
   void enumerate(Lister& out) override { walk(out, proc() + "/spl/kstat", "", 0); }
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override {
     return read_spl(h, arena, out, err);
   }
 
@@ -34,8 +35,7 @@ class SplFamily final : public Family {
 
 }  // namespace
 
-void SplFamily::walk(Lister& out, const std::string& dir,
-                                const std::string& module, int depth) {
+void SplFamily::walk(Lister& out, const std::string& dir, const std::string& module, int depth) {
   std::vector<std::string> names;
   if (depth > 16 || procfs::list_dir(dir, names) != 0) return;
   for (const std::string& n : names) {
@@ -51,8 +51,8 @@ void SplFamily::walk(Lister& out, const std::string& dir,
     std::string_view first = std::string_view(f.text).substr(0, f.text.find('\n'));
     procfs::SplHeader sh;
     bool has_header = f.err == 0 && procfs::parse_spl_header(first, sh);
-    out.add(module, 0, n, "misc", has_header ? static_cast<KstatType>(sh.type) : KstatType::raw,
-        0u, has_header ? std::optional<std::int64_t>(sh.kid) : std::nullopt);
+    out.add(module, 0, n, "misc", has_header ? static_cast<KstatType>(sh.type) : KstatType::raw, 0u,
+            has_header ? std::optional<std::int64_t>(sh.kid) : std::nullopt);
     KstatHeader& h = out.back();
     if (has_header) {
       h.crtime = sh.crtime;
@@ -75,11 +75,14 @@ std::string SplFamily::read_spl(const KstatHeader& h, Arena& arena, KstatData& o
   if (std::string msg = procfs::parse_spl(*in.text, path, arena, out, type); !msg.empty())
     return err = EINVAL, msg;
   if (type != h.type)
-    return err = EAGAIN, fmt::format("{}: kstat type changed since enumeration (re-created?)", path);
+    return err = EAGAIN,
+           fmt::format("{}: kstat type changed since enumeration (re-created?)", path);
   if (out.snaptime == 0) out.snaptime = in.snaptime;  // no header: the time we read it
   return {};
 }
 
-std::unique_ptr<Family> make_spl_family(LinuxSource& src) { return std::make_unique<SplFamily>(src); }
+std::unique_ptr<Family> make_spl_family(LinuxSource& src) {
+  return std::make_unique<SplFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

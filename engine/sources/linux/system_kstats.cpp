@@ -34,7 +34,8 @@ std::string parse_stat_misc(const TextFile& f, MiscValues& v) {
   procfs::for_each_line(*f.text, [&](std::string_view line, std::size_t) {
     auto l = fields(line);
     if (l.size() >= 2 && l[0] == "btime") v.btime = parse_u64(l[1]);
-    if (!l.empty() && l[0].size() > 3 && l[0].substr(0, 3) == "cpu" && parse_u64(l[0].substr(3))) ++ncpus;
+    if (!l.empty() && l[0].size() > 3 && l[0].substr(0, 3) == "cpu" && parse_u64(l[0].substr(3)))
+      ++ncpus;
     return true;
   });
   if (!v.btime) return fmt::format("{}: no valid 'btime' line", f.path);
@@ -46,8 +47,10 @@ std::string parse_stat_misc(const TextFile& f, MiscValues& v) {
 // fields are optional (absent: left out); present, they must parse.
 std::string parse_loadavg(const TextFile& f, MiscValues& v) {
   auto l = fields(std::string_view(*f.text).substr(0, f.text->find('\n')));
-  for (std::size_t i = 0; i < 3 && i < l.size(); ++i) v.avg[i] = procfs::parse_fixed(l[i], 256, true);
-  if (!v.avg[0] || !v.avg[1] || !v.avg[2]) return fmt::format("{}:1: expected three load averages", f.path);
+  for (std::size_t i = 0; i < 3 && i < l.size(); ++i)
+    v.avg[i] = procfs::parse_fixed(l[i], 256, true);
+  if (!v.avg[0] || !v.avg[1] || !v.avg[2])
+    return fmt::format("{}:1: expected three load averages", f.path);
   if (l.size() < 5) return {};
   const std::size_t slash = l[3].find('/');
   if (slash != std::string_view::npos) {
@@ -74,24 +77,35 @@ class SystemFamily final : public Family {
  public:
   using Family::Family;
   PartScope scope() const override {
-    return {{"unix", "linux"}, {"system_misc", "system_pages", "stat", "meminfo", "vmstat"}, {"misc", "pages"}, {}};
+    return {{"unix", "linux"},
+            {"system_misc", "system_pages", "stat", "meminfo", "vmstat"},
+            {"misc", "pages"},
+            {}};
   }
 
   void enumerate(Lister& out) override {
     out.add("unix", 0, "system_misc", "misc", KstatType::named, Kind::system_misc);
     out.add("unix", 0, "system_pages", "pages", KstatType::named, Kind::system_pages);
     out.add("linux", 0, "stat", "misc", KstatType::named, Kind::stat);
-    if (procfs::exists(proc() + "/meminfo")) out.add("linux", 0, "meminfo", "misc", KstatType::named, Kind::meminfo);
-    if (procfs::exists(proc() + "/vmstat")) out.add("linux", 0, "vmstat", "misc", KstatType::named, Kind::vmstat);
+    if (procfs::exists(proc() + "/meminfo"))
+      out.add("linux", 0, "meminfo", "misc", KstatType::named, Kind::meminfo);
+    if (procfs::exists(proc() + "/vmstat"))
+      out.add("linux", 0, "vmstat", "misc", KstatType::named, Kind::vmstat);
   }
 
-  std::string read(const KstatHeader&, std::uint32_t kind, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader&, std::uint32_t kind, Arena& arena, KstatData& out,
+                   int& err) override {
     switch (static_cast<Kind>(kind)) {
-      case Kind::system_misc: return read_system_misc(arena, out, err);
-      case Kind::system_pages: return read_system_pages(arena, out, err);
-      case Kind::stat: return read_stat(arena, out, err);
-      case Kind::meminfo: return read_meminfo(arena, out, err);
-      case Kind::vmstat: return read_vmstat(arena, out, err);
+      case Kind::system_misc:
+        return read_system_misc(arena, out, err);
+      case Kind::system_pages:
+        return read_system_pages(arena, out, err);
+      case Kind::stat:
+        return read_stat(arena, out, err);
+      case Kind::meminfo:
+        return read_meminfo(arena, out, err);
+      case Kind::vmstat:
+        return read_vmstat(arena, out, err);
     }
     return err = ENOENT, "not a kstat of this family";
   }
@@ -103,7 +117,9 @@ class SystemFamily final : public Family {
   std::string read_meminfo(Arena& arena, KstatData& out, int& err);
   std::string read_vmstat(Arena& arena, KstatData& out, int& err);
   std::uint64_t count_processes() const;
-  std::string parse_uptime(const TextFile& f, MiscValues& v) const { return parse_uptime_ticks(f, hz(), v); }
+  std::string parse_uptime(const TextFile& f, MiscValues& v) const {
+    return parse_uptime_ticks(f, hz(), v);
+  }
 };
 
 }  // namespace
@@ -178,11 +194,12 @@ std::string SystemFamily::read_stat(Arena& arena, KstatData& out, int& err) {
   const std::string& path = in.path;
   std::string msg;
   StatList s(arena);
-  static constexpr std::string_view kKeys[] = {"intr", "ctxt", "btime", "processes",
-                                              "procs_running", "procs_blocked", "softirq"};
+  static constexpr std::string_view kKeys[] = {
+      "intr", "ctxt", "btime", "processes", "procs_running", "procs_blocked", "softirq"};
   procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
     auto f = fields(line);
-    if (f.empty() || std::find(std::begin(kKeys), std::end(kKeys), f[0]) == std::end(kKeys)) return true;
+    if (f.empty() || std::find(std::begin(kKeys), std::end(kKeys), f[0]) == std::end(kKeys))
+      return true;
     auto v = f.size() >= 2 ? parse_u64(f[1]) : std::nullopt;  // intr/softirq: the total comes first
     if (!v) {
       msg = fmt::format("{}:{}: expected a number after '{}'", path, no, f[0]);
@@ -213,11 +230,14 @@ std::string SystemFamily::read_system_misc(Arena& arena, KstatData& out, int& er
   MiscValues v;
   std::string msg;
   int file_err = 0;
-  if (const TextFile f = read_text(proc() + "/stat", file_err); f && !(msg = parse_stat_misc(f, v)).empty())
+  if (const TextFile f = read_text(proc() + "/stat", file_err);
+      f && !(msg = parse_stat_misc(f, v)).empty())
     return err = EINVAL, msg;
-  if (const TextFile f = read_text(proc() + "/loadavg", file_err); f && !(msg = parse_loadavg(f, v)).empty())
+  if (const TextFile f = read_text(proc() + "/loadavg", file_err);
+      f && !(msg = parse_loadavg(f, v)).empty())
     return err = EINVAL, msg;
-  if (const TextFile f = read_text(proc() + "/uptime", file_err); f && !(msg = parse_uptime(f, v)).empty())
+  if (const TextFile f = read_text(proc() + "/uptime", file_err);
+      f && !(msg = parse_uptime(f, v)).empty())
     return err = EINVAL, msg;
   StatList s(arena);  // illumos: all UINT32; deficit and vac have no Linux meaning
   if (v.ncpus) s.add_u32("ncpus", *v.ncpus);
@@ -237,6 +257,8 @@ std::string SystemFamily::read_system_misc(Arena& arena, KstatData& out, int& er
   return {};
 }
 
-std::unique_ptr<Family> make_system_family(LinuxSource& src) { return std::make_unique<SystemFamily>(src); }
+std::unique_ptr<Family> make_system_family(LinuxSource& src) {
+  return std::make_unique<SystemFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

@@ -42,7 +42,9 @@ void filter_named(KstatData& out, Arena& arena, Keep keep) {
   out.named = arena.copy_span<NamedStat>(kept);
 }
 
-std::int64_t clamp_i32(std::uint64_t v) { return v > INT32_MAX ? INT32_MAX : static_cast<std::int64_t>(v); }
+std::int64_t clamp_i32(std::uint64_t v) {
+  return v > INT32_MAX ? INT32_MAX : static_cast<std::int64_t>(v);
+}
 
 enum class Kind : std::uint32_t { sysinfo, vminfo, var, pressure };
 
@@ -50,16 +52,23 @@ class UnixFamily final : public Family {
  public:
   using Family::Family;
   PartScope scope() const override {
-    return {{"unix", "linux"}, {"sysinfo", "vminfo", "var", "pressure_cpu", "pressure_memory", "pressure_io"},
-            {"misc", "vm"}, {}};
+    return {{"unix", "linux"},
+            {"sysinfo", "vminfo", "var", "pressure_cpu", "pressure_memory", "pressure_io"},
+            {"misc", "vm"},
+            {}};
   }
   void enumerate(Lister& out) override;
-  std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out,
+                   int& err) override {
     switch (static_cast<Kind>(kind)) {
-      case Kind::sysinfo: return read_sysinfo(h, arena, out, err);
-      case Kind::vminfo: return read_vminfo(h, arena, out, err);
-      case Kind::var: return read_var(h, arena, out, err);
-      case Kind::pressure: return read_pressure(h, arena, out, err);
+      case Kind::sysinfo:
+        return read_sysinfo(h, arena, out, err);
+      case Kind::vminfo:
+        return read_vminfo(h, arena, out, err);
+      case Kind::var:
+        return read_var(h, arena, out, err);
+      case Kind::pressure:
+        return read_pressure(h, arena, out, err);
     }
     return err = ENOENT, "not a kstat of this family";
   }
@@ -101,7 +110,8 @@ void UnixFamily::enumerate(Lister& out) {
     out.back().ndata = 1;
     out.back().data_size = sizeof(Vminfo);
   }
-  if (procfs::exists(proc() + "/sys/kernel/threads-max") || procfs::exists(proc() + "/sys/kernel/pid_max")) {
+  if (procfs::exists(proc() + "/sys/kernel/threads-max") ||
+      procfs::exists(proc() + "/sys/kernel/pid_max")) {
     out.add("unix", 0, "var", "misc", KstatType::raw, Kind::var);
     out.back().ndata = 1;
     out.back().data_size = sizeof(Var);
@@ -136,7 +146,9 @@ std::string UnixFamily::read_sysinfo(const KstatHeader& h, Arena& arena, KstatDa
   if (!running || !blocked) return fmt::format("{}: no procs_running or procs_blocked line", path);
   const std::uint64_t gauges[5] = {*running, *running > 0 ? 1u : 0u, 0, 0, *blocked};
   sysinfo_sums_.sample(t, gauges);
-  auto u32 = [&](std::size_t i) { return static_cast<std::uint32_t>(sysinfo_sums_.sum(i)); };  // wraps as on illumos
+  auto u32 = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(sysinfo_sums_.sum(i));
+  };  // wraps as on illumos
   Sysinfo s;
   s.updates = static_cast<std::uint32_t>(sysinfo_sums_.updates());
   s.runque = u32(0);
@@ -171,16 +183,18 @@ std::string UnixFamily::read_vminfo(const KstatHeader& h, Arena& arena, KstatDat
     return std::nullopt;
   };
   auto free = pages("MemFree"), total = pages("MemTotal"), avail = pages("MemAvailable");
-  auto swap_total = pages("SwapTotal"), swap_free = pages("SwapFree"), committed = pages("Committed_AS");
+  auto swap_total = pages("SwapTotal"), swap_free = pages("SwapFree"),
+       committed = pages("Committed_AS");
   if (!free) return fmt::format("{}: no MemFree line", path);
   if (!avail) avail = free;  // kernels before 3.14
   const bool has_v = total && swap_total;
-  const bool has[5] = {true, committed.has_value(), has_v && swap_free, has_v && committed, swap_free.has_value()};
+  const bool has[5] = {true, committed.has_value(), has_v && swap_free, has_v && committed,
+                       swap_free.has_value()};
   const std::uint64_t v = has_v ? *total + *swap_total : 0;
   const std::uint64_t unalloc = swap_free ? *swap_free + *avail : 0;
-  const std::uint64_t gauges[5] = {
-      *free, committed.value_or(0), has[2] ? (v > unalloc ? v - unalloc : 0) : 0,
-      has[3] ? (v > *committed ? v - *committed : 0) : 0, unalloc};
+  const std::uint64_t gauges[5] = {*free, committed.value_or(0),
+                                   has[2] ? (v > unalloc ? v - unalloc : 0) : 0,
+                                   has[3] ? (v > *committed ? v - *committed : 0) : 0, unalloc};
   vminfo_sums_.sample(t, gauges);
   Vminfo s;
   s.freemem = vminfo_sums_.sum(0);
@@ -190,7 +204,8 @@ std::string UnixFamily::read_vminfo(const KstatHeader& h, Arena& arena, KstatDat
   s.swap_free = vminfo_sums_.sum(4);
   s.updates = vminfo_sums_.updates();
   publish_raw(h, s, arena, out);
-  static constexpr std::string_view kNames[5] = {"freemem", "swap_resv", "swap_alloc", "swap_avail", "swap_free"};
+  static constexpr std::string_view kNames[5] = {"freemem", "swap_resv", "swap_alloc", "swap_avail",
+                                                 "swap_free"};
   filter_named(out, arena, [&](std::string_view name) {
     for (std::size_t i = 0; i < 5; ++i)
       if (name == kNames[i]) return has[i];
@@ -218,12 +233,14 @@ std::string UnixFamily::read_var(const KstatHeader& h, Arena& arena, KstatData& 
     procfs::for_each_line(*limits.text, [&](std::string_view line, std::size_t) {
       if (line.substr(0, 13) != "Max processes") return true;
       auto f = fields(line.substr(13));
-      if (!f.empty()) nproc = f[0] == "unlimited" ? std::optional<std::uint64_t>(UINT64_MAX) : parse_u64(f[0]);
+      if (!f.empty())
+        nproc = f[0] == "unlimited" ? std::optional<std::uint64_t>(UINT64_MAX) : parse_u64(f[0]);
       return false;
     });
   }
   if (!threads_max && !pid_max)
-    return err = ENOENT, fmt::format("{}/sys/kernel: neither threads-max nor pid_max is readable", proc());
+    return err = ENOENT,
+           fmt::format("{}/sys/kernel: neither threads-max nor pid_max is readable", proc());
   Var v;
   if (threads_max) v.v_proc = v.v_maxupttl = static_cast<std::int32_t>(clamp_i32(*threads_max));
   v.v_nglobpris = kLinuxGlobalPriorities;
@@ -247,8 +264,10 @@ std::string UnixFamily::read_var(const KstatHeader& h, Arena& arena, KstatData& 
 }
 
 // /proc/pressure/<x>: "some|full avg10=P avg60=P avg300=P total=US".
-std::string UnixFamily::read_pressure(const KstatHeader& h, Arena& arena, KstatData& out, int& err) {
-  const TextFile in = read_text(fmt::format("{}/pressure/{}", proc(), h.name.substr(9)), err, &out);  // after "pressure_"
+std::string UnixFamily::read_pressure(const KstatHeader& h, Arena& arena, KstatData& out,
+                                      int& err) {
+  const TextFile in = read_text(fmt::format("{}/pressure/{}", proc(), h.name.substr(9)), err,
+                                &out);  // after "pressure_"
   if (!in) return in.error;
   StatList s(arena);
   const std::string msg = parse_pressure(*in.text, in.path, "", s);
@@ -257,6 +276,8 @@ std::string UnixFamily::read_pressure(const KstatHeader& h, Arena& arena, KstatD
   return {};
 }
 
-std::unique_ptr<Family> make_unix_family(LinuxSource& src) { return std::make_unique<UnixFamily>(src); }
+std::unique_ptr<Family> make_unix_family(LinuxSource& src) {
+  return std::make_unique<UnixFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

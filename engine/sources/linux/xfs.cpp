@@ -33,24 +33,28 @@ const std::vector<std::string_view> kBtree = {
 const XfsLine kLines[] = {
     {"extent_alloc", {"alloc_extents", "alloc_blocks", "free_extents", "free_blocks"}},
     {"abt", {"lookups", "compares", "records_inserted", "records_deleted"}},
-    {"blk_map", {"reads", "writes", "unmaps", "extent_list_insertions", "extent_list_deletions",
-                 "extent_list_lookups", "extent_list_compares"}},
+    {"blk_map",
+     {"reads", "writes", "unmaps", "extent_list_insertions", "extent_list_deletions",
+      "extent_list_lookups", "extent_list_compares"}},
     {"bmbt", {"lookups", "compares", "records_inserted", "records_deleted"}},
     {"dir", {"lookups", "creates", "removes", "getdents"}},
     {"trans", {"sync", "async", "empty"}},
     {"ig", {"attempts", "found", "frecycle", "missed", "dup", "reclaims", "attrchg"}},
     {"log", {"writes", "blocks", "noiclogs", "force", "force_sleep"}},
-    {"push_ail", {"try_logspace", "sleep_logspace", "pushes", "success", "pushbuf", "pinned", "locked",
-                  "flushing", "restarts", "flush"}},
+    {"push_ail",
+     {"try_logspace", "sleep_logspace", "pushes", "success", "pushbuf", "pinned", "locked",
+      "flushing", "restarts", "flush"}},
     {"xstrat", {"quick", "split"}},
     {"rw", {"write_calls", "read_calls"}},
     {"attr", {"get", "set", "remove", "list"}},
     {"icluster", {"iflush_count", "flush_cluster", "flush_inode"}},
     {"vnodes", {"active", "alloc", "get", "hold", "rele", "reclaim", "remove", "free"}},
-    {"buf", {"get", "create", "get_locked", "get_locked_waited", "busy_locked", "miss_locked", "page_retries",
-             "page_found", "get_read"}},
-    {"qm", {"dqreclaims", "dqreclaim_misses", "dquot_dups", "dqcachemisses", "dqcachehits", "dqwants", "dquot",
-            "dquot_unused"}},
+    {"buf",
+     {"get", "create", "get_locked", "get_locked_waited", "busy_locked", "miss_locked",
+      "page_retries", "page_found", "get_read"}},
+    {"qm",
+     {"dqreclaims", "dqreclaim_misses", "dquot_dups", "dqcachemisses", "dqcachehits", "dqwants",
+      "dquot", "dquot_unused"}},
     {"xpc", {"xstrat_bytes", "write_bytes", "read_bytes"}},
     {"defer_relog", {"defer_relog"}},
     {"debug", {"debug"}},
@@ -59,9 +63,9 @@ const XfsLine kLines[] = {
 const std::vector<std::string_view>* names_of(std::string_view line) {
   for (const XfsLine& l : kLines)
     if (l.line == line) return &l.names;
-  static constexpr std::string_view kBtrees[] = {"abtb2",  "abtc2",   "bmbt2",    "ibt2",     "fibt2",
-                                                 "rmapbt", "refcntbt", "rmapbt_mem", "rcbagbt", "rtrmapbt",
-                                                 "rtrmapbt_mem", "rtrefcntbt"};
+  static constexpr std::string_view kBtrees[] = {
+      "abtb2",    "abtc2",      "bmbt2",   "ibt2",     "fibt2",        "rmapbt",
+      "refcntbt", "rmapbt_mem", "rcbagbt", "rtrmapbt", "rtrmapbt_mem", "rtrefcntbt"};
   for (std::string_view b : kBtrees)
     if (b == line) return &kBtree;
   return nullptr;
@@ -83,7 +87,8 @@ class XfsFamily final : public Family {
     });
   }
 
-  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out, int& err) override {
+  std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
+                   int& err) override {
     const TextFile in = read_text(proc() + "/fs/xfs/stat", err, &out);
     if (!in) return in.error;
     std::string msg;
@@ -98,11 +103,13 @@ class XfsFamily final : public Family {
       for (std::size_t i = 1; i < v.size() && msg.empty(); ++i) {
         auto n = parse_u64(v[i]);
         if (!n) {
-          msg = fmt::format("{}:{}: value {} of '{}' is not a number: '{}'", in.path, no, i, v[0], v[i]);
+          msg = fmt::format("{}:{}: value {} of '{}' is not a number: '{}'", in.path, no, i, v[0],
+                            v[i]);
           break;
         }
         const std::size_t k = i - 1;
-        const std::string name = names && k < names->size() ? std::string((*names)[k]) : fmt::format("v{}", k);
+        const std::string name =
+            names && k < names->size() ? std::string((*names)[k]) : fmt::format("v{}", k);
         s.add_u64(name, *n, name.ends_with("_bytes") ? Unit::bytes : Unit::none);
       }
       return false;
@@ -116,6 +123,8 @@ class XfsFamily final : public Family {
 
 }  // namespace
 
-std::unique_ptr<Family> make_xfs_family(LinuxSource& src) { return std::make_unique<XfsFamily>(src); }
+std::unique_ptr<Family> make_xfs_family(LinuxSource& src) {
+  return std::make_unique<XfsFamily>(src);
+}
 
 }  // namespace kstatsql::engine::linuxsrc

@@ -143,7 +143,8 @@ class MultiSource final : public Source {
     for (std::size_t k = from; k < out.size(); ++k) {
       KstatHeader& h = out[k];
       if (h.cookie > kCookieMask) {
-        throw Error(Errc::internal, children_[c].spec + ": cookie too large for a multi-host source");
+        throw Error(Errc::internal,
+                    children_[c].spec + ": cookie too large for a multi-host source");
       }
       h.cookie |= static_cast<std::uint64_t>(c) << kChildShift;
       if (h.host.empty()) {
@@ -158,7 +159,8 @@ class MultiSource final : public Source {
 
 }  // namespace
 
-std::shared_ptr<Source> open_multi_source(const std::vector<std::string>& specs, const SourceOpener& open) {
+std::shared_ptr<Source> open_multi_source(const std::vector<std::string>& specs,
+                                          const SourceOpener& open) {
   if (specs.size() < 2) throw Error(Errc::parse, "a multi-host source needs at least two sources");
   if (specs.size() > 255) throw Error(Errc::parse, "a multi-host source takes at most 255 sources");
   std::vector<MultiSource::Child> children;

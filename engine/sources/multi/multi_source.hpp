@@ -21,6 +21,7 @@ namespace kstatsql::engine {
 // time of the first child that recorded g.
 // Each of `specs` (at least two) is opened with `open`. Throws Error naming
 // the spec.
-std::shared_ptr<Source> open_multi_source(const std::vector<std::string>& specs, const SourceOpener& open);
+std::shared_ptr<Source> open_multi_source(const std::vector<std::string>& specs,
+                                          const SourceOpener& open);
 
 }  // namespace kstatsql::engine

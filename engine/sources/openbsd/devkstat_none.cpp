@@ -7,9 +7,15 @@
 namespace kstatsql::engine {
 
 namespace {
-int no_open(const char*, int) { return errno = ENODEV, -1; }
-int no_ioctl(int, unsigned long, void*) { return errno = ENODEV, -1; }
-int no_close(int) { return 0; }
+int no_open(const char*, int) {
+  return errno = ENODEV, -1;
+}
+int no_ioctl(int, unsigned long, void*) {
+  return errno = ENODEV, -1;
+}
+int no_close(int) {
+  return 0;
+}
 }  // namespace
 
 const DevKstatOps kSystemDevKstatOps = {no_open, no_ioctl, no_close};

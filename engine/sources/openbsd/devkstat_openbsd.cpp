@@ -9,9 +9,15 @@
 namespace kstatsql::engine {
 
 namespace {
-int sys_open(const char* path, int flags) { return ::open(path, flags); }
-int sys_ioctl(int fd, unsigned long req, void* arg) { return ::ioctl(fd, req, arg); }
-int sys_close(int fd) { return ::close(fd); }
+int sys_open(const char* path, int flags) {
+  return ::open(path, flags);
+}
+int sys_ioctl(int fd, unsigned long req, void* arg) {
+  return ::ioctl(fd, req, arg);
+}
+int sys_close(int fd) {
+  return ::close(fd);
+}
 }  // namespace
 
 const DevKstatOps kSystemDevKstatOps = {sys_open, sys_ioctl, sys_close};

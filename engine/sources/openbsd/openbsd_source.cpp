@@ -39,28 +39,46 @@ namespace kstatsql::engine {
 
 namespace {
 
-constexpr int kTries = 5;                  // EINVAL resyncs / buffer growths per read
-constexpr int kEnumerateRestarts = 16;     // version changes tolerated during one listing
+constexpr int kTries = 5;               // EINVAL resyncs / buffer growths per read
+constexpr int kEnumerateRestarts = 16;  // version changes tolerated during one listing
 constexpr std::size_t kMinBuffer = 4096;
 
 std::int64_t ns(const timespec& ts) {
-  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000LL + static_cast<std::int64_t>(ts.tv_nsec);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000LL +
+         static_cast<std::int64_t>(ts.tv_nsec);
 }
 
-std::string_view bounded(const char* s, std::size_t max) { return {s, ::strnlen(s, max)}; }
+std::string_view bounded(const char* s, std::size_t max) {
+  return {s, ::strnlen(s, max)};
+}
 
 std::string identity(const KstatHeader& h) {
   return fmt::format("{}:{}:{}:{}", h.module, h.instance, h.name, h.unit);
 }
 
-
 // KSTAT_KV_T_* and KSTAT_KV_U_* by number (sys/kstat.h v1.4): older system
 // headers lack the newer names, and a newer kernel may send any of them.
 enum Kv : unsigned {
-  kv_null = 0, kv_bool = 1, kv_counter64 = 2, kv_counter32 = 3, kv_uint64 = 4, kv_int64 = 5,
-  kv_uint32 = 6, kv_int32 = 7, kv_istr = 8, kv_str = 9, kv_bytes = 10, kv_temp = 11,
-  kv_counter16 = 12, kv_uint16 = 13, kv_int16 = 14, kv_freq = 15, kv_volts_dc = 16,
-  kv_volts_ac = 17, kv_amps = 18, kv_watts = 19,
+  kv_null = 0,
+  kv_bool = 1,
+  kv_counter64 = 2,
+  kv_counter32 = 3,
+  kv_uint64 = 4,
+  kv_int64 = 5,
+  kv_uint32 = 6,
+  kv_int32 = 7,
+  kv_istr = 8,
+  kv_str = 9,
+  kv_bytes = 10,
+  kv_temp = 11,
+  kv_counter16 = 12,
+  kv_uint16 = 13,
+  kv_int16 = 14,
+  kv_freq = 15,
+  kv_volts_dc = 16,
+  kv_volts_ac = 17,
+  kv_amps = 18,
+  kv_watts = 19,
 };
 enum KvUnit : unsigned { kvu_none = 0, kvu_packets = 1, kvu_bytes = 2, kvu_cycles = 3 };
 
@@ -71,36 +89,71 @@ struct KvKind {
 };
 bool kv_kind(unsigned t, KvKind& k) {
   switch (t) {
-    case kv_null: k = {ValueType::null, Unit::none}; return true;
-    case kv_bool: k = {ValueType::boolean, Unit::none}; return true;
+    case kv_null:
+      k = {ValueType::null, Unit::none};
+      return true;
+    case kv_bool:
+      k = {ValueType::boolean, Unit::none};
+      return true;
     case kv_counter64:
     case kv_counter32:
-    case kv_counter16: k = {ValueType::counter, Unit::none}; return true;
-    case kv_uint64: k = {ValueType::uint64, Unit::none}; return true;
-    case kv_int64: k = {ValueType::int64, Unit::none}; return true;
+    case kv_counter16:
+      k = {ValueType::counter, Unit::none};
+      return true;
+    case kv_uint64:
+      k = {ValueType::uint64, Unit::none};
+      return true;
+    case kv_int64:
+      k = {ValueType::int64, Unit::none};
+      return true;
     case kv_uint32:
-    case kv_uint16: k = {ValueType::uint32, Unit::none}; return true;
+    case kv_uint16:
+      k = {ValueType::uint32, Unit::none};
+      return true;
     case kv_int32:
-    case kv_int16: k = {ValueType::int32, Unit::none}; return true;
+    case kv_int16:
+      k = {ValueType::int32, Unit::none};
+      return true;
     case kv_istr:
-    case kv_str: k = {ValueType::string, Unit::none}; return true;
-    case kv_bytes: k = {ValueType::bytes, Unit::none}; return true;
-    case kv_temp: k = {ValueType::temp, Unit::ukelvin}; return true;
-    case kv_freq: k = {ValueType::freq, Unit::hz}; return true;
-    case kv_volts_dc: k = {ValueType::volts_dc, Unit::uvolts}; return true;
-    case kv_volts_ac: k = {ValueType::volts_ac, Unit::uvolts}; return true;
-    case kv_amps: k = {ValueType::amps, Unit::uamps}; return true;
-    case kv_watts: k = {ValueType::watts, Unit::uwatts}; return true;
-    default: return false;
+    case kv_str:
+      k = {ValueType::string, Unit::none};
+      return true;
+    case kv_bytes:
+      k = {ValueType::bytes, Unit::none};
+      return true;
+    case kv_temp:
+      k = {ValueType::temp, Unit::ukelvin};
+      return true;
+    case kv_freq:
+      k = {ValueType::freq, Unit::hz};
+      return true;
+    case kv_volts_dc:
+      k = {ValueType::volts_dc, Unit::uvolts};
+      return true;
+    case kv_volts_ac:
+      k = {ValueType::volts_ac, Unit::uvolts};
+      return true;
+    case kv_amps:
+      k = {ValueType::amps, Unit::uamps};
+      return true;
+    case kv_watts:
+      k = {ValueType::watts, Unit::uwatts};
+      return true;
+    default:
+      return false;
   }
 }
 
 Unit kv_unit(unsigned u, Unit implied) {
   switch (u) {
-    case kvu_packets: return Unit::packets;
-    case kvu_bytes: return Unit::bytes;
-    case kvu_cycles: return Unit::cycles;
-    default: return implied;  // NONE, or a unit this build does not know
+    case kvu_packets:
+      return Unit::packets;
+    case kvu_bytes:
+      return Unit::bytes;
+    case kvu_cycles:
+      return Unit::cycles;
+    default:
+      return implied;  // NONE, or a unit this build does not know
   }
 }
 
@@ -112,7 +165,8 @@ T kv_value(const kstat_kv& kv) {
   return v;
 }
 
-static_assert(sizeof(kstat_kv::kv_type) == sizeof(unsigned) && sizeof(kstat_kv::kv_unit) == sizeof(unsigned));
+static_assert(sizeof(kstat_kv::kv_type) == sizeof(unsigned) &&
+              sizeof(kstat_kv::kv_unit) == sizeof(unsigned));
 
 // Decodes a kv buffer. Returns an error message for a malformed buffer.
 // An unknown kv type (a newer kernel) ends the walk like kstat(1) does: its
@@ -143,14 +197,26 @@ std::string decode_kv(const std::byte* data, std::size_t len, Arena& arena, Ksta
     s.type = k.type;
     s.unit = kv_unit(unit, k.unit);
     switch (type) {
-      case kv_bool: s.v.u = kv_value<unsigned>(kv) != 0 ? 1 : 0; break;
+      case kv_bool:
+        s.v.u = kv_value<unsigned>(kv) != 0 ? 1 : 0;
+        break;
       case kv_counter32:
-      case kv_uint32: s.v.u = kv_value<std::uint32_t>(kv); break;
+      case kv_uint32:
+        s.v.u = kv_value<std::uint32_t>(kv);
+        break;
       case kv_counter16:
-      case kv_uint16: s.v.u = kv_value<std::uint16_t>(kv); break;
-      case kv_int64: s.v.i = kv_value<std::int64_t>(kv); break;
-      case kv_int32: s.v.i = kv_value<std::int32_t>(kv); break;
-      case kv_int16: s.v.i = kv_value<std::int16_t>(kv); break;
+      case kv_uint16:
+        s.v.u = kv_value<std::uint16_t>(kv);
+        break;
+      case kv_int64:
+        s.v.i = kv_value<std::int64_t>(kv);
+        break;
+      case kv_int32:
+        s.v.i = kv_value<std::int32_t>(kv);
+        break;
+      case kv_int16:
+        s.v.i = kv_value<std::int16_t>(kv);
+        break;
       case kv_istr: {
         std::string_view v = arena.copy(bounded(kv.kv_v.v_istr, sizeof kv.kv_v.v_istr));
         s.v.s = v.data();
@@ -164,15 +230,19 @@ std::string decode_kv(const std::byte* data, std::size_t len, Arena& arena, Ksta
           return fmt::format("kv '{}': {} trailing bytes, only {} left in ks_datalen {}", key, blen,
                              len - off, len);
         const char* p = reinterpret_cast<const char*>(data + off);
-        std::string_view v = type == kv_str ? arena.copy(bounded(p, blen)) : arena.copy(std::string_view(p, blen));
+        std::string_view v =
+            type == kv_str ? arena.copy(bounded(p, blen)) : arena.copy(std::string_view(p, blen));
         s.v.s = v.data();
         s.str_len = static_cast<std::uint32_t>(v.size());
         const std::size_t padded = (blen + KSTAT_KV_ALIGN - 1) / KSTAT_KV_ALIGN * KSTAT_KV_ALIGN;
         off += padded < len - off ? padded : len - off;
         break;
       }
-      case kv_null: break;
-      default: s.v.u = kv_value<std::uint64_t>(kv); break;  // COUNTER64 UINT64 TEMP FREQ VOLTS AMPS WATTS
+      case kv_null:
+        break;
+      default:
+        s.v.u = kv_value<std::uint64_t>(kv);
+        break;  // COUNTER64 UINT64 TEMP FREQ VOLTS AMPS WATTS
     }
     stats.push_back(s);
   }
@@ -198,14 +268,17 @@ class OpenBsdSource final : public Source {
   OpenBsdSource& operator=(const OpenBsdSource&) = delete;
 
   std::string description() const override { return "live OpenBSD (/dev/kstat)"; }
-  bool changed() override { return !enumerated_ || resync_ || current_version() != enumerated_version_; }
+  bool changed() override {
+    return !enumerated_ || resync_ || current_version() != enumerated_version_;
+  }
   void enumerate(Arena& arena, std::vector<KstatHeader>& out) override;
   void read(const KstatHeader& h, Arena& arena, KstatData& out) override;
 
  private:
   unsigned current_version() {
     unsigned v = 0;
-    if (ops_.ioctl(fd_, KSTATIOC_VERSION, &v) == -1) throw posix_error("/dev/kstat: KSTATIOC_VERSION", errno);
+    if (ops_.ioctl(fd_, KSTATIOC_VERSION, &v) == -1)
+      throw posix_error("/dev/kstat: KSTATIOC_VERSION", errno);
     return v;
   }
   bool list(Arena& arena, std::vector<KstatHeader>& out);
@@ -215,7 +288,7 @@ class OpenBsdSource final : public Source {
   unsigned version_ = 0;             // the version requests carry
   unsigned enumerated_version_ = 0;  // the version of the last complete listing
   bool enumerated_ = false;
-  bool resync_ = false;              // an EINVAL seen since the last listing
+  bool resync_ = false;  // an EINVAL seen since the last listing
   std::vector<std::byte> buf_;
 };
 
@@ -286,8 +359,9 @@ void OpenBsdSource::read(const KstatHeader& h, Arena& arena, KstatData& out) {
         continue;
       }
       const std::string context = fmt::format("{}: KSTATIOC_FIND_ID", identity(h));
-      set_read_error(out, arena, err,
-                     err == ENOENT ? context + ": kstat no longer exists" : errno_message(context, err));
+      set_read_error(
+          out, arena, err,
+          err == ENOENT ? context + ": kstat no longer exists" : errno_message(context, err));
       return;
     }
     if (req.ks_datalen > buf_.size()) {  // data grew beyond our buffer
@@ -304,8 +378,9 @@ void OpenBsdSource::read(const KstatHeader& h, Arena& arena, KstatData& out) {
     }
     return;
   }
-  set_read_error(out, arena, req.ks_datalen > buf_.size() ? EOVERFLOW : EAGAIN,
-                 fmt::format("{}: KSTATIOC_FIND_ID: no stable answer after {} tries", identity(h), kTries));
+  set_read_error(
+      out, arena, req.ks_datalen > buf_.size() ? EOVERFLOW : EAGAIN,
+      fmt::format("{}: KSTATIOC_FIND_ID: no stable answer after {} tries", identity(h), kTries));
 }
 
 }  // namespace

@@ -87,19 +87,25 @@ TEST_CASE("threads: 8 connections over 8 illumos sources", "[threads][illumos][f
       [](test::Db& db) {
         // The 4 CPUs always read; user + idle is always 2000 per CPU (the
         // changer keeps the sum), nproc is 42; a churning kstat may come and go.
-        return db.one("SELECT count(*) FROM named WHERE module = 'cpu' AND statistic = 'state'") == "4" &&
-               db.one("SELECT sum(value) FROM named WHERE module = 'cpu' "
-                      "AND statistic IN ('cpu_nsec_user', 'cpu_nsec_idle')") == "8000" &&
-               db.one("SELECT value FROM named WHERE name = 'system_misc' AND statistic = 'nproc'") == "42";
+        return db.one("SELECT count(*) FROM named WHERE module = 'cpu' AND statistic = 'state'") ==
+                   "4" &&
+               db.one(
+                   "SELECT sum(value) FROM named WHERE module = 'cpu' "
+                   "AND statistic IN ('cpu_nsec_user', 'cpu_nsec_idle')") == "8000" &&
+               db.one(
+                   "SELECT value FROM named WHERE name = 'system_misc' AND statistic = 'nproc'") ==
+                   "42";
       },
       [&](int i) {
-        // Values are changed in one step (the kernel lock), so every read sees a pair summing to 2000.
+        // Values are changed in one step (the kernel lock), so every read sees a pair summing to
+        // 2000.
         kern->modify(1 + i % 4, [&](IlKstat& k) {
           k.named[0].u = static_cast<std::uint64_t>(i % 1000);
           k.named[1].u = 2000 - static_cast<std::uint64_t>(i % 1000);
         });
         if (i % 10 == 0) {
-          if (churn != 0) kern->remove(churn), churn = 0;
+          if (churn != 0)
+            kern->remove(churn), churn = 0;
           else {
             IlKstat c;
             c.module = "churn", c.name = "k";
@@ -167,7 +173,9 @@ TEST_CASE("threads: 4 connections over 4 OpenBSD sources", "[threads][openbsd][f
   std::atomic<long> statements{0};
   int failures = hammer(
       4, [] { return std::make_unique<test::Db>(make_openbsd_source(fakes::fake_devkstat_ops())); },
-      [](test::Db& db) { return db.one("SELECT sum(value) FROM named WHERE name = 'rxq'") == "1000"; },
+      [](test::Db& db) {
+        return db.one("SELECT sum(value) FROM named WHERE name = 'rxq'") == "1000";
+      },
       [&](int i) {
         kern->modify(id, [&](ObKstat& s) {
           s.kv[0].u = static_cast<std::uint64_t>(i % 1000);

@@ -14,20 +14,20 @@ extern "C" {
 
 typedef struct kstat_ctl {
   kid_t kc_chain_id; /* current kstat chain ID */
-  kstat_t *kc_chain; /* pointer to kstat chain */
+  kstat_t* kc_chain; /* pointer to kstat chain */
   int kc_kd;         /* /dev/kstat descriptor */
 } kstat_ctl_t;
 
-kstat_ctl_t *kstat_open(void);
-int kstat_close(kstat_ctl_t *);
-kid_t kstat_read(kstat_ctl_t *, kstat_t *, void *);
-kid_t kstat_write(kstat_ctl_t *, kstat_t *, void *);
-kid_t kstat_chain_update(kstat_ctl_t *);
-kstat_t *kstat_lookup(kstat_ctl_t *, char *, int, char *);
-void *kstat_data_lookup(kstat_t *, char *);
+kstat_ctl_t* kstat_open(void);
+int kstat_close(kstat_ctl_t*);
+kid_t kstat_read(kstat_ctl_t*, kstat_t*, void*);
+kid_t kstat_write(kstat_ctl_t*, kstat_t*, void*);
+kid_t kstat_chain_update(kstat_ctl_t*);
+kstat_t* kstat_lookup(kstat_ctl_t*, char*, int, char*);
+void* kstat_data_lookup(kstat_t*, char*);
 
 #ifdef __cplusplus
-}  /* extern "C" */
+} /* extern "C" */
 static_assert(sizeof(kstat_ctl_t) == 24);
 static_assert(offsetof(kstat_ctl_t, kc_chain) == 8);
 static_assert(offsetof(kstat_ctl_t, kc_kd) == 16);

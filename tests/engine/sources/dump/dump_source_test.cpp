@@ -413,7 +413,9 @@ TEST_CASE("open_file_source: missing, empty and unknown files", "[engine][file]"
         std::string("{\"module\": \"cpu\"}"), std::string("1700466113\n")}) {
     TempFile f(text);
     REQUIRE_THROWS_WITH(open_file_source(f.path),
-                        f.path + ": unknown format (expected kstat -p text, kstat -j JSON, OpenBSD kstat text or a .kss recording)");
+                        f.path +
+                            ": unknown format (expected kstat -p text, kstat -j JSON, OpenBSD "
+                            "kstat text or a .kss recording)");
   }
   REQUIRE_THROWS_WITH(open_file_source(std::string(KSTATSQL_TEST_DATA)),
                       Contains("Is a directory"));

@@ -29,9 +29,10 @@ struct TempFile {
   std::string path;
   explicit TempFile(const std::string& content) {
     static int n = 0;
-    path = (std::filesystem::temp_directory_path() /
-            ("kstatsql-obsd-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".txt"))
-               .string();
+    path =
+        (std::filesystem::temp_directory_path() /
+         ("kstatsql-obsd-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".txt"))
+            .string();
     std::ofstream(path, std::ios::binary) << content;
   }
   ~TempFile() { std::filesystem::remove(path); }
@@ -96,7 +97,8 @@ std::string error_of(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("OpenBSD kstat text fixture: identities, types and exact values", "[engine][file][openbsd]") {
+TEST_CASE("OpenBSD kstat text fixture: identities, types and exact values",
+          "[engine][file][openbsd]") {
   auto l = load_source(open_file_source(kFixture));
   CHECK(l->source->description() == kFixture + " (OpenBSD kstat text)");
   REQUIRE(l->headers.size() == 9);
@@ -168,10 +170,9 @@ TEST_CASE("OpenBSD kstat text through SQL", "[engine][file][openbsd]") {
                    {"em0", "0", "rxq", "bytes", "counter", "1060119388", "bytes"},
                    {"em0", "0", "rxq", "bytes", "counter", "2178540212", "bytes"}});
   CHECK(db.rows("SELECT statistic, type, value, unit FROM named WHERE module = 'cpu0' "
-                "ORDER BY statistic") ==
-        test::Rows{{"freq", "freq", "2400000000", "Hz"},
-                   {"temp", "temp", "318150000", "uK"},
-                   {"tjmax", "temp", "373150000", "uK"}});
+                "ORDER BY statistic") == test::Rows{{"freq", "freq", "2400000000", "Hz"},
+                                                    {"temp", "temp", "318150000", "uK"},
+                                                    {"tjmax", "temp", "373150000", "uK"}});
   CHECK(db.one("SELECT error FROM kstat WHERE name = 'em-stats'") ==
         "em0:0:em-stats:0: KSTATIOC_FIND_ID: Device not configured");
   CHECK(db.one("SELECT type FROM kstat WHERE module = 'mcx0'") == "raw");
@@ -238,16 +239,19 @@ TEST_CASE("OpenBSD kstat text: -w intervals, CRLF, long hexdumps", "[engine][fil
 
 TEST_CASE("OpenBSD kstat text: errors name the file and the line", "[engine][file][openbsd]") {
   const std::string h = "em0:0:rxq:0\n";
-  CHECK_THAT(error_of(h + kv("packets", "1") + "em0:0:rxq\n"),
-             Contains(":3: expected '<key right-aligned in 16 columns>: <value>', found 'em0:0:rxq'"));
-  CHECK_THAT(error_of(h + "\tkstat read error: Device busy\n" + kv("packets", "1")),
-             Contains(":3: expected a 'provider:instance:name:unit' header, found '         packets: 1'"));
+  CHECK_THAT(
+      error_of(h + kv("packets", "1") + "em0:0:rxq\n"),
+      Contains(":3: expected '<key right-aligned in 16 columns>: <value>', found 'em0:0:rxq'"));
+  CHECK_THAT(
+      error_of(h + "\tkstat read error: Device busy\n" + kv("packets", "1")),
+      Contains(":3: expected a 'provider:instance:name:unit' header, found '         packets: 1'"));
   CHECK_THAT(error_of(h + kv("a", "unknown type 19, stopping") + kv("b", "1")),
              Contains(":3: expected a 'provider:instance:name:unit' header"));
   CHECK_THAT(error_of(h + kv("t", "-300.00 degC")),
              Contains(":2: value out of range for degC: '-300.00 degC'"));
   CHECK_THAT(error_of(h + kv("f", "99999999 EHz")), Contains(":2: value out of range for Hz"));
-  CHECK_THAT(error_of(h + kv("n", "-9223372036854775809")), Contains(":2: integer below INT64_MIN"));
+  CHECK_THAT(error_of(h + kv("n", "-9223372036854775809")),
+             Contains(":2: integer below INT64_MIN"));
   CHECK_THAT(error_of(h + kv("x", "1") + kv("y", "2") + "\n" + kv("x", "3")),
              Contains(":5: kv key 'x' repeated within one kstat"));
   CHECK_THAT(error_of(h + "            : 5\n"), Contains(":2: expected a kv key before ': '"));
@@ -262,13 +266,15 @@ TEST_CASE("OpenBSD kstat text: detection leaves kstat -p alone", "[engine][file]
   TempFile q("\n\nem0:0:rxq:0\n" + kv("packets", "1 packets"));
   CHECK_THAT(open_file_source(q.path)->description(), Contains("(OpenBSD kstat text)"));
   // A read error on a TAB-indented line and a lone header both parse.
-  auto l = load_text("em0:0:txq:0\n\tkstat read error: Resource temporarily unavailable\nx:0:y:1\n");
+  auto l =
+      load_text("em0:0:txq:0\n\tkstat read error: Resource temporarily unavailable\nx:0:y:1\n");
   CHECK(l->data("em0:0:txq:0").err == EAGAIN);
   CHECK(l->data("x:0:y:1").named.empty());
   CHECK(l->header("x:0:y:1").type == KstatType::named);
 }
 
-TEST_CASE("OpenBSD kstat text replays what the live source reads", "[engine][file][openbsd][fakes]") {
+TEST_CASE("OpenBSD kstat text replays what the live source reads",
+          "[engine][file][openbsd][fakes]") {
   using fakes::KvType;
   using fakes::KvUnit;
   using fakes::ObKstat;
@@ -306,15 +312,16 @@ TEST_CASE("OpenBSD kstat text replays what the live source reads", "[engine][fil
   kern->add(r);
 
   // What `kstat` prints for that kernel (entries sorted by provider).
-  std::string text = "cpu0:0:sensors:0\n" + kv("temp", "45.00 degC") + kv("cold", "-40.00 degC") +
-                     kv("freq", "2.40 GHz") + kv("vdc", "12.45 VDC") + kv("vac", "229.87 VAC") +
-                     kv("up", "true") + kv("down", "false") + kv("u64", "18446744073709551615") +
-                     kv("s64", "-5") + kv("istr", "vendor x") + kv("str", "tab\\^Ihere") +
-                     kv("mac", "") + "   0: 00 1b 21 3c 9e 41                               |_~!<~A|\n" +
-                     kv("nothing", "null") + "em0:0:rxq:1\n" + kv("packets", "902113 packets") +
-                     kv("bytes", "1060119388 bytes") + kv("cyc", "77 cycles") + "mcx0:0:hw-raw:0\n" +
-                     "   0: 00 0d 1a 27 34 41 4e 5b 68 75 82 8f 9c a9 b6 c3 |_~~'4AN[hu~~~~~~|\n" +
-                     "  16: d0 dd ea f7                                     |~~~~|\n";
+  std::string text =
+      "cpu0:0:sensors:0\n" + kv("temp", "45.00 degC") + kv("cold", "-40.00 degC") +
+      kv("freq", "2.40 GHz") + kv("vdc", "12.45 VDC") + kv("vac", "229.87 VAC") + kv("up", "true") +
+      kv("down", "false") + kv("u64", "18446744073709551615") + kv("s64", "-5") +
+      kv("istr", "vendor x") + kv("str", "tab\\^Ihere") + kv("mac", "") +
+      "   0: 00 1b 21 3c 9e 41                               |_~!<~A|\n" + kv("nothing", "null") +
+      "em0:0:rxq:1\n" + kv("packets", "902113 packets") + kv("bytes", "1060119388 bytes") +
+      kv("cyc", "77 cycles") + "mcx0:0:hw-raw:0\n" +
+      "   0: 00 0d 1a 27 34 41 4e 5b 68 75 82 8f 9c a9 b6 c3 |_~~'4AN[hu~~~~~~|\n" +
+      "  16: d0 dd ea f7                                     |~~~~|\n";
   TempFile f(text);
   const std::string cols =
       "SELECT module, instance, name, statistic, type, quote(value), unit FROM named "
@@ -324,6 +331,7 @@ TEST_CASE("OpenBSD kstat text replays what the live source reads", "[engine][fil
   test::Rows want = live.rows(cols);
   CHECK(want.size() == 16);
   CHECK(file.rows(cols) == want);
-  const std::string ks = "SELECT module, instance, name, class, type, quote(raw) FROM kstat ORDER BY module";
+  const std::string ks =
+      "SELECT module, instance, name, class, type, quote(raw) FROM kstat ORDER BY module";
   CHECK(file.rows(ks) == live.rows(ks));
 }

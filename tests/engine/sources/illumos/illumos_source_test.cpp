@@ -49,15 +49,23 @@ struct Chain {
     cpu = kern->add(k);
     IlKstat m;
     m.module = "unix", m.name = "system_misc", m.crtime = 222;
-    m.named = {IlNamed::u32("nproc", 77), IlNamed::i32("neg32", -5), IlNamed::i64("neg64", -6000000000LL),
-               IlNamed::u64("max", UINT64_MAX), IlNamed::chr("chr16", "abcdefghijklmnop"),
-               IlNamed::chr("chr3", "abc"), IlNamed::str("zonename", "global"), IlNamed::str("empty", ""),
-               IlNamed::dbl("dbl", 2.5), IlNamed::flt("flt", 0.25), IlNamed::str("path", "/export/home")};
+    m.named = {IlNamed::u32("nproc", 77),
+               IlNamed::i32("neg32", -5),
+               IlNamed::i64("neg64", -6000000000LL),
+               IlNamed::u64("max", UINT64_MAX),
+               IlNamed::chr("chr16", "abcdefghijklmnop"),
+               IlNamed::chr("chr3", "abc"),
+               IlNamed::str("zonename", "global"),
+               IlNamed::str("empty", ""),
+               IlNamed::dbl("dbl", 2.5),
+               IlNamed::flt("flt", 0.25),
+               IlNamed::str("path", "/export/home")};
     misc = kern->add(m);
     IlKstat d;
     d.module = "sd", d.name = "sd0", d.klass = "disk", d.type = 3, d.flags = 0x08;
     IoStats io;
-    io.nread = 51200, io.nwritten = 3584, io.reads = 100, io.writes = 7, io.rtime = 123, io.rcnt = 1;
+    io.nread = 51200, io.nwritten = 3584, io.reads = 100, io.writes = 7, io.rtime = 123,
+    io.rcnt = 1;
     d.data = bytes_of(io);
     disk = kern->add(d);
     IlKstat in;
@@ -238,7 +246,8 @@ TEST_CASE("illumos: EAGAIN is retried a bounded number of times", "[illumos][fak
   CHECK(busy.named.empty());
 }
 
-TEST_CASE("illumos: ENXIO, EOVERFLOW and bad string pointers are per-kstat errors", "[illumos][fakes]") {
+TEST_CASE("illumos: ENXIO, EOVERFLOW and bad string pointers are per-kstat errors",
+          "[illumos][fakes]") {
   Chain c;
   auto src = make_illumos_source();
   Listed l;
@@ -328,7 +337,8 @@ TEST_CASE("illumos: the fake counts overlapping use of one kstat_ctl_t", "[illum
   CHECK(c.kern->open_handles == 0);
 }
 
-TEST_CASE("illumos: through SQL, failures show in kstat.error and nowhere else", "[illumos][fakes][vtab]") {
+TEST_CASE("illumos: through SQL, failures show in kstat.error and nowhere else",
+          "[illumos][fakes][vtab]") {
   Chain c;
   c.kern->modify(c.disk, [](IlKstat& k) { k.fail = EIO; });
   test::Db db(make_illumos_source());
@@ -336,7 +346,8 @@ TEST_CASE("illumos: through SQL, failures show in kstat.error and nowhere else",
   CHECK(db.one("SELECT count(*) FROM kstat WHERE error IS NOT NULL") == "2");  // sd0, unix:0:var
   CHECK(db.one("SELECT error LIKE 'sd:0:sd0: kstat_read: %' FROM kstat WHERE name = 'sd0'") == "1");
   CHECK(db.one("SELECT count(*) FROM named WHERE module = 'sd'") == "0");
-  CHECK(db.one("SELECT value FROM named WHERE name = 'system_misc' AND statistic = 'zonename'") == "global");
+  CHECK(db.one("SELECT value FROM named WHERE name = 'system_misc' AND statistic = 'zonename'") ==
+        "global");
   CHECK(db.one("SELECT value FROM named WHERE name = 'system_misc' AND statistic = 'max'") ==
         "18446744073709551615");
   CHECK(db.one("SELECT class FROM kstat WHERE module = 'ata'") == "controller");

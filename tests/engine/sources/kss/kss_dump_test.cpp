@@ -1,4 +1,5 @@
-// tests/engine/sources/kss/kss_dump_test.cpp — kstat(8) -p/-j output, and the record/convert commands.
+// tests/engine/sources/kss/kss_dump_test.cpp — kstat(8) -p/-j output, and the record/convert
+// commands.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -36,7 +37,8 @@ std::string dump(const std::shared_ptr<Source>& src, DumpOptions o = {}) {
   Session s(src, "dump");
   auto gen = s.open_cursor();
   std::vector<DumpEntry> entries;
-  for (std::uint32_t i = 0; i < gen->size(); ++i) entries.push_back({&gen->header(i), &gen->data(i)});
+  for (std::uint32_t i = 0; i < gen->size(); ++i)
+    entries.push_back({&gen->header(i), &gen->data(i)});
   std::string out;
   write_dump(entries, o, out);
   s.close_cursor();
@@ -60,7 +62,8 @@ TEST_CASE("hrtime and JSON strings as kstat(8) -p / valid JSON print them", "[en
   append_json_string(j, std::string("a\"b\\c?\n\t\x01\x7f\0", 11));
   CHECK(j == "\"a\\\"b\\\\c?\\n\\t\\u0001\\u007f\\u0000\"");
   j.clear();
-  append_json_string(j, "caf\xc3\xa9 \xff \xe2\x82 \xed\xa0\x80 \xf0\x9f\x98\x80");  // é kept, bad bytes escaped
+  append_json_string(
+      j, "caf\xc3\xa9 \xff \xe2\x82 \xed\xa0\x80 \xf0\x9f\x98\x80");  // é kept, bad bytes escaped
   CHECK(j == "\"caf\xc3\xa9 \\u00ff \\u00e2\\u0082 \\u00ed\\u00a0\\u0080 \xf0\x9f\x98\x80\"");
 }
 
@@ -165,14 +168,17 @@ TEST_CASE("kstatsql convert between kss, text and JSON", "[engine][dump][kss][sh
 TEST_CASE("kstatsql record writes generations from a source", "[engine][kss][shell]") {
   TempDir dir;
   const std::string out = dir.file("rec.kss");
-  REQUIRE(run(run_record, {"record", "-q", "--no-sync", "-o", out, "--source", kDumpP, "--count", "3",
-                           "--interval", "0.01", "cpu:::"}) == 0);
+  REQUIRE(run(run_record, {"record", "-q", "--no-sync", "-o", out, "--source", kDumpP, "--count",
+                           "3", "--interval", "0.01", "cpu:::"}) == 0);
   KssSource k(out);
   REQUIRE(k.recorded_count() == 3);
-  for (const RecordedInfo& i : k.recorded_info()) CHECK(i.kstats == 4);  // cpu:{0,1}:{sys,vm} of the fixture
-  CHECK(k.recorded_info()[2].wall_ns - k.recorded_info()[0].wall_ns >= 15000000);  // two sleeps of ~10 ms
+  for (const RecordedInfo& i : k.recorded_info())
+    CHECK(i.kstats == 4);  // cpu:{0,1}:{sys,vm} of the fixture
+  CHECK(k.recorded_info()[2].wall_ns - k.recorded_info()[0].wall_ns >=
+        15000000);                                           // two sleeps of ~10 ms
   CHECK(run(run_record, {"record", "-q", "-o", out}) == 3);  // exists: refuses
-  REQUIRE(run(run_record, {"record", "-q", "--no-sync", "--append", "-o", out, "--source", kDumpP}) == 0);
+  REQUIRE(run(run_record,
+              {"record", "-q", "--no-sync", "--append", "-o", out, "--source", kDumpP}) == 0);
   CHECK(KssSource(out).recorded_count() == 4);
   CHECK(run(run_record, {"record", "--count", "0", "-o", out}) == 2);
   CHECK(run(run_record, {"record", "--select", "a:b:c:d:e", "-o", dir.file("x.kss")}) == 2);

@@ -56,7 +56,8 @@ TEST_CASE("a .kss truncated while mapped gives an error, not SIGBUS", "[engine][
   }
   // Views handed out before the truncation read zeros, not SIGBUS.
   std::size_t zeros = 0;
-  for (const engine::KstatHeader& h : headers) zeros += h.module.find('\0') != std::string_view::npos;
+  for (const engine::KstatHeader& h : headers)
+    zeros += h.module.find('\0') != std::string_view::npos;
   CHECK(zeros > 0);
   CHECK_THROWS_AS(src.read(headers[1], arena, d), Error);
   CHECK_THROWS_AS(src.changed(), Error);
@@ -68,6 +69,7 @@ TEST_CASE("SQL over a .kss truncated while open fails the statement", "[engine][
   test::Db db(path);
   CHECK(db.one("SELECT count(*) FROM kstat") == "200");
   REQUIRE(::truncate(path.c_str(), 100) == 0);
-  CHECK(db.error_of("SELECT sum(value) FROM named") == path + ": truncated to 100 bytes while open");
+  CHECK(db.error_of("SELECT sum(value) FROM named") ==
+        path + ": truncated to 100 bytes while open");
   CHECK(db.error_of("SELECT count(*) FROM kstat") == path + ": truncated to 100 bytes while open");
 }

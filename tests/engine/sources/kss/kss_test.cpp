@@ -84,7 +84,8 @@ std::shared_ptr<StaticSource> every_kind() {
   b.add_timer(t2);
   b.begin("blobs", 0, "private");
   b.set_type(KstatType::raw);
-  const std::byte raw[5] = {std::byte{1}, std::byte{0}, std::byte{0xff}, std::byte{7}, std::byte{9}};
+  const std::byte raw[5] = {std::byte{1}, std::byte{0}, std::byte{0xff}, std::byte{7},
+                            std::byte{9}};
   b.set_raw(raw);
   b.begin("gone", 0, "vanished");
   b.set_error(ENXIO, "kstat_read gone:0:vanished: No such device or address");
@@ -103,9 +104,14 @@ void same_named(std::span<const NamedStat> a, std::span<const NamedStat> b) {
     CHECK(a[k].unit == b[k].unit);
     switch (repr_of(a[k].type)) {
       case Repr::str:
-      case Repr::blob: CHECK(a[k].str() == b[k].str()); break;
-      case Repr::null: break;
-      default: CHECK(a[k].v.u == b[k].v.u); break;
+      case Repr::blob:
+        CHECK(a[k].str() == b[k].str());
+        break;
+      case Repr::null:
+        break;
+      default:
+        CHECK(a[k].v.u == b[k].v.u);
+        break;
     }
   }
 }
@@ -134,8 +140,8 @@ void same_data(const KstatData& a, const KstatData& b) {
 }
 
 std::string key(const KstatHeader& h) {
-  return std::string(h.module) + ":" + std::to_string(h.instance) + ":" + std::string(h.name) + ":" +
-         std::to_string(h.unit);
+  return std::string(h.module) + ":" + std::to_string(h.instance) + ":" + std::string(h.name) +
+         ":" + std::to_string(h.unit);
 }
 
 // Records `n` generations of a TickingSource into `path`.
@@ -172,7 +178,8 @@ TEST_CASE("every kind of kstat survives a .kss round trip", "[engine][kss]") {
   Session s(src, "every");
   auto gen = s.current();
   {
-    KssWriter w(dir.file("every.kss"), KssWriter::Mode::create, {"host-a", "SunOS", "5.11", "v", "i86pc"});
+    KssWriter w(dir.file("every.kss"), KssWriter::Mode::create,
+                {"host-a", "SunOS", "5.11", "v", "i86pc"});
     w.append(*gen);
     CHECK(w.generations() == 1);
   }
@@ -277,7 +284,8 @@ TEST_CASE("rates over recorded generations equal the live ones", "[engine][kss]"
     for (std::uint32_t i = 0; i < gen->size(); ++i) {
       const KstatData& now = gen->data(i);
       Baseline b = baseline(*gen, i, now, prev.get());
-      for (std::size_t k : {0u, 2u}) deltas.push_back(*int_delta_of(now.named[k], previous_stat(b, now.named[k], k)));
+      for (std::size_t k : {0u, 2u})
+        deltas.push_back(*int_delta_of(now.named[k], previous_stat(b, now.named[k], k)));
       deltas.push_back(b.elapsed_ns);
     }
     live_deltas.push_back(deltas);
@@ -294,7 +302,8 @@ TEST_CASE("rates over recorded generations equal the live ones", "[engine][kss]"
     for (std::uint32_t i = 0; i < gen->size(); ++i) {
       const KstatData& now = gen->data(i);
       Baseline b = baseline(*gen, i, now, prev.get());
-      for (std::size_t k : {0u, 2u}) deltas.push_back(*int_delta_of(now.named[k], previous_stat(b, now.named[k], k)));
+      for (std::size_t k : {0u, 2u})
+        deltas.push_back(*int_delta_of(now.named[k], previous_stat(b, now.named[k], k)));
       deltas.push_back(b.elapsed_ns);
     }
     CHECK(deltas == live_deltas[static_cast<std::size_t>(g)]);
@@ -314,14 +323,23 @@ TEST_CASE("a torn tail is skipped with a warning", "[engine][kss]") {
     auto info = k.recorded_info();
     last_start = whole.size() - info.back().bytes;
   }
-  SECTION("cut short") { test::spit(path, whole.substr(0, whole.size() - 100)); }
-  SECTION("trailer never written") { test::spit(path, whole.substr(0, whole.size() - 16) + std::string(16, '\0')); }
-  SECTION("extended with zeros") { test::spit(path, whole.substr(0, last_start) + std::string(4096, '\0')); }
-  SECTION("header only") { test::spit(path, whole.substr(0, last_start + 40)); }
+  SECTION("cut short") {
+    test::spit(path, whole.substr(0, whole.size() - 100));
+  }
+  SECTION("trailer never written") {
+    test::spit(path, whole.substr(0, whole.size() - 16) + std::string(16, '\0'));
+  }
+  SECTION("extended with zeros") {
+    test::spit(path, whole.substr(0, last_start) + std::string(4096, '\0'));
+  }
+  SECTION("header only") {
+    test::spit(path, whole.substr(0, last_start + 40));
+  }
   KssSource k(path);
   CHECK(k.recorded_count() == 2);
   CHECK(k.torn_offset() == static_cast<std::int64_t>(last_start));
-  CHECK(k.warnings().find("torn tail at offset " + std::to_string(last_start)) != std::string::npos);
+  CHECK(k.warnings().find("torn tail at offset " + std::to_string(last_start)) !=
+        std::string::npos);
   CHECK(k.description().find("(torn tail at offset " + std::to_string(last_start) + " skipped)") !=
         std::string::npos);
   CHECK(static_cast<const Source&>(k).warnings() == k.warnings());
@@ -350,7 +368,8 @@ TEST_CASE("appending continues a recording and cuts a torn tail", "[engine][kss]
   KssSource k(path);
   CHECK(k.recorded_count() == 2);
   CHECK(k.warnings().empty());
-  CHECK_THROWS_WITH(KssWriter(path, KssWriter::Mode::create), Catch::Contains(path) && Catch::Contains("exists"));
+  CHECK_THROWS_WITH(KssWriter(path, KssWriter::Mode::create),
+                    Catch::Contains(path) && Catch::Contains("exists"));
 }
 
 TEST_CASE("damaged .kss files give errors naming file and offset", "[engine][kss]") {
@@ -360,7 +379,8 @@ TEST_CASE("damaged .kss files give errors naming file and offset", "[engine][kss
   const std::string whole = test::slurp(path);
   KssSource good(path);
   const std::uint64_t block0 = good.recorded_info()[0].bytes;
-  const std::size_t first = whole.size() - good.recorded_info()[1].bytes - block0;  // block 0 offset
+  const std::size_t first =
+      whole.size() - good.recorded_info()[1].bytes - block0;  // block 0 offset
 
   SECTION("bit flip in a kstat's data: error at read, with its offset") {
     // The last 8 bytes before block 0's trailer belong to the last kstat's extent.
@@ -376,7 +396,8 @@ TEST_CASE("damaged .kss files give errors naming file and offset", "[engine][kss
         k.read(h, arena, d);
       } catch (const Error& e) {
         threw = true;
-        CHECK_THAT(e.what(), Catch::StartsWith(path + ": offset ") && Catch::Contains("checksum mismatch"));
+        CHECK_THAT(e.what(),
+                   Catch::StartsWith(path + ": offset ") && Catch::Contains("checksum mismatch"));
       }
     }
     CHECK(threw);
@@ -408,7 +429,8 @@ TEST_CASE("damaged .kss files give errors naming file and offset", "[engine][kss
     std::string b = whole;
     b[offsetof(kss::FileHeader, version)] = 2;
     test::spit(path, b);
-    CHECK_THROWS_WITH(open_source(path), path + ": offset 8: unsupported .kss version 2 (this build reads version 1)");
+    CHECK_THROWS_WITH(open_source(path),
+                      path + ": offset 8: unsupported .kss version 2 (this build reads version 1)");
   }
   SECTION("big-endian file") {
     std::string b = whole;
@@ -419,14 +441,16 @@ TEST_CASE("damaged .kss files give errors naming file and offset", "[engine][kss
   }
   SECTION("truncated inside the file header") {
     test::spit(path, whole.substr(0, 40));
-    CHECK_THROWS_WITH(KssSource(path), path + ": offset 40: file header cut short (truncated file)");
+    CHECK_THROWS_WITH(KssSource(path),
+                      path + ": offset 40: file header cut short (truncated file)");
   }
   SECTION("garbage between blocks") {
     std::string b = whole;
     b[first + good.recorded_info()[0].bytes] = 'X';  // block 1's magic
     test::spit(path, b);
-    CHECK_THROWS_WITH(KssSource(path), Catch::Contains("offset " + std::to_string(first + block0)) &&
-                                           Catch::Contains("bad block magic"));
+    CHECK_THROWS_WITH(KssSource(path),
+                      Catch::Contains("offset " + std::to_string(first + block0)) &&
+                          Catch::Contains("bad block magic"));
   }
 }
 
@@ -528,7 +552,8 @@ TEST_CASE("several files as one multi-host source", "[engine][kss]") {
   TempDir dir;
   for (const char* host : {"alpha", "beta"}) {
     Session s(std::make_shared<test::TickingSource>(2), "tick");
-    KssWriter w(dir.file(std::string(host) + ".kss"), KssWriter::Mode::create, {host, "Linux", "", "", ""});
+    KssWriter w(dir.file(std::string(host) + ".kss"), KssWriter::Mode::create,
+                {host, "Linux", "", "", ""});
     w.set_sync(false);
     for (int g = 0; g < (host[0] == 'a' ? 3 : 2); ++g) {
       w.append(*s.open_cursor());

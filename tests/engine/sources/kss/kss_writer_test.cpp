@@ -43,7 +43,8 @@ std::size_t files_in(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("Mode::truncate replaces a recording by rename, so readers keep the old one", "[engine][kss]") {
+TEST_CASE("Mode::truncate replaces a recording by rename, so readers keep the old one",
+          "[engine][kss]") {
   TempDir dir;
   const std::string path = dir.file("r.kss");
   record(path, KssWriter::Mode::create, 200, 3);
@@ -67,7 +68,8 @@ TEST_CASE("Mode::truncate replaces a recording by rename, so readers keep the ol
 
 TEST_CASE("a failed creation removes the file it created", "[engine][kss]") {
   TempDir dir;
-  for (const KssWriter::Mode mode : {KssWriter::Mode::create, KssWriter::Mode::truncate, KssWriter::Mode::append}) {
+  for (const KssWriter::Mode mode :
+       {KssWriter::Mode::create, KssWriter::Mode::truncate, KssWriter::Mode::append}) {
     const std::string path = dir.file("new.kss");
     int fds[2];
     REQUIRE(::pipe(fds) == 0);

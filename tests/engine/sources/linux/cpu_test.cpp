@@ -29,7 +29,9 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+bool all_digits(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
 
 // The sum of column `col` over every line of an /proc/interrupts text that
 // has one count per CPU column (ERR and MIS, with one global count, do not).
@@ -44,7 +46,8 @@ std::uint64_t column_sum(const std::string& text, std::size_t col) {
   while (std::getline(in, line)) {
     std::istringstream ws(line.substr(line.find(':') + 1));
     std::vector<std::uint64_t> counts;
-    for (std::string w; counts.size() < ncpu && ws >> w && all_digits(w);) counts.push_back(std::stoull(w));
+    for (std::string w; counts.size() < ncpu && ws >> w && all_digits(w);)
+      counts.push_back(std::stoull(w));
     if (counts.size() == ncpu) sum += counts[col];
   }
   return sum;
@@ -82,7 +85,8 @@ TEST_CASE("cpu:N:sys intr is the sum of CPU N's /proc/interrupts column", "[engi
   CHECK(sys_stat(db, 1, "xcalls") == "40826");
   CHECK(sys_stat(db, 1, "irq_LOC") == "1048976");
   CHECK(sys_stat(db, 0, "irq_TLB") == "12142");
-  CHECK(db.one("SELECT count(*) FROM named WHERE module='cpu' AND name='sys' AND statistic IN ('irq_ERR', "
+  CHECK(db.one("SELECT count(*) FROM named WHERE module='cpu' AND name='sys' AND statistic IN "
+               "('irq_ERR', "
                "'irq_MIS', 'irq_CAL')") == "0");  // global lines, and CAL is xcalls
 }
 
@@ -104,13 +108,20 @@ TEST_CASE("irq:N:<device> intr kstats, one per numbered /proc/interrupts line", 
   test::Db db(kTree);
   // 19 numbered lines in the file, 24 to 43 without 27.
   CHECK(db.one("SELECT count(*) FROM kstat WHERE module='irq'") == "19");
-  CHECK(db.one("SELECT count(*) FROM kstat WHERE module='irq' AND type='intr' AND class='controller'") == "19");
+  CHECK(
+      db.one(
+          "SELECT count(*) FROM kstat WHERE module='irq' AND type='intr' AND class='controller'") ==
+      "19");
   CHECK(db.rows("SELECT name FROM kstat WHERE module='irq' AND instance IN (24, 25)") ==
         test::Rows{{"ACPI:Ged"}, {"ACPI:Ged"}});
   // " 36:          0     130895 PCI-MSIX-0000:00:02.0   1-edge      virtio1-req.0"
-  const test::Rows r = db.rows("SELECT statistic, value FROM named WHERE module='irq' AND instance=36 AND "
-                               "name='virtio1-req.0' AND statistic IN ('hard', 'soft', 'cpu0', 'cpu1', 'chip')");
-  CHECK(r == test::Rows{{"hard", "130895"}, {"soft", "0"}, {"cpu0", "0"}, {"cpu1", "130895"},
+  const test::Rows r = db.rows(
+      "SELECT statistic, value FROM named WHERE module='irq' AND instance=36 AND "
+      "name='virtio1-req.0' AND statistic IN ('hard', 'soft', 'cpu0', 'cpu1', 'chip')");
+  CHECK(r == test::Rows{{"hard", "130895"},
+                        {"soft", "0"},
+                        {"cpu0", "0"},
+                        {"cpu1", "130895"},
                         {"chip", "PCI-MSIX-0000:00:02.0"}});
   CHECK(db.one("SELECT hard FROM intr WHERE module='irq' AND instance=36") == "130895");
 }
@@ -122,15 +133,18 @@ TEST_CASE("cpu:N:softirqs: CPU N's column of /proc/softirqs", "[engine][linux]")
                "statistic='TIMER'") == "117888");
   CHECK(db.one("SELECT value FROM named WHERE module='cpu' AND instance=0 AND name='softirqs' AND "
                "statistic='RCU'") == "245705");
-  CHECK(db.one("SELECT count(*) FROM named WHERE module='cpu' AND instance=0 AND name='softirqs'") == "10");
+  CHECK(
+      db.one("SELECT count(*) FROM named WHERE module='cpu' AND instance=0 AND name='softirqs'") ==
+      "10");
 }
 
 TEST_CASE("cpu_info:N:cpu_infoN from /proc/cpuinfo and cpufreq", "[engine][linux]") {
   test::Db db(kTree);
   const std::string text = slurp(kData + "cpu/proc/cpuinfo");
   auto info = [&](int cpu, const std::string& stat) {
-    return db.one("SELECT value FROM named WHERE module='cpu_info' AND instance=" + std::to_string(cpu) +
-                  " AND name='cpu_info" + std::to_string(cpu) + "' AND statistic='" + stat + "'");
+    return db.one(
+        "SELECT value FROM named WHERE module='cpu_info' AND instance=" + std::to_string(cpu) +
+        " AND name='cpu_info" + std::to_string(cpu) + "' AND statistic='" + stat + "'");
   };
   CHECK(info(0, "brand") == cpuinfo_value(text, "model name"));
   CHECK(info(0, "vendor_id") == "GenuineIntel");
@@ -141,7 +155,8 @@ TEST_CASE("cpu_info:N:cpu_infoN from /proc/cpuinfo and cpufreq", "[engine][linux
   CHECK(info(1, "core_id") == "1");
   CHECK(info(1, "chip_id") == "0");
   // 207 = 0xCF: extended model 0xC, model 0xF, family 6, stepping 2.
-  CHECK(info(0, "implementation") == "x86 (chipid 0x0 GenuineIntel C06F2 family 6 model 207 step 2 clock 2300 MHz)");
+  CHECK(info(0, "implementation") ==
+        "x86 (chipid 0x0 GenuineIntel C06F2 family 6 model 207 step 2 clock 2300 MHz)");
   // CPU 0 has no cpufreq: "cpu MHz : 2299.998".
   CHECK(info(0, "clock_MHz") == "2300");
   CHECK(info(0, "current_clock_Hz") == "2299998000");
@@ -151,17 +166,25 @@ TEST_CASE("cpu_info:N:cpu_infoN from /proc/cpuinfo and cpufreq", "[engine][linux
   CHECK(info(1, "current_clock_Hz") == "1800000000");
   CHECK(info(1, "supported_frequencies_Hz") == "800000000:1200000000:1800000000:2300000000");
   CHECK(info(1, "scaling_governor") == "schedutil");
-  CHECK(db.one("SELECT type FROM named WHERE module='cpu_info' AND instance=0 AND statistic='state'") == "char");
-  CHECK(db.one("SELECT unit FROM named WHERE module='cpu_info' AND instance=1 AND statistic='current_clock_Hz'") ==
-        "Hz");
+  CHECK(
+      db.one(
+          "SELECT type FROM named WHERE module='cpu_info' AND instance=0 AND statistic='state'") ==
+      "char");
+  CHECK(db.one("SELECT unit FROM named WHERE module='cpu_info' AND instance=1 AND "
+               "statistic='current_clock_Hz'") == "Hz");
 }
 
-TEST_CASE("CPU families: damaged files give per-kstat errors naming file and line", "[engine][linux]") {
+TEST_CASE("CPU families: damaged files give per-kstat errors naming file and line",
+          "[engine][linux]") {
   test::Db db(kBad);
-  auto error = [&](const std::string& where) { return db.one("SELECT error FROM kstat WHERE " + where); };
-  CHECK_THAT(error("module='cpu' AND instance=0 AND name='sys'"), Catch::Contains("cpu-bad/proc/interrupts:13:"));
+  auto error = [&](const std::string& where) {
+    return db.one("SELECT error FROM kstat WHERE " + where);
+  };
+  CHECK_THAT(error("module='cpu' AND instance=0 AND name='sys'"),
+             Catch::Contains("cpu-bad/proc/interrupts:13:"));
   CHECK_THAT(error("module='irq' AND instance=36"), Catch::Contains("cpu-bad/proc/interrupts:13:"));
-  CHECK_THAT(error("module='irq' AND instance=24"), Catch::Contains("interrupts:13: expected 2 counts"));
+  CHECK_THAT(error("module='irq' AND instance=24"),
+             Catch::Contains("interrupts:13: expected 2 counts"));
   CHECK_THAT(error("module='cpu' AND instance=1 AND name='softirqs'"),
              Catch::Contains("cpu-bad/proc/softirqs:") && Catch::Contains("truncated"));
   CHECK_THAT(error("module='cpu_info' AND instance=0"),
@@ -172,7 +195,8 @@ TEST_CASE("CPU families: damaged files give per-kstat errors naming file and lin
   // The short cpu1 line of schedstat (line 5).
   const std::string sched = slurp(kData + "cpu-bad/proc/schedstat");
   engine::linuxsrc::Schedstat st;
-  CHECK_THAT(engine::linuxsrc::parse_schedstat(sched, "schedstat", st), Catch::Contains("schedstat:5:"));
+  CHECK_THAT(engine::linuxsrc::parse_schedstat(sched, "schedstat", st),
+             Catch::Contains("schedstat:5:"));
 }
 
 TEST_CASE("CPU families: a point query lists only its family", "[engine][linux]") {
@@ -193,10 +217,13 @@ TEST_CASE("CPU families: a tree without the files has no such kstats", "[engine]
   CHECK(db.one("SELECT count(*) FROM kstat WHERE module IN ('irq', 'cpu_info')") == "0");
   CHECK(db.one("SELECT count(*) FROM kstat WHERE module='cpu' AND name='sys'") == "2");
   CHECK(sys_stat(db, 0, "cpu_ticks_idle") != "NULL");
-  CHECK(db.one("SELECT count(*) FROM named WHERE module='cpu' AND statistic IN ('intr', 'pswitch')") == "0");
+  CHECK(db.one(
+            "SELECT count(*) FROM named WHERE module='cpu' AND statistic IN ('intr', 'pswitch')") ==
+        "0");
 }
 
-TEST_CASE("CPU families live: intr between two reads of /proc/interrupts, brand, rates", "[engine][linux]") {
+TEST_CASE("CPU families live: intr between two reads of /proc/interrupts, brand, rates",
+          "[engine][linux]") {
   std::ifstream probe("/proc/interrupts");
   if (!probe) {
     WARN("no /proc/interrupts: skipped");
@@ -208,11 +235,14 @@ TEST_CASE("CPU families live: intr between two reads of /proc/interrupts, brand,
   const std::string after = slurp("/proc/interrupts");
   CHECK(column_sum(before, 0) <= v0);
   CHECK(v0 <= column_sum(after, 0));
-  CHECK(db.one("SELECT value FROM named WHERE module='cpu_info' AND instance=0 AND statistic='brand'") ==
-        cpuinfo_value(slurp("/proc/cpuinfo"), "model name"));
+  CHECK(
+      db.one(
+          "SELECT value FROM named WHERE module='cpu_info' AND instance=0 AND statistic='brand'") ==
+      cpuinfo_value(slurp("/proc/cpuinfo"), "model name"));
   // Across two generations: delta is the difference of the values, and there is a rate.
-  const char* q = "SELECT value, delta, rate FROM named WHERE module='cpu' AND instance=0 AND name='sys' "
-                  "AND statistic='intr'";
+  const char* q =
+      "SELECT value, delta, rate FROM named WHERE module='cpu' AND instance=0 AND name='sys' "
+      "AND statistic='intr'";
   const test::Rows g1 = db.rows(q);
   const test::Rows g2 = db.rows(q);
   REQUIRE(g1.size() == 1);

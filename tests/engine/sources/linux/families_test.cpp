@@ -37,10 +37,12 @@ TEST_CASE("linux families: a full scan lists every family, in kstat(8) order", "
   const test::Rows all = db.rows("SELECT module, instance, name FROM kstat");
   REQUIRE(all.size() > 10);
   CHECK(db.one("SELECT kstat_reads('enumerated')") == std::to_string(all.size()));
-  const test::Rows sorted =
-      db.rows("SELECT module, instance, name FROM kstat ORDER BY lower(module), instance, lower(name), module, name");
+  const test::Rows sorted = db.rows(
+      "SELECT module, instance, name FROM kstat ORDER BY lower(module), instance, lower(name), "
+      "module, name");
   CHECK(all == sorted);
   // One statement joining two families sees both.
-  CHECK(db.one("SELECT count(*) FROM kstat a JOIN kstat b ON b.module = 'link' WHERE a.module = 'cpu'") ==
+  CHECK(db.one("SELECT count(*) FROM kstat a JOIN kstat b ON b.module = 'link' WHERE a.module = "
+               "'cpu'") ==
         std::to_string(2 * std::stoi(db.one("SELECT count(*) FROM kstat WHERE module = 'link'"))));
 }

@@ -68,8 +68,8 @@ long long keyed(const std::string& path, const std::string& key) {
 
 std::string q(const std::string& module, const std::string& name, const std::string& stat,
               const std::string& col = "value") {
-  return "SELECT " + col + " FROM named WHERE module='" + module + "' AND name='" + name + "' AND statistic='" +
-         stat + "'";
+  return "SELECT " + col + " FROM named WHERE module='" + module + "' AND name='" + name +
+         "' AND statistic='" + stat + "'";
 }
 
 // A private copy of a fixture tree, removed at the end of the test.
@@ -82,7 +82,9 @@ struct TreeCopy {
   }
   ~TreeCopy() { fs::remove_all(dir); }
   std::string spec() const { return "procfs:" + dir.string(); }
-  void write(const std::string& rel, const std::string& text) const { std::ofstream(dir / rel) << text; }
+  void write(const std::string& rel, const std::string& text) const {
+    std::ofstream(dir / rel) << text;
+  }
 };
 
 constexpr long long kZeroCelsiusUk = 273150000;
@@ -93,7 +95,8 @@ TEST_CASE("linux hw: thermal zones in micro-kelvin", "[engine][linux]") {
   test::Db db("procfs:" + kHw);
   const std::string z0 = kHw + "/sys/class/thermal/thermal_zone0/";
   CHECK(db.rows("SELECT module, instance, name, class FROM kstat WHERE module='thermal'") ==
-        Rows{{"thermal", "0", "thermal_zone0", "sensor"}, {"thermal", "1", "thermal_zone1", "sensor"}});
+        Rows{{"thermal", "0", "thermal_zone0", "sensor"},
+             {"thermal", "1", "thermal_zone1", "sensor"}});
   CHECK(db.rows(q("thermal", "thermal_zone0", "temp", "value, type, unit")) ==
         Rows{{std::to_string(num(z0 + "temp") * 1000 + kZeroCelsiusUk), "temp", "uK"}});
   CHECK(db.one(q("thermal", "thermal_zone0", "trip_point_0_temp")) ==
@@ -126,8 +129,8 @@ TEST_CASE("linux hw: hwmon chips carry volts, amps, watts, temperatures", "[engi
   CHECK(db.one(q("hwmon", "coretemp", "temp1_crit_alarm")) == "0");
   // temp9_input cannot be read: only its own value is missing. pwm1 and
   // uevent are not sensor values.
-  CHECK(db.one("SELECT count(*) FROM named WHERE module='hwmon' AND statistic IN ('temp9_input','pwm1','uevent')") ==
-        "0");
+  CHECK(db.one("SELECT count(*) FROM named WHERE module='hwmon' AND statistic IN "
+               "('temp9_input','pwm1','uevent')") == "0");
   CHECK(db.one("SELECT count(*) FROM named WHERE module='hwmon' AND name='nct6775'") == "8");
   CHECK(db.one(q("hwmon", "hwmon2", "temp1_input")) == "324150000");  // 51000 m°C
 }
@@ -142,13 +145,15 @@ TEST_CASE("linux hw: power supplies", "[engine][linux]") {
   // Discharging: the current is negative, an int64 in µA.
   CHECK(db.rows(q("power_supply", "BAT0", "current_now", "value, type, unit")) ==
         Rows{{std::to_string(num(b + "current_now")), "int64", "uA"}});
-  CHECK(db.one(q("power_supply", "BAT0", "temp")) == std::to_string(num(b + "temp") * 100000 + kZeroCelsiusUk));
+  CHECK(db.one(q("power_supply", "BAT0", "temp")) ==
+        std::to_string(num(b + "temp") * 100000 + kZeroCelsiusUk));
   CHECK(db.rows(q("power_supply", "BAT0", "time_to_empty_now", "value, unit")) ==
         Rows{{std::to_string(num(b + "time_to_empty_now") * 1000000000LL), "ns"}});
   CHECK(db.one(q("power_supply", "BAT0", "capacity")) == std::to_string(num(b + "capacity")));
   CHECK(db.one(q("power_supply", "BAT0", "status")) == "Discharging");
   CHECK(db.one(q("power_supply", "AC", "online")) == "1");
-  CHECK(db.one("SELECT count(*) FROM named WHERE module='power_supply' AND statistic IN ('uevent','power')") == "0");
+  CHECK(db.one("SELECT count(*) FROM named WHERE module='power_supply' AND statistic IN "
+               "('uevent','power')") == "0");
 }
 
 TEST_CASE("linux hw: one kstat per cgroup, named by its path", "[engine][linux]") {
@@ -156,34 +161,45 @@ TEST_CASE("linux hw: one kstat per cgroup, named by its path", "[engine][linux]"
   const std::string c = kHw + "/sys/fs/cgroup/unified";
   const std::string ssh = c + "/system.slice/ssh.service/";
   CHECK(db.rows("SELECT name, class FROM kstat WHERE module='cgroup'") ==
-        Rows{{"/", "cgroup"}, {"/system.slice", "cgroup"}, {"/system.slice/ssh.service", "cgroup"},
+        Rows{{"/", "cgroup"},
+             {"/system.slice", "cgroup"},
+             {"/system.slice/ssh.service", "cgroup"},
              {"/user.slice", "cgroup"}});
   // The recorded root: cpu.stat µs → ns.
   CHECK(db.rows(q("cgroup", "/", "cpu_usage_ns", "value, unit")) ==
         Rows{{std::to_string(keyed(c + "/cpu.stat", "usage_usec") * 1000), "ns"}});
-  CHECK(db.one(q("cgroup", "/", "cpu_system_ns")) == std::to_string(keyed(c + "/cpu.stat", "system_usec") * 1000));
+  CHECK(db.one(q("cgroup", "/", "cpu_system_ns")) ==
+        std::to_string(keyed(c + "/cpu.stat", "system_usec") * 1000));
   CHECK(db.one(q("cgroup", "/", "io_some_total_ns")) ==
-        std::to_string(std::stoll(slurp(c + "/io.pressure").substr(slurp(c + "/io.pressure").find("total=") + 6)) *
-                       1000));
+        std::to_string(
+            std::stoll(
+                slurp(c + "/io.pressure").substr(slurp(c + "/io.pressure").find("total=") + 6)) *
+            1000));
   // The root has no memory controller files: no memory_current, no error.
-  CHECK(db.one("SELECT count(*) FROM named WHERE module='cgroup' AND name='/' AND statistic='memory_current'") == "0");
+  CHECK(db.one("SELECT count(*) FROM named WHERE module='cgroup' AND name='/' AND "
+               "statistic='memory_current'") == "0");
   CHECK(db.one("SELECT error FROM kstat WHERE module='cgroup' AND name='/'") == "NULL");
 
   const std::string n = "/system.slice/ssh.service";
-  CHECK(db.one(q("cgroup", n, "cpu_user_ns")) == std::to_string(keyed(ssh + "cpu.stat", "user_usec") * 1000));
-  CHECK(db.one(q("cgroup", n, "cpu_nr_throttled")) == std::to_string(keyed(ssh + "cpu.stat", "nr_throttled")));
+  CHECK(db.one(q("cgroup", n, "cpu_user_ns")) ==
+        std::to_string(keyed(ssh + "cpu.stat", "user_usec") * 1000));
+  CHECK(db.one(q("cgroup", n, "cpu_nr_throttled")) ==
+        std::to_string(keyed(ssh + "cpu.stat", "nr_throttled")));
   CHECK(db.rows(q("cgroup", n, "memory_current", "value, unit")) ==
         Rows{{std::to_string(num(ssh + "memory.current")), "bytes"}});
   // "max" (no limit) is UINT64_MAX, which named.value shows as exact TEXT.
-  CHECK(db.rows(q("cgroup", n, "memory_max", "value, type")) == Rows{{"18446744073709551615", "uint64"}});
+  CHECK(db.rows(q("cgroup", n, "memory_max", "value, type")) ==
+        Rows{{"18446744073709551615", "uint64"}});
   CHECK(db.one(q("cgroup", n, "pids_max")) == "18446744073709551615");
-  CHECK(db.one(q("cgroup", "/user.slice", "memory_max")) == std::to_string(num(c + "/user.slice/memory.max")));
+  CHECK(db.one(q("cgroup", "/user.slice", "memory_max")) ==
+        std::to_string(num(c + "/user.slice/memory.max")));
   CHECK(db.one(q("cgroup", n, "pids_current")) == std::to_string(num(ssh + "pids.current")));
   CHECK(db.rows(q("cgroup", n, "memory_anon", "value, unit")) ==
         Rows{{std::to_string(keyed(ssh + "memory.stat", "anon")), "bytes"}});
   CHECK(db.rows(q("cgroup", n, "memory_pgfault", "value, unit")) ==
         Rows{{std::to_string(keyed(ssh + "memory.stat", "pgfault")), "NULL"}});  // an event count
-  CHECK(db.one(q("cgroup", n, "memory_events_high")) == std::to_string(keyed(ssh + "memory.events", "high")));
+  CHECK(db.one(q("cgroup", n, "memory_events_high")) ==
+        std::to_string(keyed(ssh + "memory.events", "high")));
   // io.stat is summed over its two devices: rbytes 1000 + 500, wios 20 + 7.
   CHECK(db.rows(q("cgroup", n, "io_rbytes", "value, unit")) == Rows{{"1500", "bytes"}});
   CHECK(db.one(q("cgroup", n, "io_wios")) == "27");
@@ -207,8 +223,10 @@ TEST_CASE("linux hw: the cgroup walk is bounded; the unified layout is found", "
   // 16 levels below the root are listed, the 17th is not.
   std::string deepest;
   for (int i = 0; i < 16; ++i) deepest += "/d";
-  CHECK(db.one("SELECT count(*) FROM kstat WHERE module='cgroup' AND name='" + deepest + "'") == "1");
-  CHECK(db.one("SELECT count(*) FROM kstat WHERE module='cgroup' AND name='" + deepest + "/d'") == "0");
+  CHECK(db.one("SELECT count(*) FROM kstat WHERE module='cgroup' AND name='" + deepest + "'") ==
+        "1");
+  CHECK(db.one("SELECT count(*) FROM kstat WHERE module='cgroup' AND name='" + deepest + "/d'") ==
+        "0");
   CHECK(db.one(q("cgroup", "/good.slice", "cpu_usage_ns")) == "7000");  // usage_usec 7
 }
 
@@ -219,7 +237,8 @@ TEST_CASE("linux hw: kernel misc counters", "[engine][linux]") {
   long long nr = 0, nfree = 0, max = 0;
   REQUIRE(files >> nr >> nfree >> max);
   CHECK(db.rows("SELECT statistic, value FROM named WHERE module='linux' AND name='file_nr'") ==
-        Rows{{"nr_files", std::to_string(nr)}, {"nr_free_files", std::to_string(nfree)},
+        Rows{{"nr_files", std::to_string(nr)},
+             {"nr_free_files", std::to_string(nfree)},
              {"max_files", std::to_string(max)}});
   std::istringstream inodes(slurp(kHw + "/proc/sys/fs/inode-nr"));
   long long ni = 0, nfi = 0;
@@ -229,14 +248,16 @@ TEST_CASE("linux hw: kernel misc counters", "[engine][linux]") {
   CHECK(db.one(q("linux", "random", "entropy_avail")) == std::to_string(num(r + "entropy_avail")));
   CHECK(db.one(q("linux", "random", "poolsize")) == std::to_string(num(r + "poolsize")));
   CHECK(db.one(q("linux", "random", "boot_id")) + "\n" == slurp(r + "boot_id"));
-  CHECK(db.one("SELECT count(*) FROM named WHERE module='linux' AND name='random' AND statistic='uuid'") == "0");
+  CHECK(db.one("SELECT count(*) FROM named WHERE module='linux' AND name='random' AND "
+               "statistic='uuid'") == "0");
 }
 
 TEST_CASE("linux hw: system_misc without /proc/uptime keeps its other values", "[engine][linux]") {
   test::Db db("procfs:" + kHw);
   CHECK(db.one("SELECT error FROM kstat WHERE module='unix' AND name='system_misc'") == "NULL");
   // No uptime file: lbolt and clk_intr are absent, nothing else.
-  CHECK(db.one("SELECT count(*) FROM named WHERE name='system_misc' AND statistic IN ('lbolt','clk_intr')") == "0");
+  CHECK(db.one("SELECT count(*) FROM named WHERE name='system_misc' AND statistic IN "
+               "('lbolt','clk_intr')") == "0");
   CHECK(db.one(q("unix", "system_misc", "ncpus")) == "2");  // cpu0, cpu1 in proc/stat
   // loadavg "a b c running/total last_pid": avenrun × 256 and the Linux-only three.
   std::istringstream in(slurp(kHw + "/proc/loadavg"));
@@ -244,19 +265,25 @@ TEST_CASE("linux hw: system_misc without /proc/uptime keeps its other values", "
   std::string threads;
   long long last = 0;
   REQUIRE(in >> a1 >> a5 >> a15 >> threads >> last);
-  CHECK(db.one(q("unix", "system_misc", "avenrun_1min")) == std::to_string(static_cast<long long>(a1 * 256 + 0.5)));
+  CHECK(db.one(q("unix", "system_misc", "avenrun_1min")) ==
+        std::to_string(static_cast<long long>(a1 * 256 + 0.5)));
   CHECK(db.one(q("unix", "system_misc", "nr_running")) == threads.substr(0, threads.find('/')));
   CHECK(db.one(q("unix", "system_misc", "nr_threads")) == threads.substr(threads.find('/') + 1));
-  CHECK(db.rows(q("unix", "system_misc", "last_pid", "value, type")) == Rows{{std::to_string(last), "uint32"}});
-  CHECK(db.one("SELECT count(*) FROM named WHERE name='system_misc' AND statistic='boot_time'") == "1");
+  CHECK(db.rows(q("unix", "system_misc", "last_pid", "value, type")) ==
+        Rows{{std::to_string(last), "uint32"}});
+  CHECK(db.one("SELECT count(*) FROM named WHERE name='system_misc' AND statistic='boot_time'") ==
+        "1");
 
   // Without loadavg too, the avenrun values go; ncpus and boot_time stay.
   TreeCopy t(kHw, "noload");
   fs::remove(t.dir / "proc/loadavg");
   test::Db db2(t.spec());
-  CHECK(db2.one("SELECT count(*) FROM named WHERE name='system_misc' AND statistic LIKE 'avenrun%'") == "0");
+  CHECK(db2.one(
+            "SELECT count(*) FROM named WHERE name='system_misc' AND statistic LIKE 'avenrun%'") ==
+        "0");
   CHECK(db2.one(q("unix", "system_misc", "ncpus")) == "2");
-  CHECK(db2.one("SELECT count(*) FROM named WHERE name='system_misc' AND statistic='boot_time'") == "1");
+  CHECK(db2.one("SELECT count(*) FROM named WHERE name='system_misc' AND statistic='boot_time'") ==
+        "1");
 }
 
 TEST_CASE("linux hw: a garbled file is its kstat's error; the others answer", "[engine][linux]") {
@@ -265,13 +292,15 @@ TEST_CASE("linux hw: a garbled file is its kstat's error; the others answer", "[
     return db.one("SELECT error FROM kstat WHERE module='" + module + "' AND name='" + name + "'");
   };
   using Catch::Contains;
-  CHECK_THAT(error("thermal", "thermal_zone0"), Contains("thermal_zone0/temp:1: expected an integer"));
+  CHECK_THAT(error("thermal", "thermal_zone0"),
+             Contains("thermal_zone0/temp:1: expected an integer"));
   CHECK_THAT(error("hwmon", "it87"), Contains("hwmon0/in0_input:1:"));
   CHECK(error("hwmon", "k10temp") == "NULL");
   CHECK_THAT(error("power_supply", "BAT0"), Contains("BAT0/voltage_now:1:"));
   CHECK_THAT(error("cgroup", "/bad.slice"), Contains("bad.slice/io.stat:1:"));
   CHECK_THAT(error("cgroup", "/trunc.slice"), Contains("trunc.slice/cpu.pressure:1:"));
-  CHECK_THAT(error("cgroup", "/limit.slice"), Contains("limit.slice/memory.max:1: expected a number or 'max'"));
+  CHECK_THAT(error("cgroup", "/limit.slice"),
+             Contains("limit.slice/memory.max:1: expected a number or 'max'"));
   CHECK(error("cgroup", "/good.slice") == "NULL");
   CHECK_THAT(error("linux", "file_nr"), Contains("proc/sys/fs/file-nr:1: expected 3 numbers"));
   CHECK_THAT(error("linux", "random"), Contains("random/entropy_avail:1:"));
@@ -319,7 +348,8 @@ TEST_CASE("linux hw live: the cgroup this process runs in", "[engine][linux]") {
     return;
   }
   test::Db db("live");
-  CHECK(db.one("SELECT count(*) FROM kstat WHERE module='cgroup' AND instance=0 AND name='" + path + "'") == "1");
+  CHECK(db.one("SELECT count(*) FROM kstat WHERE module='cgroup' AND instance=0 AND name='" + path +
+               "'") == "1");
   const std::string stat = root + (path == "/" ? "" : path) + "/cpu.stat";
   if (!fs::exists(stat)) return;
   const long long before = keyed(stat, "usage_usec") * 1000;
@@ -347,7 +377,8 @@ TEST_CASE("linux hw live: sensors and kernel misc match sysfs and procfs", "[eng
     WARN("no /proc/sys/kernel/random");
     return;
   }
-  CHECK(db.one(q("linux", "random", "poolsize")) == std::to_string(num("/proc/sys/kernel/random/poolsize")));
+  CHECK(db.one(q("linux", "random", "poolsize")) ==
+        std::to_string(num("/proc/sys/kernel/random/poolsize")));
   const long long max = [] {
     std::istringstream in(slurp("/proc/sys/fs/file-nr"));
     long long a = 0, b = 0, c = 0;

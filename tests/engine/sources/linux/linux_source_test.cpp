@@ -38,13 +38,13 @@ struct Loaded {
   std::map<std::string, std::size_t> index;  // "module:instance:name" → headers[i]
   std::vector<KstatData> data;
 
-  explicit Loaded(const std::string& root)
-      : src(make_linux_source(root + "/proc", root + "/sys")) {
+  explicit Loaded(const std::string& root) : src(make_linux_source(root + "/proc", root + "/sys")) {
     src->begin_generation();
     src->enumerate(headers_arena, headers);
     for (std::size_t i = 0; i < headers.size(); ++i) {
       const KstatHeader& h = headers[i];
-      std::string key = std::string(h.module) + ":" + std::to_string(h.instance) + ":" + std::string(h.name);
+      std::string key =
+          std::string(h.module) + ":" + std::to_string(h.instance) + ":" + std::string(h.name);
       INFO(key);
       CHECK(index.emplace(key, i).second);  // identities are unique
       KstatData d;
@@ -90,8 +90,12 @@ bool has_stat(const KstatData& d, std::string_view name) {
     if (s.name_view() == name) return true;
   return false;
 }
-std::uint64_t u(const KstatData& d, std::string_view name) { return stat(d, name).v.u; }
-std::int64_t i(const KstatData& d, std::string_view name) { return stat(d, name).v.i; }
+std::uint64_t u(const KstatData& d, std::string_view name) {
+  return stat(d, name).v.u;
+}
+std::int64_t i(const KstatData& d, std::string_view name) {
+  return stat(d, name).v.i;
+}
 
 std::string slurp(const std::string& path) {
   std::ifstream f(path);
@@ -109,7 +113,8 @@ TEST_CASE("linux: CPUs from /proc/stat, offline CPU absent", "[engine][linux]") 
   CHECK(l.header("cpu:3:sys").klass == "misc");
   CHECK(l.header("cpu:3:sys").type == KstatType::named);
 
-  // cpu0 100 5 50 1000 20 3 2 7 4 1 (user nice system idle iowait irq softirq steal guest guest_nice)
+  // cpu0 100 5 50 1000 20 3 2 7 4 1 (user nice system idle iowait irq softirq steal guest
+  // guest_nice)
   const KstatData& c0 = l.get("cpu:0:sys");
   CHECK(u(c0, "cpu_ticks_idle") == 1000);
   CHECK(u(c0, "cpu_ticks_user") == 105);   // user + nice
@@ -150,10 +155,10 @@ TEST_CASE("linux: unix:0:system_misc and system_pages", "[engine][linux]") {
   const KstatData& m = l.get("unix:0:system_misc");
   CHECK(l.header("unix:0:system_misc").klass == "misc");
   CHECK(u(m, "ncpus") == 5);
-  CHECK(u(m, "nproc") == 3);                // proc/1, proc/42, proc/4242; not proc/self
-  CHECK(u(m, "avenrun_1min") == 640);       // 2.50 × 256
-  CHECK(u(m, "avenrun_5min") == 256);       // 1.00 × 256
-  CHECK(u(m, "avenrun_15min") == 18);       // 0.07 × 256 = 17.92, rounded
+  CHECK(u(m, "nproc") == 3);           // proc/1, proc/42, proc/4242; not proc/self
+  CHECK(u(m, "avenrun_1min") == 640);  // 2.50 × 256
+  CHECK(u(m, "avenrun_5min") == 256);  // 1.00 × 256
+  CHECK(u(m, "avenrun_15min") == 18);  // 0.07 × 256 = 17.92, rounded
   CHECK(u(m, "boot_time") == 1700000000);
   CHECK(u(m, "lbolt") == 12345678 * kHz / 100);  // 123456.78 s × USER_HZ
   CHECK(u(m, "clk_intr") == u(m, "lbolt"));
@@ -194,7 +199,7 @@ TEST_CASE("linux: disks and partitions from /proc/diskstats", "[engine][linux]")
   CHECK(l.header("sd:0:sda1").klass == "partition");
   CHECK(l.header("sd:0:sda2").klass == "partition");
   CHECK(l.header("sd:16:sdb").klass == "disk");
-  CHECK(l.header("nvme:0:nvme0n1").klass == "disk");      // no driver link: name stem
+  CHECK(l.header("nvme:0:nvme0n1").klass == "disk");  // no driver link: name stem
   CHECK(l.header("nvme:0:nvme0n1p1").klass == "partition");
   CHECK(l.header("loop:0:loop0").klass == "disk");
   CHECK(l.header("dm:0:dm-0").klass == "disk");
@@ -271,10 +276,10 @@ TEST_CASE("linux: link:0:<if> from /sys/class/net", "[engine][linux]") {
   CHECK(u(w, "ifspeed") == 0);
   CHECK(u(w, "link_state") == 0);
   CHECK(u(w, "link_duplex") == 1);
-  CHECK(u(l.get("link:0:lo"), "link_state") == 1);              // unknown + carrier 1
+  CHECK(u(l.get("link:0:lo"), "link_state") == 1);                // unknown + carrier 1
   CHECK(u(l.get("link:0:tun0"), "link_state") == 0xffffffffULL);  // LINK_STATE_UNKNOWN
-  CHECK_THAT(l.error("link:0:bad0"), Catch::Contains("bad0/statistics/rx_bytes") &&
-                                         Catch::Contains("garbage"));
+  CHECK_THAT(l.error("link:0:bad0"),
+             Catch::Contains("bad0/statistics/rx_bytes") && Catch::Contains("garbage"));
 }
 
 TEST_CASE("linux: /proc/spl/kstat files as kstats", "[engine][linux]") {
@@ -303,7 +308,7 @@ TEST_CASE("linux: /proc/spl/kstat files as kstats", "[engine][linux]") {
   CHECK(stat(a, "arc_ulong").type == ValueType::uint64);  // SPL ULONG (6) → uint64
   CHECK(u(a, "arc_ulong") == 9000000000ULL);
   CHECK(stat(a, "char_stat").type == ValueType::char_);
-  CHECK(stat(a, "char_stat").str() == "abc");  // "%-16s" padding removed
+  CHECK(stat(a, "char_stat").str() == "abc");               // "%-16s" padding removed
   CHECK(stat(a, "string_stat").type == ValueType::string);  // SPL STRING (7)
   CHECK(stat(a, "string_stat").str() == "  two  spaces, then text ");
 
@@ -352,15 +357,16 @@ TEST_CASE("linux: /proc/spl/kstat files as kstats", "[engine][linux]") {
 
   CHECK_THAT(l.error("zfs/tank:0:broken"),
              Catch::Contains("zfs/tank/broken:4:") && Catch::Contains("unknown SPL data type 9"));
-  CHECK_THAT(l.error("zfs/tank:0:short"), Catch::Contains("zfs/tank/short") &&
-                                              Catch::Contains("header says 3 rows, found 2"));
+  CHECK_THAT(l.error("zfs/tank:0:short"),
+             Catch::Contains("zfs/tank/short") && Catch::Contains("header says 3 rows, found 2"));
   CHECK_THAT(l.error("zfs/tank:0:truncated"),
              Catch::Contains("zfs/tank/truncated:1: malformed SPL header"));
 }
 
 TEST_CASE("linux: malformed /proc text gives per-kstat errors", "[engine][linux]") {
   Loaded l(kData + "garbled");
-  CHECK_THAT(l.error("cpu:0:sys"), Catch::Contains("garbled/proc/stat:2:") && Catch::Contains("'x'"));
+  CHECK_THAT(l.error("cpu:0:sys"),
+             Catch::Contains("garbled/proc/stat:2:") && Catch::Contains("'x'"));
   CHECK_THAT(l.error("cpu:1:sys"), Catch::Contains("proc/stat:3:"));
   CHECK_THAT(l.error("unix:0:system_misc"), Catch::Contains("btime"));
   CHECK_THAT(l.error("unix:0:system_pages"), Catch::Contains("proc/meminfo:2:"));

@@ -52,7 +52,9 @@ struct TreeCopy {
   }
   ~TreeCopy() { fs::remove_all(dir); }
   std::string path(const std::string& rel) const { return (dir / rel).string(); }
-  void write(const std::string& rel, const std::string& text) const { std::ofstream(path(rel)) << text; }
+  void write(const std::string& rel, const std::string& text) const {
+    std::ofstream(path(rel)) << text;
+  }
   void replace(const std::string& rel, const std::string& from, const std::string& to) const {
     std::string t = slurp(path(rel));
     REQUIRE(t.find(from) != std::string::npos);
@@ -62,7 +64,8 @@ struct TreeCopy {
 };
 
 std::string stat_text(int running, int blocked) {
-  return "cpu  1 0 1 100 0 0 0 0 0 0\ncpu0 1 0 1 100 0 0 0 0 0 0\nbtime 1700000000\nprocs_running " +
+  return "cpu  1 0 1 100 0 0 0 0 0 0\ncpu0 1 0 1 100 0 0 0 0 0 0\nbtime "
+         "1700000000\nprocs_running " +
          std::to_string(running) + "\nprocs_blocked " + std::to_string(blocked) + "\n";
 }
 
@@ -74,30 +77,43 @@ TEST_CASE("linux nfs: one mntinfo row per NFS mount", "[engine][linux][nfs]") {
   // the UDP mount: noac 0x10 | llock 0x80 (nolock) | link | symlink | readdironly 0x1000
   // (v3, caps 0x6 has no READDIRPLUS) = 7312, no hard (soft).
   // srtt = mean RTT / 2.5 ms, rounded: LOOKUP 3000 ms/1500 ops = 2 ms → 1; READ 10000/2000 = 5 ms
-  // → 2; WRITE 6000/400 = 15 ms → 6; UDP: 25/10 → 1, 50/4 = 12.5 ms → 5; v4.1: 30/40 → 0, 64/16 → 2.
-  CHECK(db.rows("SELECT instance, name, class, mountpoint, mik_proto, mik_vers, mik_flags, mik_secmod, "
-                "mik_curread, mik_curwrite, mik_timeo, mik_retrans, mik_acregmin, mik_acregmax, "
-                "mik_acdirmin, mik_acdirmax, lookup_srtt, read_srtt, write_srtt, mik_curserver "
-                "FROM mntinfo ORDER BY instance") ==
-        test::Rows{
-            {"53", "mntinfo", "misc", "/home/shared", "tcp", "3", "11265", "1", "1048576", "1048576", "600",
-             "2", "3", "60", "30", "60", "1", "2", "6", "nfs1.example.com"},
-            {"54", "mntinfo", "misc", "/mnt/scratch area", "udp", "3", "7312", "1", "32768", "32768", "11", "3",
-             "0", "0", "0", "0", "1", "0", "5", "198.51.100.7"},
-            {"55", "mntinfo", "misc", "/proj", "tcp", "4", "11265", "390005", "262144", "262144", "600", "2",
-             "3", "60", "30", "60", "0", "2", "0", "fs.example.org"},
-            {"56", "mntinfo", "misc", "/data", "tcp", "4", "11265", "1", "1048576", "1048576", "600", "2", "3",
-             "60", "30", "60", "0", "0", "0", "2001:db8::5"},
-        });
+  // → 2; WRITE 6000/400 = 15 ms → 6; UDP: 25/10 → 1, 50/4 = 12.5 ms → 5; v4.1: 30/40 → 0, 64/16
+  // → 2.
+  CHECK(
+      db.rows(
+          "SELECT instance, name, class, mountpoint, mik_proto, mik_vers, mik_flags, mik_secmod, "
+          "mik_curread, mik_curwrite, mik_timeo, mik_retrans, mik_acregmin, mik_acregmax, "
+          "mik_acdirmin, mik_acdirmax, lookup_srtt, read_srtt, write_srtt, mik_curserver "
+          "FROM mntinfo ORDER BY instance") ==
+      test::Rows{
+          {"53",      "mntinfo", "misc",  "/home/shared",
+           "tcp",     "3",       "11265", "1",
+           "1048576", "1048576", "600",   "2",
+           "3",       "60",      "30",    "60",
+           "1",       "2",       "6",     "nfs1.example.com"},
+          {"54",    "mntinfo", "misc", "/mnt/scratch area",
+           "udp",   "3",       "7312", "1",
+           "32768", "32768",   "11",   "3",
+           "0",     "0",       "0",    "0",
+           "1",     "0",       "5",    "198.51.100.7"},
+          {"55",     "mntinfo",       "misc", "/proj", "tcp", "4",  "11265", "390005", "262144",
+           "262144", "600",           "2",    "3",     "60",  "30", "60",    "0",      "2",
+           "0",      "fs.example.org"},
+          {"56",  "mntinfo", "misc", "/data", "tcp", "4",  "11265", "1", "1048576", "1048576",
+           "600", "2",       "3",    "60",    "30",  "60", "0",     "0", "0",       "2001:db8::5"},
+      });
   // Linux has no RTT deviation, no current RTO and no client failover.
-  CHECK(db.rows("SELECT DISTINCT lookup_deviate, read_rtxcur, write_deviate, mik_noresponse, mik_failover, "
+  CHECK(db.rows("SELECT DISTINCT lookup_deviate, read_rtxcur, write_deviate, mik_noresponse, "
+                "mik_failover, "
                 "mik_remap FROM mntinfo") == test::Rows{{"NULL", "NULL", "NULL", "0", "0", "0"}});
   CHECK(db.rows("SELECT instance, value FROM named WHERE module = 'nfs' AND name = 'mntinfo' "
                 "AND statistic = 'minorversion' ORDER BY instance") ==
         test::Rows{{"55", "1"}, {"56", "2"}});
-  CHECK(db.one("SELECT value FROM named WHERE module = 'nfs' AND instance = 53 AND name = 'mntinfo' "
-               "AND statistic = 'export'") == "/export/home");
-  CHECK(db.rows("SELECT type, ndata, data_size, error FROM kstat WHERE module = 'nfs' AND name = 'mntinfo' "
+  CHECK(
+      db.one("SELECT value FROM named WHERE module = 'nfs' AND instance = 53 AND name = 'mntinfo' "
+             "AND statistic = 'export'") == "/export/home");
+  CHECK(db.rows("SELECT type, ndata, data_size, error FROM kstat WHERE module = 'nfs' AND name = "
+                "'mntinfo' "
                 "AND instance = 53") == test::Rows{{"raw", "1", "492", "NULL"}});
 }
 
@@ -107,24 +123,31 @@ TEST_CASE("linux nfs: non-NFS mounts and bind mounts yield no kstat", "[engine][
   // /srv/data-bind is /data's superblock (0:56): the same statistics, one kstat.
   // Four mounts × mntinfo, nfsN, ops, events, xprt.
   CHECK(db.one("SELECT count(*) FROM kstat WHERE module = 'nfs'") == "20");
-  CHECK(db.one("SELECT count(*) FROM mntinfo WHERE mountpoint IN ('/', '/mnt/public', '/proc/fs/nfsd', "
-               "'/srv/data-bind', '/dev/mqueue')") == "0");
+  CHECK(
+      db.one(
+          "SELECT count(*) FROM mntinfo WHERE mountpoint IN ('/', '/mnt/public', '/proc/fs/nfsd', "
+          "'/srv/data-bind', '/dev/mqueue')") == "0");
 }
 
 TEST_CASE("linux nfs: nfs:N:nfsN io kstats", "[engine][linux][nfs]") {
   test::Db db("procfs:" + kData + "nfs");
   // nread/nwritten = the server bytes of the bytes: line (5th, 6th); reads/writes = READ/WRITE
   // ops; rlentime = (READ + WRITE execute ms) × 10⁶; rtime unknown on Linux (0).
-  CHECK(db.rows("SELECT instance, name, class, nread, nwritten, reads, writes, rlentime, rtime, wtime "
-                "FROM io WHERE module = 'nfs' ORDER BY instance") ==
-        test::Rows{{"53", "nfs53", "nfs", "209715200", "52428800", "2000", "400", "20000000000", "0", "0"},
-                   {"54", "nfs54", "nfs", "0", "4096", "0", "4", "60000000", "0", "0"},
-                   {"55", "nfs55", "nfs", "2097152", "0", "16", "0", "70000000", "0", "0"},
-                   {"56", "nfs56", "nfs", "0", "0", "0", "0", "0", "0", "0"}});
-  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND name = 'nfs53' AND statistic IN "
-                "('normal_read_bytes', 'read_rtt_ns', 'write_execute_ns', 'read_pages') ORDER BY statistic") ==
-        test::Rows{{"normal_read_bytes", "104857600"}, {"read_pages", "51200"}, {"read_rtt_ns", "10000000000"},
-                   {"write_execute_ns", "8000000000"}});
+  CHECK(db.rows(
+            "SELECT instance, name, class, nread, nwritten, reads, writes, rlentime, rtime, wtime "
+            "FROM io WHERE module = 'nfs' ORDER BY instance") ==
+        test::Rows{
+            {"53", "nfs53", "nfs", "209715200", "52428800", "2000", "400", "20000000000", "0", "0"},
+            {"54", "nfs54", "nfs", "0", "4096", "0", "4", "60000000", "0", "0"},
+            {"55", "nfs55", "nfs", "2097152", "0", "16", "0", "70000000", "0", "0"},
+            {"56", "nfs56", "nfs", "0", "0", "0", "0", "0", "0", "0"}});
+  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND name = 'nfs53' AND "
+                "statistic IN "
+                "('normal_read_bytes', 'read_rtt_ns', 'write_execute_ns', 'read_pages') ORDER BY "
+                "statistic") == test::Rows{{"normal_read_bytes", "104857600"},
+                                           {"read_pages", "51200"},
+                                           {"read_rtt_ns", "10000000000"},
+                                           {"write_execute_ns", "8000000000"}});
 }
 
 TEST_CASE("linux nfs: instances without mountinfo, malformed sections", "[engine][linux][nfs]") {
@@ -134,10 +157,13 @@ TEST_CASE("linux nfs: instances without mountinfo, malformed sections", "[engine
   test::Db db("procfs:" + t.dir.string());
   // 2^20 + the mount's position among NFS mounts; the bind mount is a 5th kstat now.
   CHECK(db.rows("SELECT instance, mountpoint FROM mntinfo ORDER BY instance") ==
-        test::Rows{{"1048577", "/home/shared"}, {"1048579", "/proj"}, {"1048580", "/data"},
+        test::Rows{{"1048577", "/home/shared"},
+                   {"1048579", "/proj"},
+                   {"1048580", "/data"},
                    {"1048581", "/srv/data-bind"}});
-  std::string err = db.one("SELECT error FROM kstat WHERE module = 'nfs' AND instance = 1048578 "
-                           "AND name = 'mntinfo'");
+  std::string err = db.one(
+      "SELECT error FROM kstat WHERE module = 'nfs' AND instance = 1048578 "
+      "AND name = 'mntinfo'");
   CHECK_THAT(err, Catch::Contains("mountstats:") && Catch::Contains("expected 8 byte counters"));
 }
 
@@ -147,8 +173,10 @@ std::vector<std::string> section_of(const std::string& text, const std::string& 
   std::vector<std::string> out;
   bool on = false;
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind("device ", 0) == 0) on = line.find(" mounted on " + mountpoint + " with ") != std::string::npos;
-    else if (on) out.push_back(line);
+    if (line.rfind("device ", 0) == 0)
+      on = line.find(" mounted on " + mountpoint + " with ") != std::string::npos;
+    else if (on)
+      out.push_back(line);
   }
   return out;
 }
@@ -173,78 +201,119 @@ TEST_CASE("linux nfs: nfs:N:ops has every per-op line", "[engine][linux][nfs]") 
     for (std::uint64_t x; l >> x;) v.push_back(x);
     REQUIRE(v.size() == 9);
     // ops trans timeouts bytes_sent bytes_recv queue rtt execute (ms → ns) errors.
-    static const char* kSuffix[9] = {"_ops", "_trans", "_timeouts", "_bytes_sent", "_bytes_recv", "_queue_ns",
-                                     "_rtt_ns", "_execute_ns", "_errors"};
+    static const char* kSuffix[9] = {"_ops",        "_trans",      "_timeouts",
+                                     "_bytes_sent", "_bytes_recv", "_queue_ns",
+                                     "_rtt_ns",     "_execute_ns", "_errors"};
     for (std::size_t i = 0; i < 9; ++i)
-      expected.push_back({name + kSuffix[i], std::to_string(i >= 5 && i <= 7 ? v[i] * 1000000 : v[i])});
+      expected.push_back(
+          {name + kSuffix[i], std::to_string(i >= 5 && i <= 7 ? v[i] * 1000000 : v[i])});
   }
   CHECK(expected.size() == 9 * 54);  // 54 per-op lines under /proj (NULL … DESTROY_CLIENTID)
-  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 55 AND name = 'ops'") ==
-        expected);
-  CHECK(db.one("SELECT unit FROM named WHERE module = 'nfs' AND name = 'ops' AND statistic = 'read_rtt_ns' "
+  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 55 AND "
+                "name = 'ops'") == expected);
+  CHECK(db.one("SELECT unit FROM named WHERE module = 'nfs' AND name = 'ops' AND statistic = "
+               "'read_rtt_ns' "
                "AND instance = 53") == "ns");
 }
 
 TEST_CASE("linux nfs: nfs:N:events and nfs:N:xprt", "[engine][linux][nfs]") {
   test::Db db("procfs:" + kData + "nfs");
   // events: 1204 9871 0 12 388 41 10211 3022 … (27 values, the same on each mount).
-  CHECK(db.one("SELECT count(*) FROM named WHERE module = 'nfs' AND instance = 53 AND name = 'events'") == "27");
-  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 53 AND name = 'events' AND "
-                "statistic IN ('inoderevalidate', 'vfsaccess', 'vfsflush', 'vfsrelease', 'pnfs_write')") ==
-        test::Rows{{"inoderevalidate", "1204"}, {"vfsaccess", "10211"}, {"vfsflush", "120"}, {"vfsrelease", "7"},
-                   {"pnfs_write", "0"}});
+  CHECK(db.one("SELECT count(*) FROM named WHERE module = 'nfs' AND instance = 53 AND name = "
+               "'events'") == "27");
+  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 53 AND "
+                "name = 'events' AND "
+                "statistic IN ('inoderevalidate', 'vfsaccess', 'vfsflush', 'vfsrelease', "
+                "'pnfs_write')") == test::Rows{{"inoderevalidate", "1204"},
+                                               {"vfsaccess", "10211"},
+                                               {"vfsflush", "120"},
+                                               {"vfsrelease", "7"},
+                                               {"pnfs_write", "0"}});
   // "xprt: tcp 871 1 1 0 12 4601 4601 0 9722 0 2 0 0" and "xprt: udp 0 2 40 40 0 40 0 16 0 0".
-  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 53 AND name = 'xprt'") ==
-        test::Rows{{"proto", "tcp"}, {"srcport", "871"}, {"bind_count", "1"}, {"connect_count", "1"},
-                   {"connect_time", "0"}, {"idle_time", "12"}, {"sends", "4601"}, {"recvs", "4601"},
-                   {"bad_xids", "0"}, {"req_u", "9722"}, {"bklog_u", "0"}, {"max_slots", "2"}, {"sending_u", "0"},
-                   {"pending_u", "0"}});
-  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 54 AND name = 'xprt' AND "
+  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 53 AND "
+                "name = 'xprt'") == test::Rows{{"proto", "tcp"},
+                                               {"srcport", "871"},
+                                               {"bind_count", "1"},
+                                               {"connect_count", "1"},
+                                               {"connect_time", "0"},
+                                               {"idle_time", "12"},
+                                               {"sends", "4601"},
+                                               {"recvs", "4601"},
+                                               {"bad_xids", "0"},
+                                               {"req_u", "9722"},
+                                               {"bklog_u", "0"},
+                                               {"max_slots", "2"},
+                                               {"sending_u", "0"},
+                                               {"pending_u", "0"}});
+  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'nfs' AND instance = 54 AND "
+                "name = 'xprt' AND "
                 "statistic IN ('proto', 'bind_count', 'sends', 'recvs', 'max_slots')") ==
-        test::Rows{{"proto", "udp"}, {"bind_count", "2"}, {"sends", "40"}, {"recvs", "40"}, {"max_slots", "16"}});
+        test::Rows{{"proto", "udp"},
+                   {"bind_count", "2"},
+                   {"sends", "40"},
+                   {"recvs", "40"},
+                   {"max_slots", "16"}});
 }
 
-TEST_CASE("linux nfs: a second transport, a bad events line, mountstats of a pid", "[engine][linux][nfs]") {
+TEST_CASE("linux nfs: a second transport, a bad events line, mountstats of a pid",
+          "[engine][linux][nfs]") {
   TreeCopy t("nfs", "nfs-pid");
   // No self/: the first /proc/<pid> with mountstats (4242, not 17) is read.
   fs::create_directories(t.path("proc/17"));
   fs::create_directories(t.path("proc/4242"));
   t.replace("proc/self/mountstats", "\txprt:\ttcp 871 1 1 0 12 4601 4601 0 9722 0 2 0 0\n",
-            "\txprt:\ttcp 871 1 1 0 12 4601 4601 0 9722 0 2 0 0\n\txprt:\ttcp 872 1 1 0 3 10 10 0 20 0 2 0 0\n");
-  t.replace("proc/self/mountstats", "\tevents:\t1204 9871 0 12 388 41 10211 3022 0 0 0 0 0 0 120 0 0 7 0 0 0 0 0 0 0 0 0 \n"
-                                    "\tbytes:\t0 4096",
+            "\txprt:\ttcp 871 1 1 0 12 4601 4601 0 9722 0 2 0 0\n\txprt:\ttcp 872 1 1 0 3 10 10 0 "
+            "20 0 2 0 0\n");
+  t.replace("proc/self/mountstats",
+            "\tevents:\t1204 9871 0 12 388 41 10211 3022 0 0 0 0 0 0 120 0 0 7 0 0 0 0 0 0 0 0 0 \n"
+            "\tbytes:\t0 4096",
             "\tevents:\t1204 9871 zero\n\tbytes:\t0 4096");
   fs::rename(t.path("proc/self/mountstats"), t.path("proc/4242/mountstats"));
   fs::rename(t.path("proc/self/mountinfo"), t.path("proc/4242/mountinfo"));
   test::Db db("procfs:" + t.dir.string());
-  CHECK(db.one("SELECT value FROM named WHERE module = 'nfs' AND instance = 53 AND name = 'xprt1' AND "
-               "statistic = 'srcport'") == "872");
-  CHECK_THAT(db.one("SELECT error FROM kstat WHERE module = 'nfs' AND instance = 54 AND name = 'events'"),
-             Catch::Contains("4242/mountstats:") && Catch::Contains("value 'zero' is not a number"));
+  CHECK(db.one(
+            "SELECT value FROM named WHERE module = 'nfs' AND instance = 53 AND name = 'xprt1' AND "
+            "statistic = 'srcport'") == "872");
+  CHECK_THAT(
+      db.one("SELECT error FROM kstat WHERE module = 'nfs' AND instance = 54 AND name = 'events'"),
+      Catch::Contains("4242/mountstats:") && Catch::Contains("value 'zero' is not a number"));
   // The bad events line costs only the events kstat.
-  CHECK(db.one("SELECT count(*) FROM kstat WHERE module = 'nfs' AND instance = 54 AND error IS NULL") == "4");
+  CHECK(
+      db.one(
+          "SELECT count(*) FROM kstat WHERE module = 'nfs' AND instance = 54 AND error IS NULL") ==
+      "4");
 }
 
 TEST_CASE("linux: unix:0:var keeps only the fields Linux has", "[engine][linux]") {
   test::Db db("procfs:" + kData + "nfs");
   // threads-max 63142; Max processes 31571; dirty_expire_centisecs 3000 → 30 s.
-  CHECK(db.rows("SELECT v_proc, v_maxupttl, v_maxup, v_autoup, v_nglobpris, v_buf, v_call, v_maxsyspri, "
-                "v_bufhwm, v_maxpmem, class FROM var") ==
-        test::Rows{{"63142", "63142", "31571", "30", "140", "NULL", "NULL", "NULL", "NULL", "NULL", "misc"}});
-  CHECK(db.one("SELECT value FROM named WHERE module = 'unix' AND name = 'var' AND statistic = 'pid_max'") ==
-        "4194304");
-  test::Db plain("procfs:" + std::string(KSTATSQL_TEST_DATA) + "/shared/linux");  // no /proc/sys: no var
+  CHECK(
+      db.rows(
+          "SELECT v_proc, v_maxupttl, v_maxup, v_autoup, v_nglobpris, v_buf, v_call, v_maxsyspri, "
+          "v_bufhwm, v_maxpmem, class FROM var") ==
+      test::Rows{{"63142", "63142", "31571", "30", "140", "NULL", "NULL", "NULL", "NULL", "NULL",
+                  "misc"}});
+  CHECK(db.one("SELECT value FROM named WHERE module = 'unix' AND name = 'var' AND statistic = "
+               "'pid_max'") == "4194304");
+  test::Db plain("procfs:" + std::string(KSTATSQL_TEST_DATA) +
+                 "/shared/linux");  // no /proc/sys: no var
   CHECK(plain.one("SELECT count(*) FROM kstat WHERE module = 'unix' AND name = 'var'") == "0");
 }
 
 TEST_CASE("linux: linux:0:pressure_* from /proc/pressure", "[engine][linux]") {
   test::Db db("procfs:" + kData + "nfs");
-  CHECK(db.one("SELECT count(*) FROM kstat WHERE module = 'linux' AND name GLOB 'pressure_*'") == "3");
-  CHECK(db.rows("SELECT statistic, value FROM named WHERE module = 'linux' AND name = 'pressure_io' "
-                "ORDER BY statistic") ==
-        test::Rows{{"full_avg10", "10.1"}, {"full_avg300", "2.5"}, {"full_avg60", "6.0"},
-                   {"full_total_ns", "876543210000"}, {"some_avg10", "12.4"}, {"some_avg300", "3.75"},
-                   {"some_avg60", "8.02"}, {"some_total_ns", "987654321000"}});
+  CHECK(db.one("SELECT count(*) FROM kstat WHERE module = 'linux' AND name GLOB 'pressure_*'") ==
+        "3");
+  CHECK(
+      db.rows("SELECT statistic, value FROM named WHERE module = 'linux' AND name = 'pressure_io' "
+              "ORDER BY statistic") == test::Rows{{"full_avg10", "10.1"},
+                                                  {"full_avg300", "2.5"},
+                                                  {"full_avg60", "6.0"},
+                                                  {"full_total_ns", "876543210000"},
+                                                  {"some_avg10", "12.4"},
+                                                  {"some_avg300", "3.75"},
+                                                  {"some_avg60", "8.02"},
+                                                  {"some_total_ns", "987654321000"}});
 }
 
 TEST_CASE("linux: sysinfo running sums over generations (fake clock)", "[engine][linux]") {
@@ -265,15 +334,18 @@ TEST_CASE("linux: sysinfo running sums over generations (fake clock)", "[engine]
   CHECK(step(13200, 2, 2) == test::Rows{{"4", "16", "4", "0", "0", "2"}});
   // 13.7 s: no tick passed, nothing changes.
   CHECK(step(13700, 9, 2) == test::Rows{{"4", "16", "4", "0", "0", "2"}});
-  // 15 s, 1 running: 16.5 + 0.2 × 2 + 0.5 × 9 + 1.3 × 1 = 22.7; waiting 2 + 0.2 × 2 + 0.5 × 2 = 3.4.
+  // 15 s, 1 running: 16.5 + 0.2 × 2 + 0.5 × 9 + 1.3 × 1 = 22.7; waiting 2 + 0.2 × 2 + 0.5 × 2
+  // = 3.4.
   CHECK(step(15000, 1, 0) == test::Rows{{"6", "22", "6", "0", "0", "3"}});
-  CHECK(db.rows("SELECT type, class, crtime FROM kstat WHERE module = 'unix' AND name = 'sysinfo'") ==
-        test::Rows{{"raw", "misc", std::to_string(9 * kSec)}});
+  CHECK(
+      db.rows("SELECT type, class, crtime FROM kstat WHERE module = 'unix' AND name = 'sysinfo'") ==
+      test::Rows{{"raw", "misc", std::to_string(9 * kSec)}});
 
   // A clock that moves on every call (as the live one does): the first read
   // still holds one whole second, whatever was read before the sums started.
   auto ticking = std::make_shared<std::int64_t>(50 * kSec);
-  test::Db live_like(engine::make_linux_source(t.path("proc"), t.path("sys"), [ticking] { return *ticking += 1000; }));
+  test::Db live_like(engine::make_linux_source(t.path("proc"), t.path("sys"),
+                                               [ticking] { return *ticking += 1000; }));
   CHECK(live_like.rows("SELECT updates, runque FROM sysinfo") == test::Rows{{"1", "1"}});
 }
 
@@ -284,14 +356,16 @@ TEST_CASE("linux: vminfo running sums and their Linux meaning (fake clock)", "[e
   auto p = [](std::uint64_t kb) { return kb * 1024 / kPage; };
   // Fixture: MemTotal 8000000, MemFree 2000000, MemAvailable 5000000, SwapTotal 2000000,
   // SwapFree 1500000, Committed_AS 3000000 (kB). V = SwapTotal + MemTotal.
-  const std::uint64_t v = p(8000000) + p(2000000), resv = p(3000000), unalloc = p(1500000) + p(5000000);
+  const std::uint64_t v = p(8000000) + p(2000000), resv = p(3000000),
+                      unalloc = p(1500000) + p(5000000);
   const std::uint64_t g[5] = {p(2000000), resv, v - unalloc, v - resv, unalloc};
   auto row = [](std::uint64_t k, const std::uint64_t* gauge, std::uint64_t add_free) {
     return test::Rows{{std::to_string(gauge[0] * k + add_free), std::to_string(gauge[1] * k),
-                       std::to_string(gauge[2] * k), std::to_string(gauge[3] * k), std::to_string(gauge[4] * k),
-                       std::to_string(k)}};
+                       std::to_string(gauge[2] * k), std::to_string(gauge[3] * k),
+                       std::to_string(gauge[4] * k), std::to_string(k)}};
   };
-  const std::string q = "SELECT freemem, swap_resv, swap_alloc, swap_avail, swap_free, updates FROM vminfo";
+  const std::string q =
+      "SELECT freemem, swap_resv, swap_alloc, swap_avail, swap_free, updates FROM vminfo";
   CHECK(db.rows(q) == row(1, g, 0));  // first read: one second's worth
   *now = 104 * kSec;
   t.replace("proc/meminfo", "MemFree:         2000000 kB", "MemFree:         1000000 kB");
@@ -301,8 +375,8 @@ TEST_CASE("linux: vminfo running sums and their Linux meaning (fake clock)", "[e
         test::Rows{{"vm", "raw"}});
   // Without swap lines (the shared tree) only freemem and updates are known.
   test::Db plain("procfs:" + std::string(KSTATSQL_TEST_DATA) + "/shared/linux");
-  CHECK(plain.rows("SELECT freemem > 0, swap_resv, swap_alloc, swap_avail, swap_free, updates > 0 FROM vminfo") ==
-        test::Rows{{"1", "NULL", "NULL", "NULL", "NULL", "1"}});
+  CHECK(plain.rows("SELECT freemem > 0, swap_resv, swap_alloc, swap_avail, swap_free, updates > 0 "
+                   "FROM vminfo") == test::Rows{{"1", "NULL", "NULL", "NULL", "NULL", "1"}});
 }
 
 TEST_CASE("linux: vminfo Δfreemem/Δupdates tracks MemFree", "[.live][linux]") {

@@ -207,7 +207,9 @@ TEST_CASE("openbsd: per-kstat failures are recorded", "[openbsd][fakes]") {
   src->read(l.at(b.kv), a, io);
   CHECK(io.err == EIO);
   CHECK(io.error.find("ix:0:sensors:0") != std::string_view::npos);
-  b.kern->modify(b.ring, [](ObKstat& k) { k.kv[0] = ObKv::text("s", KvType::str, "abc"), k.kv[0].len_override = 4096; });
+  b.kern->modify(b.ring, [](ObKstat& k) {
+    k.kv[0] = ObKv::text("s", KvType::str, "abc"), k.kv[0].len_override = 4096;
+  });
   KstatData bad;
   src->read(l.at(b.ring), a, bad);
   CHECK(bad.err == EOVERFLOW);
@@ -252,8 +254,10 @@ TEST_CASE("openbsd: units and the fourth identity part reach SQL", "[openbsd][fa
   CHECK(db.one("SELECT unit FROM named WHERE name = 'sensors' AND statistic = 'temp'") == "uK");
   CHECK(db.one("SELECT type FROM named WHERE name = 'sensors' AND statistic = 'temp'") == "temp");
   CHECK(db.one("SELECT unit FROM named WHERE name = 'rxq' AND statistic = 'packets'") == "packets");
-  CHECK(db.one("SELECT value FROM named WHERE name = 'sensors' AND statistic = 'ipkts'") == "1099511627776");
-  CHECK(db.one("SELECT typeof(value) FROM named WHERE name = 'sensors' AND statistic = 'blob'") == "blob");
+  CHECK(db.one("SELECT value FROM named WHERE name = 'sensors' AND statistic = 'ipkts'") ==
+        "1099511627776");
+  CHECK(db.one("SELECT typeof(value) FROM named WHERE name = 'sensors' AND statistic = 'blob'") ==
+        "blob");
   CHECK(db.one("SELECT class FROM kstat WHERE name = 'rxq'") == "");
   CHECK(db.one("SELECT type FROM kstat WHERE name = 'raw'") == "raw");
   b.kern->modify(b.kv, [](ObKstat& k) { k.fail = EIO; });

@@ -40,7 +40,7 @@ typedef unsigned long long u_longlong_t;
 
 typedef struct kstat {
   hrtime_t ks_crtime;
-  struct kstat *ks_next;
+  struct kstat* ks_next;
   kid_t ks_kid;
   char ks_module[KSTAT_STRLEN];
   uchar_t ks_resv;
@@ -49,15 +49,15 @@ typedef struct kstat {
   uchar_t ks_type;
   char ks_class[KSTAT_STRLEN];
   uchar_t ks_flags;
-  void *ks_data;
+  void* ks_data;
   uint_t ks_ndata;
   size_t ks_data_size;
   hrtime_t ks_snaptime;
   /* kernel-only fields, opaque to userland */
-  int (*ks_update)(struct kstat *, int);
-  void *ks_private;
-  int (*ks_snapshot)(struct kstat *, void *, int);
-  void *ks_lock;
+  int (*ks_update)(struct kstat*, int);
+  void* ks_private;
+  int (*ks_snapshot)(struct kstat*, void*, int);
+  void* ks_lock;
 } kstat_t;
 
 #define KSTAT_DATA_CHAR 0
@@ -82,7 +82,7 @@ typedef struct kstat_named {
     uint32_t ui32;
     struct {
       union {
-        char *ptr;
+        char* ptr;
         char __pad[8];
       } addr;
       uint32_t len; /* strlen + 1 */
@@ -98,7 +98,7 @@ typedef struct kstat_named {
   } value;
 } kstat_named_t;
 
-#define KSTAT_NAMED_PTR(kptr) ((kstat_named_t *)(kptr)->ks_data)
+#define KSTAT_NAMED_PTR(kptr) ((kstat_named_t*)(kptr)->ks_data)
 #define KSTAT_NAMED_STR_PTR(knptr) ((knptr)->value.str.addr.ptr)
 #define KSTAT_NAMED_STR_BUFLEN(knptr) ((knptr)->value.str.len)
 
@@ -140,7 +140,7 @@ typedef struct kstat_timer {
 } kstat_timer_t;
 
 #ifdef __cplusplus
-}  /* extern "C" */
+} /* extern "C" */
 
 /* The documented LP64 layouts (kstat-facts.md §2.2–2.6). */
 static_assert(sizeof(kstat_t) == 184, "kstat_t is 184 bytes on LP64");

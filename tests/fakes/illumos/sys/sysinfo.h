@@ -36,10 +36,10 @@ typedef struct cpu_sysinfo {
   uint_t wait[W_STATES];
   uint_t bread, bwrite, lread, lwrite, phread, phwrite, pswitch, trap, intr, syscall, sysread,
       syswrite, sysfork, sysvfork, sysexec, readch, writech, rcvint, xmtint, mdmint, rawch, canch,
-      outch, msg, sema, namei, ufsiget, ufsdirblk, ufsipage, ufsinopage, inodeovf, fileovf,
-      procovf, intrthread, intrblk, idlethread, inv_swtch, nthreads, cpumigrate, xcalls,
-      mutex_adenters, rw_rdfails, rw_wrfails, modload, modunload, bawrite, rw_enters, win_uo_cnt,
-      win_uu_cnt, win_so_cnt, win_su_cnt, win_suo_cnt;
+      outch, msg, sema, namei, ufsiget, ufsdirblk, ufsipage, ufsinopage, inodeovf, fileovf, procovf,
+      intrthread, intrblk, idlethread, inv_swtch, nthreads, cpumigrate, xcalls, mutex_adenters,
+      rw_rdfails, rw_wrfails, modload, modunload, bawrite, rw_enters, win_uo_cnt, win_uu_cnt,
+      win_so_cnt, win_su_cnt, win_suo_cnt;
 } cpu_sysinfo_t;
 
 typedef struct cpu_syswait {
@@ -61,7 +61,7 @@ typedef struct cpu_stat {
 } cpu_stat_t;
 
 #ifdef __cplusplus
-}  /* extern "C" */
+} /* extern "C" */
 static_assert(sizeof(sysinfo_t) == 24);
 static_assert(sizeof(vminfo_t) == 48);
 static_assert(offsetof(vminfo_t, updates) == 40);

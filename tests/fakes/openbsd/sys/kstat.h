@@ -14,8 +14,9 @@
 /* OpenBSD's sys/ioccom.h encoding (it differs from Linux's _IOR/_IOWR). */
 #define KSTATSQL_OBSD_IOC_OUT 0x40000000UL
 #define KSTATSQL_OBSD_IOC_INOUT 0xc0000000UL
-#define KSTATSQL_OBSD_IOC(inout, g, n, len) \
-  ((unsigned long)(inout) | (((unsigned long)(len) & 0x1fffUL) << 16) | ((unsigned long)(g) << 8) | (unsigned long)(n))
+#define KSTATSQL_OBSD_IOC(inout, g, n, len)                                                       \
+  ((unsigned long)(inout) | (((unsigned long)(len)&0x1fffUL) << 16) | ((unsigned long)(g) << 8) | \
+   (unsigned long)(n))
 
 #define KSTAT_STRLEN 32
 
@@ -37,18 +38,24 @@ struct kstat_req {
   struct timespec ks_interval;
   unsigned int ks_type;
   unsigned int ks_state;
-  void *ks_data;
+  void* ks_data;
   size_t ks_datalen;
   unsigned int ks_dataver;
 };
 
 #define KSTATIOC_VERSION KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_OUT, 'k', 1, sizeof(unsigned int))
-#define KSTATIOC_FIND_ID KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 2, sizeof(struct kstat_req))
-#define KSTATIOC_NFIND_ID KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 3, sizeof(struct kstat_req))
-#define KSTATIOC_FIND_PROVIDER KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 4, sizeof(struct kstat_req))
-#define KSTATIOC_NFIND_PROVIDER KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 5, sizeof(struct kstat_req))
-#define KSTATIOC_FIND_NAME KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 6, sizeof(struct kstat_req))
-#define KSTATIOC_NFIND_NAME KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 7, sizeof(struct kstat_req))
+#define KSTATIOC_FIND_ID \
+  KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 2, sizeof(struct kstat_req))
+#define KSTATIOC_NFIND_ID \
+  KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 3, sizeof(struct kstat_req))
+#define KSTATIOC_FIND_PROVIDER \
+  KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 4, sizeof(struct kstat_req))
+#define KSTATIOC_NFIND_PROVIDER \
+  KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 5, sizeof(struct kstat_req))
+#define KSTATIOC_FIND_NAME \
+  KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 6, sizeof(struct kstat_req))
+#define KSTATIOC_NFIND_NAME \
+  KSTATSQL_OBSD_IOC(KSTATSQL_OBSD_IOC_INOUT, 'k', 7, sizeof(struct kstat_req))
 
 #define KSTAT_KV_NAMELEN 16
 #define KSTAT_KV_ALIGN sizeof(uint64_t)
