@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/kstat_rules.hpp"
 #include "engine/text.hpp"
 
 namespace kstatsql::vtab::kql {
@@ -206,10 +207,10 @@ const std::set<std::string> kSqlKeywords = {"abort",
                                             "with",
                                             "without"};
 
-// kstat(8) does not select kstats whose name starts with "kstat_"; true when
-// a name glob (only '*' special) could match such a name.
+// kstat(8) does not select the hidden kstats (engine/kstat_rules.hpp); true
+// when a name glob (only '*' special) could match such a name.
 bool may_match_kstat_prefix(std::string_view glob) {
-  constexpr std::string_view kPrefix = "kstat_";
+  constexpr std::string_view kPrefix = engine::kstat8::kHiddenPrefix;
   for (std::size_t i = 0; i < glob.size(); ++i) {
     if (glob[i] == '*' || i >= kPrefix.size()) return true;
     if (glob[i] != kPrefix[i]) return false;
@@ -270,7 +271,8 @@ bool selector_condition(const SelectorAst& sel, std::string& out) {
       return false;
     const bool glob = !any && f.text.find('*') != std::string::npos;
     if (i == kInstance && !any && !glob && !canonical_int(f.text)) return false;
-    if (i == kName && !any && !glob && f.text.rfind("kstat_", 0) == 0) return false;
+    if (i == kName && !any && !glob && f.text.rfind(engine::kstat8::kHiddenPrefix, 0) == 0)
+      return false;
     if (!any) {
       const std::string value = i == kInstance && !glob ? f.text : quote(f.text);
       conds.push_back(std::string(kCols[i]) + (glob ? " GLOB " : " = ") + value);
