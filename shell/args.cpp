@@ -9,8 +9,16 @@
 
 #include "shell/repl.hpp"
 
+#include <unistd.h>
+
+// The build tree's reports/ (the fallback when the shell runs from its build folder).
 #ifndef KSTATSQL_REPORTS_DIR
 #define KSTATSQL_REPORTS_DIR "reports"
+#endif
+// The installed reports, relative to the installed executable's folder
+// (bin/ -> ../share/kstatsql/reports; shell/CMakeLists.txt computes it).
+#ifndef KSTATSQL_REPORTS_REL
+#define KSTATSQL_REPORTS_REL "../share/kstatsql/reports"
 #endif
 
 namespace kstatsql::shell {
@@ -57,13 +65,33 @@ std::string shell_usage() {
          "Exit status: 0 ok, 1 SQL error, 2 usage error.\n";
 }
 
+namespace {
+
+// <folder of this executable>/KSTATSQL_REPORTS_REL when that folder exists
+// (an installed or moved prefix), else the build tree's reports/.
+std::string default_reports_dir() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n > 0) {
+    std::string exe(buf, static_cast<size_t>(n));
+    std::string::size_type slash = exe.rfind('/');
+    if (slash != std::string::npos) {
+      std::string dir = exe.substr(0, slash + 1) + KSTATSQL_REPORTS_REL;
+      if (::access(dir.c_str(), X_OK) == 0) return dir;
+    }
+  }
+  return KSTATSQL_REPORTS_DIR;
+}
+
+}  // namespace
+
 std::string report_path(const std::string& name) {
   if (name.find('/') != std::string::npos ||
       (name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0)) {
     return name;
   }
   const char* env = std::getenv("KSTATSQL_REPORTS");
-  std::string dir = env && *env ? env : KSTATSQL_REPORTS_DIR;
+  std::string dir = env && *env ? env : default_reports_dir();
   return dir + "/" + name + ".sql";
 }
 
