@@ -64,7 +64,8 @@ ShellArgs parse_shell_args(std::span<const std::string> args);
 std::string shell_usage();
 
 // The file a report NAME runs: NAME itself when it contains '/' or ends in
-// ".sql", else $KSTATSQL_REPORTS (or the compiled-in reports/ directory)/NAME.sql.
+// ".sql", else $KSTATSQL_REPORTS (or the installed share/kstatsql/reports, or the source tree's
+// reports/ when run from the build folder)/NAME.sql.
 std::string report_path(const std::string& name);
 
 // complete.cpp: interactive input through libedit — line editing, history
