@@ -146,24 +146,33 @@ std::string CgroupFamily::read(const KstatHeader& h, std::uint32_t, Arena& arena
   return {};
 }
 
-// cpu.stat: "key value" lines; *_usec become cpu_*_ns.
-std::string CgroupFamily::add_cpu_stat(const std::string& dir, StatList& s, KstatData& out) {
-  int file_err = 0;
-  const TextFile in = read_text(dir + "cpu.stat", file_err, &out);
-  if (!in) return {};
+// The "key value" lines of a flat-keyed file, each passed to add(key, value).
+// Returns "" or "path:line: expected 'key value'".
+template <typename Add>
+std::string each_key_value(const TextFile& in, Add add) {
   std::string msg;
   procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
     auto f = fields(line);
     if (f.empty()) return true;
     auto v = f.size() == 2 ? parse_u64(f[1]) : std::nullopt;
     if (!v) return msg = fmt::format("{}:{}: expected 'key value'", in.path, no), false;
-    if (ends_with(f[0], "_usec") && *v <= UINT64_MAX / 1000)
-      s.add_u64(fmt::format("cpu_{}_ns", f[0].substr(0, f[0].size() - 5)), *v * 1000, Unit::ns);
-    else
-      s.add_u64(fmt::format("cpu_{}", f[0]), *v);
+    add(f[0], *v);
     return true;
   });
   return msg;
+}
+
+// cpu.stat: "key value" lines; *_usec become cpu_*_ns.
+std::string CgroupFamily::add_cpu_stat(const std::string& dir, StatList& s, KstatData& out) {
+  int file_err = 0;
+  const TextFile in = read_text(dir + "cpu.stat", file_err, &out);
+  if (!in) return {};
+  return each_key_value(in, [&s](std::string_view key, std::uint64_t v) {
+    if (ends_with(key, "_usec") && v <= UINT64_MAX / 1000)
+      s.add_u64(fmt::format("cpu_{}_ns", key.substr(0, key.size() - 5)), v * 1000, Unit::ns);
+    else
+      s.add_u64(fmt::format("cpu_{}", key), v);
+  });
 }
 
 // A flat-keyed file ("key value" lines) as <prefix><key>.
@@ -173,17 +182,10 @@ std::string CgroupFamily::add_flat(const std::string& dir, const char* file,
   const TextFile in = read_text(dir + file, file_err, &out);
   if (!in) return {};
   const bool stat = std::string_view(file) == "memory.stat";
-  std::string msg;
-  procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
-    auto f = fields(line);
-    if (f.empty()) return true;
-    auto v = f.size() == 2 ? parse_u64(f[1]) : std::nullopt;
-    if (!v) return msg = fmt::format("{}:{}: expected 'key value'", in.path, no), false;
-    s.add_u64(fmt::format("{}{}", prefix, f[0]), *v,
-              stat && !memory_stat_is_count(f[0]) ? Unit::bytes : Unit::none);
-    return true;
+  return each_key_value(in, [&](std::string_view key, std::uint64_t v) {
+    s.add_u64(fmt::format("{}{}", prefix, key), v,
+              stat && !memory_stat_is_count(key) ? Unit::bytes : Unit::none);
   });
-  return msg;
 }
 
 // memory.max, pids.max …: a number, or "max" (no limit) → kNoLimit.
