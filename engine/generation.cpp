@@ -195,11 +195,7 @@ void Generation::match(const Filter& f, std::vector<std::uint32_t>& out) const {
       ++contributing;
       for (std::uint32_t j : local) out.push_back(static_cast<std::uint32_t>(p << kPartShift) | j);
     }
-    if (contributing > 1) {
-      std::sort(out.begin(), out.end(), [this](std::uint32_t a, std::uint32_t b) {
-        return kstat8::kstat_less(header(a), header(b));
-      });
-    }
+    if (contributing > 1) sort_in_kstat_order(out);
   }
   counters_->matched.fetch_add(out.size(), std::memory_order_relaxed);
 }
@@ -217,10 +213,15 @@ std::vector<std::uint32_t> Generation::all() const {
     for (std::uint32_t j = 0; j < n; ++j)
       out.push_back(static_cast<std::uint32_t>(p << kPartShift) | j);
   }
-  std::sort(out.begin(), out.end(), [this](std::uint32_t a, std::uint32_t b) {
+  sort_in_kstat_order(out);
+  return out;
+}
+
+// Indexes gathered from several parts (each already sorted), in kstat(8)'s order.
+void Generation::sort_in_kstat_order(std::vector<std::uint32_t>& v) const {
+  std::sort(v.begin(), v.end(), [this](std::uint32_t a, std::uint32_t b) {
     return kstat8::kstat_less(header(a), header(b));
   });
-  return out;
 }
 
 bool Generation::has_data(std::uint32_t i) const noexcept {

@@ -112,6 +112,7 @@ class Generation {
   const Part* part(std::size_t p) const;             // lists it on first need
   const Part* listed(std::size_t p) const noexcept;  // null when not listed yet
   Part make_part(std::shared_ptr<const HeaderSet> headers) const;
+  void sort_in_kstat_order(std::vector<std::uint32_t>& v) const;
   const Slot* slot(std::uint32_t i) const noexcept;
   Slot& slot_for_write(std::uint32_t i) const;  // REQUIRES: mu_ held
   template <class Find>
