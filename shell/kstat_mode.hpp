@@ -70,7 +70,11 @@ std::size_t kstat_iteration(const Sample& gen, const KstatOptions& o, std::strin
 int run_kstat(const KstatOptions& o, Session& session, std::FILE* out, std::FILE* err);
 
 // `kstatsql kstat ARGS…` with the source spec chosen by the caller.
-int kstat_main(std::span<const std::string> args, const std::string& source_spec);
+// `interval` seconds > 0 (the shell's --interval, fractions allowed) repeats
+// as an interval operand does, `count` times (<= 0: until interrupted); an
+// interval operand as well is a usage error.
+int kstat_main(std::span<const std::string> args, const std::string& source_spec,
+               double interval = 0, long count = -1);
 
 // --- interval loops (kstat mode, --interval, --report) ---------------------
 

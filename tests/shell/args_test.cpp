@@ -54,7 +54,7 @@ TEST_CASE("shell arguments: subcommands, help, version and usage errors", "[shel
   for (auto args :
        std::vector<std::vector<std::string>>{{"--bogus"},
                                              {"--source"},
-                                             {"-mode", "html"},
+                                             {"-mode", "nosuch"},
                                              {"--interval", "0", "SELECT 1"},
                                              {"--interval", "x", "SELECT 1"},
                                              {"--interval", "1"},
