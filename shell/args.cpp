@@ -1,5 +1,6 @@
 // shell/args.cpp — command-line parsing of the SQL shell (shell/repl.hpp).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <iterator>
 #include <optional>
@@ -38,12 +39,17 @@ std::string mode_options() {
 }  // namespace
 
 std::string shell_usage() {
-  return "usage: kstatsql [OPTIONS] [SQL ...]\n"
-         "       kstatsql [--source SPEC] kstat [-qlpjC] [-T u|d] [-c class] [-m module]\n"
-         "                [-i instance] [-n name] [-s statistic] [spec ...] [interval [count]]\n"
-         "       kstatsql record ... | kstatsql convert ...\n"
+  return "usage: kstatsql [OPTIONS] [DATABASE] [SQL ...]\n"
+         "       kstatsql [--source SPEC] [--interval S [--count N]] kstat [-qlpjC] [-T u|d]\n"
+         "                [-c class] [-m module] [-i instance] [-n name] [-s statistic]\n"
+         "                [spec ...] [interval [count]]\n"
+         "       kstatsql [--source SPEC] record ... | kstatsql convert ...  (each has --help)\n"
          "Runs SQL over kernel statistics (tables kstat, named, io, ... ; see .help).\n"
          "With no SQL, reads standard input: interactively on a terminal, else as a script.\n"
+         "DATABASE, as in sqlite3, is an SQLite file opened as the main database (created if\n"
+         "missing), so CREATE TABLE t AS SELECT ... keeps results: the first argument when it\n"
+         "is one word, not a dot-command, that contains '.' or '/', is :memory:, or is an\n"
+         "existing file.\n"
          "Options (one or two dashes):\n"
          "  --source SPEC     'live' (default), a kstat -p / -j dump, a .kss recording,\n"
          "                    'procfs:DIR'; KSTATSQL_SOURCE sets the default\n"
@@ -61,11 +67,15 @@ std::string shell_usage() {
          "  -separator SEP    list mode column separator (default '|')\n"
          "  -nullvalue TEXT   text for NULL\n"
          "  -batch / -interactive   force non-interactive / interactive input\n"
-         "  --interval S      re-run the SQL every S seconds (fractions allowed) on fresh samples\n"
-         "  --count N         number of runs with --interval (default: until Ctrl-C)\n"
+         "  --interval S      re-run the SQL (or kstat mode) every S seconds, 0.001 to 31536000\n"
+         "                    (fractions allowed), on fresh samples\n"
+         "  --count N         number of runs with --interval, 1 to 2147483647 (default: until\n"
+         "                    Ctrl-C)\n"
          "  --report NAME [interval [count]]   run reports/NAME.sql ($KSTATSQL_REPORTS)\n"
          "  --version, --help\n"
-         "Exit status: 0 ok, 1 SQL error, 2 usage error.\n";
+         "Exit status: 0 ok; 1 an SQL error or failed dot-command, or a source or DATABASE\n"
+         "that cannot be opened; 2 usage error; or the code given to .exit (.exit alone: 1\n"
+         "after an error, else 0). Interactively, the end of input exits 0.\n";
 }
 
 namespace {
@@ -90,6 +100,10 @@ std::string default_reports_dir() {
 
 bool names_database(const std::string& arg) {
   if (arg.empty() || arg.find_first_of(" \t\r\n;'\"()") != std::string::npos) return false;
+  // `.help`, `.tables`: a dot-command (a database file there is spelt ./.name).
+  if (arg.size() > 1 && arg[0] == '.' && std::isalpha(static_cast<unsigned char>(arg[1]))) {
+    return false;
+  }
   if (arg == ":memory:" || arg.find_first_of("./") != std::string::npos) return true;
   struct stat st {};
   return ::stat(arg.c_str(), &st) == 0 && S_ISREG(st.st_mode);

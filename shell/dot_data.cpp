@@ -160,7 +160,7 @@ bool DotData::dump(Shell& s, const DotArgs& a) {
   if (a.count() > 2) throw InvalidDotArgs{};
   const std::string pattern = a.count() == 2 ? a.arg() : "%";
   std::string out = "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n";
-  std::vector<std::string> later;  // indexes, triggers and views, after every table
+  std::vector<std::string> later;   // indexes, triggers and views, after every table
   std::vector<std::string> shadow;  // the tables virtual tables keep their rows in
   each_row(s.db_, "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'",
            nullptr, [&](const std::vector<std::string>& c) { shadow.push_back(c[0]); });
@@ -182,9 +182,10 @@ bool DotData::dump(Shell& s, const DotArgs& a) {
              } else if (sqlite3_strnicmp(c[2].c_str(), "CREATE VIRTUAL TABLE", 20) == 0) {
                std::string sql = c[2];
                for (char& ch : sql) ch = ch == '\n' || ch == '\r' ? ' ' : ch;
-               out += fmt::format("-- virtual table {} skipped (its rows come from its module): "
-                                  "{};\n",
-                                  name, sql);
+               out += fmt::format(
+                   "-- virtual table {} skipped (its rows come from its module): "
+                   "{};\n",
+                   name, sql);
              } else if (std::find(shadow.begin(), shadow.end(), name) != shadow.end()) {
                // A virtual table's own storage: skipped with the table.
              } else {

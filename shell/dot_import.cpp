@@ -125,10 +125,9 @@ void insert_records(Shell& s, const std::string& table, std::size_t ncol,
   for (std::size_t r = first; r < records.size(); ++r) {
     const CsvRecord& rec = records[r];
     if (rec.fields.size() != ncol) {
-      s.warn(fmt::format("{}:{}: expected {} columns but found {} - {}", path, rec.line, ncol,
-                         rec.fields.size(),
-                         rec.fields.size() < ncol ? "filling the rest with NULL"
-                                                  : "extras ignored"));
+      s.warn(fmt::format(
+          "{}:{}: expected {} columns but found {} - {}", path, rec.line, ncol, rec.fields.size(),
+          rec.fields.size() < ncol ? "filling the rest with NULL" : "extras ignored"));
     }
     for (std::size_t c = 0; c < ncol; ++c) {
       if (c < rec.fields.size()) {
@@ -185,8 +184,8 @@ bool DotData::import(Shell& s, const DotArgs& a) {
   std::size_t ncol = 0;
   if (!table_exists(s.db(), table)) {
     if (first >= records.size()) {
-      throw Error(Errc::parse, fmt::format("{}: no header row to name the columns of {}", path,
-                                           table));
+      throw Error(Errc::parse,
+                  fmt::format("{}: no header row to name the columns of {}", path, table));
     }
     std::string create = "CREATE TABLE " + quote_name(table) + "(";
     const auto& head = records[first].fields;

@@ -3,7 +3,7 @@
 // kstatsql kstat [-qlpjC] [-T u|d] [-c class] [-m module] [-i instance]
 //                [-n name] [-s statistic] [module[:instance[:name[:statistic]]] …]
 //                [interval [count]]
-// Behaves as illumos kstat(8) (kstat-facts.md §1.2–1.7; docs/kstat-mode.md):
+// Behaves as illumos kstat(8) (docs/kstat-mode.md):
 //  * options parsed like getopt(3) "h?CqjlpT:m:i:n:s:c:" (stops at the first
 //    operand); -q with -l/-p/-j/-C → "-q and -lpj are mutually exclusive",
 //    exit 2; -m/-i/-n/-s with selector operands → exit 2;

@@ -18,12 +18,23 @@ namespace {
 void append_html(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -106,8 +117,8 @@ void Renderer::row_html(std::span<const Cell> cells, bool header) {
   out_ += "<TR>";
   for (const Cell& c : cells) {
     out_ += fmt::format("<{}>", tag);
-    append_html(out_, c.type == SQLITE_NULL ? std::string_view(o_.null_value)
-                                            : std::string_view(c.text));
+    append_html(out_,
+                c.type == SQLITE_NULL ? std::string_view(o_.null_value) : std::string_view(c.text));
     out_ += fmt::format("</{}>\n", tag);
   }
   out_ += "</TR>\n";
@@ -128,15 +139,22 @@ void Renderer::row_insert(std::span<const Cell> cells) {
     out_ += i ? "," : " VALUES(";
     const Cell& c = cells[i];
     switch (c.type) {
-      case SQLITE_NULL: out_ += "NULL"; break;
-      case SQLITE_INTEGER: out_ += c.text; break;
-      case SQLITE_FLOAT: append_real(out_, c.real); break;
+      case SQLITE_NULL:
+        out_ += "NULL";
+        break;
+      case SQLITE_INTEGER:
+        out_ += c.text;
+        break;
+      case SQLITE_FLOAT:
+        append_real(out_, c.real);
+        break;
       case SQLITE_BLOB:
         out_ += "X'";
         for (unsigned char b : c.text) out_ += fmt::format("{:02x}", b);
         out_ += '\'';
         break;
-      default: append_sql_string(out_, c.text);
+      default:
+        append_sql_string(out_, c.text);
     }
   }
   out_ += ");\n";

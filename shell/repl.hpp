@@ -74,8 +74,9 @@ std::string reports_dir();
 std::vector<std::string> available_reports();
 
 // True when a positional argument names a database file rather than SQL:
-// one word (no blank, ';', quote or parenthesis) that is ":memory:",
-// contains '.' or '/', or is an existing regular file.
+// one word (no blank, ';', quote or parenthesis, and not a dot-command such
+// as ".help") that is ":memory:", contains '.' or '/', or is an existing
+// regular file.
 bool names_database(const std::string& arg);
 
 // complete.cpp: interactive input through libedit — line editing, history

@@ -99,6 +99,8 @@ BEGIN TRANSACTION;
 CREATE TABLE procs(value NUM);
 INSERT INTO procs VALUES(71);
 COMMIT;" -- "$bin" "$db" ".dump"
+"$bin" .help | grep -q '^\.dump ' || fail "kstatsql .help: a dot-command, not a database name"
+[ ! -e .help ] || fail "kstatsql .help created a database file .help"
 expect "a dump is not a database" 1 "" -- "$bin" "$dump" "SELECT 1"
 grep -q "is not an SQLite database.*--source $dump" "$tmp/err" || fail "dump as database: $(cat "$tmp/err")"
 expect "EXPLAIN QUERY PLAN tree" 0 'QUERY PLAN

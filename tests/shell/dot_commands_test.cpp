@@ -89,3 +89,23 @@ TEST_CASE("dot-commands: wrong arity is reported like an unknown command", "[she
   std::fclose(out);
   std::fclose(err);
 }
+
+TEST_CASE("dot-commands: the man page and docs/shell.md name every command", "[shell]") {
+  auto read = [](const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    REQUIRE(f != nullptr);
+    std::string text = drain(f);
+    std::fclose(f);
+    return text;
+  };
+  const std::string docs = KSTATSQL_TEST_DATA "/../../docs/";
+  const std::string man = read(docs + "kstatsql.1");
+  const std::string md = read(docs + "shell.md");
+  for (const shell::DotCommand& c : shell::dot_commands()) {
+    const std::string name = "." + std::string(c.name);
+    INFO(name);
+    CHECK_THAT(man,
+               Catch::Contains("\n.B " + name + "\n") || Catch::Contains("\n.BR " + name + " "));
+    CHECK_THAT(md, Catch::Contains("`" + name + " ") || Catch::Contains("`" + name + "`"));
+  }
+}

@@ -73,8 +73,9 @@ TEST_CASE("a database file is the main database: tables made from kstats persist
     ShellOptions o;
     o.database = db;
     Harness h(std::move(o));
-    h.run("CREATE TABLE procs AS SELECT value FROM named WHERE module = 'unix' "
-          "AND name = 'system_misc' AND statistic = 'nproc';");
+    h.run(
+        "CREATE TABLE procs AS SELECT value FROM named WHERE module = 'unix' "
+        "AND name = 'system_misc' AND statistic = 'nproc';");
     CHECK(h.errors().empty());
     CHECK(h.run(".show\n").find("filename: " + db) != std::string::npos);
   }
@@ -100,6 +101,8 @@ TEST_CASE("the first positional argument may name a database", "[shell]") {
   CHECK_FALSE(shell::names_database("SELECT 1"));
   CHECK_FALSE(shell::names_database("VACUUM"));
   CHECK_FALSE(shell::names_database("select'a.b'"));
+  CHECK_FALSE(shell::names_database(".help"));  // a dot-command
+  CHECK(shell::names_database("./.hidden.db"));
   std::vector<std::string> args = {"my.db", "SELECT 1", "x.db"};
   shell::ShellArgs a = shell::parse_shell_args(args);
   CHECK(a.options.database == "my.db");
@@ -109,9 +112,10 @@ TEST_CASE("the first positional argument may name a database", "[shell]") {
 
 TEST_CASE(".dump writes native tables and skips virtual ones", "[shell]") {
   Harness h;
-  h.run("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT, c REAL);"
-        "INSERT INTO t VALUES(1, 'it''s', 2.5), (2, NULL, NULL);"
-        "CREATE INDEX tb ON t(b); CREATE VIEW v AS SELECT a FROM t;");
+  h.run(
+      "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT, c REAL);"
+      "INSERT INTO t VALUES(1, 'it''s', 2.5), (2, NULL, NULL);"
+      "CREATE INDEX tb ON t(b); CREATE VIEW v AS SELECT a FROM t;");
   const std::string dump = h.run(".dump\n");
   CHECK(dump ==
         "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n"
@@ -180,7 +184,8 @@ TEST_CASE(".width sets column widths: wrapped, right-aligned with a negative wid
   h.run(".width 0 -10000 5\n");
   CHECK(h.run(".show\n").find("width: 0 -10000 5") != std::string::npos);
   h.run(".width 10001\n");
-  CHECK_THAT(h.errors(), Catch::Contains(".width '10001': expected an integer from -10000 to 10000"));
+  CHECK_THAT(h.errors(),
+             Catch::Contains(".width '10001': expected an integer from -10000 to 10000"));
 }
 
 TEST_CASE("html, insert and ascii modes write what sqlite3 writes", "[shell]") {
@@ -225,7 +230,8 @@ TEST_CASE("EXPLAIN QUERY PLAN is drawn as a tree", "[shell]") {
   CHECK(shell::render_query_plan(rows) ==
         "QUERY PLAN\n|--SCAN a\n|--CORRELATED SCALAR SUBQUERY 1\n|  `--SCAN b\n`--SORT\n");
   Harness h;
-  const std::string out = h.run("EXPLAIN QUERY PLAN SELECT * FROM kstat_columns a, kstat_columns b;");
+  const std::string out =
+      h.run("EXPLAIN QUERY PLAN SELECT * FROM kstat_columns a, kstat_columns b;");
   CHECK_THAT(out, Catch::StartsWith("QUERY PLAN\n|--SCAN") && Catch::Contains("\n`--SCAN"));
   h.run(".mode json\n");  // the tree in every mode, as sqlite3 draws it
   CHECK_THAT(h.run("EXPLAIN QUERY PLAN SELECT 1 FROM kstat_columns;"),
