@@ -287,18 +287,14 @@ struct DotCommands {
 
 const DotCommand DotCommands::kTable[] = {
     {"bail", "on|off", "stop at the first error", bail, kCompleteOnOff},
-    {"dump", "?TABLE?",
-     "SQL that recreates the database's tables (LIKE pattern; virtual tables "
-     "are skipped)",
+    {"dump", "?TABLE?", "SQL that recreates the database's tables (LIKE pattern; not virtual ones)",
      DotData::dump, kCompleteTables},
     {"echo", "on|off", "print each statement before running it", echo, kCompleteOnOff},
     {"exit", "?CODE?", "exit with status CODE (default: 0, or 1 after an error)", exit},
     {"explain", "KQL", "show the SQL a KQL pipeline compiles to", explain},
     {"headers", "on|off", "show column names", headers, kCompleteOnOff, "header"},
     {"help", "", "this text", help},
-    {"import", "?--skip N? FILE TABLE",
-     "read CSV FILE into TABLE (created from the header row "
-     "when missing)",
+    {"import", "FILE TABLE", "read CSV FILE into TABLE, made from its header row if missing",
      DotData::import, kCompleteFiles},
     {"kql", "?on|off?", "read input lines as KQL pipelines (or prefix one line with `kql `)", kql,
      kCompleteOnOff},
