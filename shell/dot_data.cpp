@@ -85,19 +85,54 @@ void each_row(sqlite3* db, const std::string& sql, const std::string* bind, F&& 
   if (!err.empty()) throw Error(Errc::internal, err);
 }
 
-// The INSERT statements that recreate the rows of `table`.
+// The INSERT statements that recreate the rows of `table`, written as insert
+// mode writes them (so values come back exactly, as from sqlite3's .dump).
 void dump_rows(sqlite3* db, const std::string& table, std::string& out) {
-  std::string select;
-  const std::string pragma = "SELECT name FROM pragma_table_info(?1)";
-  each_row(db, pragma, &table, [&](const std::vector<std::string>& c) {
-    select += fmt::format("{}quote({})", select.empty() ? "" : "||','||", identifier(c[0]));
+  // Generated columns (hidden 2 and 3) are computed, not inserted: with any,
+  // the INSERTs name their columns.
+  std::string columns;
+  bool generated = false;
+  const std::string xinfo = "SELECT name, hidden FROM pragma_table_xinfo(?1)";
+  each_row(db, xinfo, &table, [&](const std::vector<std::string>& c) {
+    if (c[1] == "2" || c[1] == "3") {
+      generated = true;
+    } else {
+      columns += (columns.empty() ? "" : ",") + identifier(c[0]);
+    }
   });
-  if (select.empty()) return;
-  const std::string into = identifier(table);
-  each_row(db, fmt::format("SELECT {} FROM {}", select, into), nullptr,
-           [&](const std::vector<std::string>& c) {
-             out += fmt::format("INSERT INTO {} VALUES({});\n", into, c[0]);
-           });
+  sqlite3_stmt* st = nullptr;
+  const std::string sql = "SELECT " + columns + " FROM " + identifier(table);
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    throw Error(Errc::internal, sqlite3_errmsg(db));
+  }
+  RenderOptions o;
+  o.mode = Mode::insert;
+  o.insert_table = table;
+  o.headers = generated;
+  Renderer r(o, out);
+  std::vector<std::string> names;
+  for (int i = 0; i < sqlite3_column_count(st); ++i) names.emplace_back(sqlite3_column_name(st, i));
+  r.begin(names);
+  std::vector<Cell> cells;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    read_row(st, cells);
+    r.row(cells);
+  }
+  r.end();
+  std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db);
+  sqlite3_finalize(st);
+  if (!err.empty()) throw Error(Errc::internal, err);
+}
+
+// A table's CREATE statement as sqlite3's .dump writes it: a quoted name
+// gets IF NOT EXISTS.
+std::string create_statement(const std::string& sql) {
+  if (sql.size() > 14 && sql.compare(0, 13, "CREATE TABLE ") == 0 &&
+      (sql[13] == '"' || sql[13] == '\'')) {
+    return "CREATE TABLE IF NOT EXISTS " + sql.substr(13);
+  }
+  return sql;
 }
 
 }  // namespace
@@ -189,7 +224,7 @@ bool DotData::dump(Shell& s, const DotArgs& a) {
              } else if (std::find(shadow.begin(), shadow.end(), name) != shadow.end()) {
                // A virtual table's own storage: skipped with the table.
              } else {
-               out += c[2] + ";\n";
+               out += create_statement(c[2]) + ";\n";
                dump_rows(s.db_, name, out);
              }
            });

@@ -119,6 +119,10 @@ bool Shell::feed_line(std::string_view line, int lineno, std::string_view origin
     pending_.clear();  // blank lines and comments before a statement
     std::size_t first = line.find_first_not_of(" \t\r");
     if (first != std::string_view::npos && line[first] == '.') {
+      if (o_.echo) {  // as sqlite3 does, dot-commands are echoed too
+        write(line.substr(first));
+        write("\n");
+      }
       bool ok = dot_command(line.substr(first));
       return ok && !quit_;
     }

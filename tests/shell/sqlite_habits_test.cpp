@@ -135,6 +135,11 @@ TEST_CASE(".dump writes native tables and skips virtual ones", "[shell]") {
   } else {
     WARN("this SQLite has no rtree module: the virtual-table part of .dump is not tested");
   }
+  // Generated columns are not inserted; quoted names get IF NOT EXISTS, as sqlite3 writes them.
+  h.run("CREATE TABLE \"g t\"(x REAL, y AS (x * 2)); INSERT INTO \"g t\"(x) VALUES(0.1);");
+  CHECK_THAT(h.run(".dump g%\n"),
+             Catch::Contains("CREATE TABLE IF NOT EXISTS \"g t\"(x REAL, y AS (x * 2));\n"
+                             "INSERT INTO \"g t\"(x) VALUES(0.10000000000000000555);\n"));
   h.run(".dump nosuch\n");
   CHECK_THAT(h.errors(), Catch::Contains("no table of the database matches \"nosuch\""));
 }
@@ -254,6 +259,7 @@ TEST_CASE(".exit without a code: 1 after an error, else 0; -echo has no blank li
   o.echo = true;
   Harness h(std::move(o));
   CHECK(h.run("SELECT 1;\n\nSELECT 2") == "SELECT 1;\n1\nSELECT 2\n2\n");
+  CHECK(h.run(".print hi\nSELECT 3;\n") == ".print hi\nhi\nSELECT 3;\n3\n");
 }
 
 TEST_CASE("completion: file names after .read, module names after module =", "[shell]") {
