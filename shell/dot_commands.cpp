@@ -228,7 +228,8 @@ struct DotCommands {
     if (a.count() == 1 || first == "on" || first == "off" || first == "auto") {
       throw Error(Errc::parse, "usage: .explain KQL   (shows the SQL a KQL pipeline compiles to)");
     }
-    std::size_t at = a.line.find("explain") + 7;
+    // The pipeline: everything after the command's name (which may be a prefix, `.expl`).
+    std::size_t at = std::min(a.line.size(), a.line.find_first_of(" \t"));
     s.write(kql_to_sql(a.line.substr(at)) + "\n");
     return true;
   }
@@ -303,9 +304,7 @@ const DotCommand DotCommands::kTable[] = {
      kCompleteModes},
     {"nullvalue", "TEXT", "text shown for NULL", nullvalue, kCompleteNothing, {}, true},
     {"once", "FILE", "send the next statement's output to FILE", once, kCompleteFiles},
-    {"open", "?FILE?",
-     "make FILE (created if missing) the main database; none: a new in-memory "
-     "one",
+    {"open", "?FILE?", "make FILE (created if missing) the main database; none: in memory",
      DotData::open, kCompleteFiles},
     {"output", "?FILE?", "send output to FILE, or back to standard output", output, kCompleteFiles},
     {"print", "TEXT...", "print TEXT", print, kCompleteNothing, {}, true},
@@ -388,6 +387,7 @@ bool Shell::dot_command(std::string_view line) {
   }
   try {
     if (!c) throw InvalidDotArgs{};
+    a.words[0] = c->name;  // messages name the command, not the prefix typed
     return c->run(*this, a);
   } catch (const InvalidDotArgs&) {
     error(fmt::format(

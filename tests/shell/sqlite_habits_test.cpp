@@ -174,6 +174,8 @@ TEST_CASE("dot-commands may be abbreviated to a unique prefix", "[shell]") {
   CHECK(c.empty());
   Harness h;
   CHECK(h.run(".mo csv\n.sho\n").find("mode: csv") != std::string::npos);
+  CHECK_THAT(h.run(".expl named module=unix | count\n"), Catch::Contains("FROM named"));
+  CHECK(h.errors().empty());
   h.run(".e\n");
   CHECK(h.errors() == "Error: \".e\" is ambiguous: it may be .echo .exit .explain\n");
 }
