@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <optional>
+#include <unordered_map>
 
 #include "engine/sources/linux/families.hpp"
 #include "engine/sources/linux/procfs.hpp"
@@ -190,8 +191,10 @@ class LinkFamily final : public Family {
     int err = 0;
     const TextFile f = read_text(net_dev(), err);
     if (!f) return;
+    std::unordered_map<std::string_view, bool> seen;
     for (const DevLine& d : parse_net_dev(*f.text, f.path))
-      out.add("link", 0, d.name, "net", KstatType::named, Kind::proc_net_dev);
+      if (seen.emplace(d.name, true).second)  // twice: listed once, the file's error
+        out.add("link", 0, d.name, "net", KstatType::named, Kind::proc_net_dev);
   }
 
   std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out,
@@ -201,20 +204,40 @@ class LinkFamily final : public Family {
                              err);
     const TextFile f = read_text(net_dev(), err, &out);
     if (!f) return f.error;
-    const std::vector<DevLine> devs = parse_net_dev(*f.text, f.path);
-    auto it =
-        std::find_if(devs.begin(), devs.end(), [&](const DevLine& d) { return d.name == h.name; });
-    if (it == devs.end())
+    const DevLine* d = dev_line(f, h.name);
+    if (!dup_error_.empty()) return err = EINVAL, dup_error_;
+    if (d == nullptr)
       return err = ENOENT, fmt::format("{}: no line for {} (removed?)", f.path, h.name);
-    if (!it->error.empty()) return err = EINVAL, it->error;
+    if (!d->error.empty()) return err = EINVAL, d->error;
     StatList s(arena);
-    add_dev_stats(*it, s);
+    add_dev_stats(*d, s);
     out.named = s.finish();
     return {};
   }
 
  private:
   std::string net_dev() const { return proc() + "/net/dev"; }
+  // The line of interface `name`, from /proc/net/dev parsed once per
+  // generation (so reading N interfaces is linear in N); the first of two.
+  const DevLine* dev_line(const TextFile& f, std::string_view name) {
+    if (devs_text_ != f.text || devs_gen_ != generation()) {
+      devs_ = parse_net_dev(*f.text, f.path);
+      by_name_.clear();
+      dup_error_.clear();
+      for (std::size_t i = 0; i < devs_.size(); ++i)
+        if (!by_name_.emplace(devs_[i].name, i).second && dup_error_.empty())
+          dup_error_ = fmt::format("{}: interface {} listed twice", f.path, devs_[i].name);
+      devs_text_ = f.text;
+      devs_gen_ = generation();
+    }
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : &devs_[it->second];
+  }
+  std::vector<DevLine> devs_;
+  std::unordered_map<std::string_view, std::size_t> by_name_;
+  std::string dup_error_;  // an interface twice: an error of the whole file
+  const std::string* devs_text_ = nullptr;
+  std::uint64_t devs_gen_ = UINT64_MAX;
 };
 
 }  // namespace

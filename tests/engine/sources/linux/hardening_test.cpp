@@ -39,8 +39,7 @@ TEST_CASE("linux: SPL symlink loops are not followed; the walk is finite and fas
   CHECK(db.one("SELECT count(*) FROM kstat WHERE module LIKE 'm%'") == "1");
   CHECK(db.one("SELECT value FROM named WHERE module = 'm' AND name = 'arcstats' AND "
                "statistic = 'hits'") == "42");
-  const auto secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   INFO("listing took " << secs << " s");
   CHECK(secs < 30);  // a runaway walk takes minutes; this bounds a hang, not speed
 }
@@ -69,7 +68,8 @@ TEST_CASE("linux: a tree file linked to /dev/zero or a FIFO is refused, not read
                    "AND statistic LIKE 'avenrun%'") == "0");
 }
 
-TEST_CASE("linux: one file is read up to the cap, never without bound", "[engine][linux][hardening]") {
+TEST_CASE("linux: one file is read up to the cap, never without bound",
+          "[engine][linux][hardening]") {
   kstatsql::test::TempDir tmp;
   const std::string big = tmp.file("big");
   {
@@ -135,21 +135,20 @@ TEST_CASE("linux: diskstats conversions at 2^64: exact up to the limit, an error
   const std::uint64_t sectors = UINT64_MAX / 512;
   CHECK(db.one("SELECT value FROM named WHERE name = 'sda' AND statistic = 'nread'") ==
         std::to_string(sectors * 512));
-  CHECK(io("reads", "sda") == "5");   // kstat_io_t's 32-bit reads: 2^32 + 5 modulo 2^32
+  CHECK(io("reads", "sda") == "5");  // kstat_io_t's 32-bit reads: 2^32 + 5 modulo 2^32
   CHECK(io("writes", "sda") == "6");
   CHECK(io("rtime", "sda") == std::to_string(INT64_MAX / 1000000 * 1000000));
   CHECK(db.one("SELECT value FROM named WHERE name = 'sda' AND statistic = 'read_ns'") ==
         std::to_string(UINT64_MAX / 1000000 * 1000000));
   const std::string at = root + "/proc/diskstats:";
-  CHECK(error_of(db, "name = 'sdb'") ==
-        at + "2: sdb: sectors read " + std::to_string(sectors + 1) +
-            " × 512 does not fit in 64 bits");
-  CHECK(error_of(db, "name = 'sdc'") ==
-        at + "3: sdc: io ms " + std::to_string(INT64_MAX / 1000000 + 1) +
-            " × 1000000 does not fit in 64 bits");
-  CHECK(error_of(db, "name = 'sdd'") ==
-        at + "4: sdd: read ms " + std::to_string(UINT64_MAX / 1000000 + 1) +
-            " × 1000000 does not fit in 64 bits");
+  CHECK(error_of(db, "name = 'sdb'") == at + "2: sdb: sectors read " + std::to_string(sectors + 1) +
+                                            " × 512 does not fit in 64 bits");
+  CHECK(error_of(db, "name = 'sdc'") == at + "3: sdc: io ms " +
+                                            std::to_string(INT64_MAX / 1000000 + 1) +
+                                            " × 1000000 does not fit in 64 bits");
+  CHECK(error_of(db, "name = 'sdd'") == at + "4: sdd: read ms " +
+                                            std::to_string(UINT64_MAX / 1000000 + 1) +
+                                            " × 1000000 does not fit in 64 bits");
 }
 
 TEST_CASE("linux: CPU tick sums and ns at 2^64 are errors, never wrapped",
@@ -167,10 +166,12 @@ TEST_CASE("linux: CPU tick sums and ns at 2^64 are errors, never wrapped",
   CHECK(error_of(db, "module = 'cpu' AND instance = 1 AND name = 'sys'") ==
         at + "3: cpu1: tick counts too large (a sum or its ns does not fit in 64 bits)");
   auto stat = [&](const std::string& s) {
-    return db.one("SELECT value FROM named WHERE module = 'cpu' AND instance = 2 AND "
-                  "name = 'sys' AND statistic = '" + s + "'");
+    return db.one(
+        "SELECT value FROM named WHERE module = 'cpu' AND instance = 2 AND "
+        "name = 'sys' AND statistic = '" +
+        s + "'");
   };
-  CHECK(stat("cpu_ticks_user") == "1844674407300");  // user + nice at the largest that fits
+  CHECK(stat("cpu_ticks_user") == "1844674407300");        // user + nice at the largest that fits
   CHECK(stat("cpu_nsec_user") == "18446744073000000000");  // 18446744073 s: the largest whole
   CHECK(stat("cpu_nsec_idle") == "18446744073000000000");
 }
@@ -184,4 +185,18 @@ TEST_CASE("linux: link speed in b/s at 2^64: exact up to the limit, an error pas
   CHECK(error_of(db, "module = 'link' AND name = 'eth1'") ==
         root + "/sys/class/net/eth1/speed:1: " + std::to_string(UINT64_MAX / 1000000 + 1) +
             " Mb/s does not fit in 64 bits as b/s");
+}
+
+TEST_CASE("linux: an interface twice in /proc/net/dev is an error of the file",
+          "[engine][linux][hardening]") {
+  kstatsql::test::TempDir tmp;
+  const std::string root = tmp.file("t");
+  fs::copy(kData + "replay", root, fs::copy_options::recursive);
+  const std::string dev = root + "/proc/net/dev";
+  std::string text = kstatsql::test::slurp(dev);
+  const std::string eth0 = text.substr(text.find("  eth0:"));
+  kstatsql::test::spit(dev, text + "    lo: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n" + eth0);
+  Db db("procfs:" + root);
+  CHECK(db.one("SELECT group_concat(name) FROM kstat WHERE module = 'link'") == "eth0,lo");
+  CHECK(error_of(db, "module = 'link' AND name = 'lo'") == dev + ": interface eth0 listed twice");
 }

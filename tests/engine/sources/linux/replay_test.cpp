@@ -38,8 +38,10 @@ struct Tree {
 };
 
 std::string misc(Db& db, const std::string& stat) {
-  return db.one("SELECT value FROM named WHERE module = 'unix' AND name = 'system_misc' AND "
-                "statistic = '" + stat + "'");
+  return db.one(
+      "SELECT value FROM named WHERE module = 'unix' AND name = 'system_misc' AND "
+      "statistic = '" +
+      stat + "'");
 }
 
 }  // namespace
@@ -76,8 +78,7 @@ TEST_CASE("linux replay: rates over two recorded moments divide by the recording
   Tree t;
   t.put("proc/uptime", "100.00 1.00\n");
   Db db("procfs:" + t.root);
-  const std::string rate =
-      "SELECT rate FROM named WHERE name = 'sda' AND statistic = 'reads'";
+  const std::string rate = "SELECT rate FROM named WHERE name = 'sda' AND statistic = 'reads'";
   (void)db.one(rate);  // first sample
   // The same tree again is the same moment: no interval, no rate (not 0/s).
   CHECK(db.one(rate) == "NULL");
