@@ -27,6 +27,8 @@ if(KSTATSQL_PACKAGE_HOMEPAGE)
   set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${KSTATSQL_PACKAGE_HOMEPAGE}")
 endif()
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# Executables and the module are stripped, as Debian packages are (not the archive).
+set(CPACK_STRIP_FILES ON)
 # The static library's users also need the development files it links against.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libsqlite3-dev, libfmt-dev, sqlite3, python3-apsw")
 # The package is one component: everything `cmake --install` installs.
