@@ -11,6 +11,7 @@ order); kstatsql.connect() opens a connection with the extension loaded.
 
 import glob
 import os
+import site
 import sys
 
 __all__ = ["LoadError", "connect", "load", "path", "search_path"]
@@ -31,7 +32,9 @@ def search_path():
     env = os.environ.get("KSTATSQL_EXTENSION")
     candidates = [env] if env else []
     candidates.append(os.path.join(_HERE, _FILE))
-    prefixes = [sys.prefix, os.path.join(sys.prefix, os.pardir), sys.base_prefix]
+    # The venv or Python prefix, its parent (a venv inside an install prefix), the
+    # base Python's prefix, and the user's (~/.local: cmake --install --prefix ~/.local).
+    prefixes = [sys.prefix, os.path.join(sys.prefix, os.pardir), sys.base_prefix, site.getuserbase()]
     for prefix in prefixes:
         candidates.append(os.path.join(prefix, "lib", "kstatsql", _FILE))
     for prefix in ("/usr", "/usr/local"):
@@ -54,7 +57,7 @@ def search_path():
 def path():
     """The kstatsql.so to load: $KSTATSQL_EXTENSION, else the first that exists of
     the package's own copy, <prefix>/lib/kstatsql/kstatsql.so for sys.prefix, its
-    parent and sys.base_prefix, /usr/lib/kstatsql, /usr/local/lib/kstatsql (and
+    parent, sys.base_prefix and the user base (~/.local), /usr/lib/kstatsql, /usr/local/lib/kstatsql (and
     multiarch /usr/lib/<triplet>/kstatsql), then the source tree's build folders."""
     env = os.environ.get("KSTATSQL_EXTENSION")
     if env:

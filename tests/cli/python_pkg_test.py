@@ -69,6 +69,24 @@ except kstatsql.LoadError as e:
                  "python3-apsw", "NoExtConnection"):
         check(word in msg, f"error message lacks {word!r}: {msg}")
 
+# A real Python without extension loading (pyenv's default build), when one is
+# on PATH: the same error from its own sqlite3.Connection.
+REAL_NO_EXT = ("import sys, sqlite3; sys.path.insert(0, %r); import kstatsql\n"
+               "try:\n    kstatsql.load(sqlite3.connect(':memory:'))\n    print('loaded')\n"
+               "except kstatsql.LoadError as e:\n    print(e)") % pkg_src
+others = [p for p in (shutil.which("python3"), shutil.which("python"))
+          if p and os.path.realpath(p) != os.path.realpath(sys.executable)]
+no_ext = [p for p in others if subprocess.run(
+    [p, "-c", "import sqlite3, sys; sys.exit(hasattr(sqlite3.Connection, 'enable_load_extension'))"],
+    capture_output=True).returncode == 0]
+if no_ext:
+    r = subprocess.run([no_ext[0], "-c", REAL_NO_EXT], capture_output=True, text=True)
+    check(r.returncode == 0 and "sqlite3.Connection has no enable_load_extension" in r.stdout
+          and "python3-apsw" in r.stdout, f"{no_ext[0]} without extension loading: {r.stdout!r} {r.stderr!r}")
+else:
+    print("python_pkg_test: SKIP the real no-extension-loading Python: none on PATH "
+          "(the simulated connection above covers the message)")
+
 try:
     import apsw
 except ImportError:
@@ -108,9 +126,14 @@ def pip_install(tmp, src, venv, own_pip=True):
                        ([] if own_pip else ["--without-pip"]), capture_output=True, text=True)
     if r.returncode != 0:
         return f"python3 -m venv failed: {r.stderr.strip()}"
-    pip = [os.path.join(venv, "bin", "pip")] if own_pip else [os.path.join(venv, "bin", "python"), "-m", "pip"]
-    r = subprocess.run(pip + ["install", "--no-build-isolation", "--no-index", "--quiet", src],
-                       capture_output=True, text=True, cwd=tmp)
+    # The venv's pip with the explicit offline flags; the system pip with a plain
+    # `pip install SRC` and no index, which must not need a download either.
+    if own_pip:
+        cmd = [os.path.join(venv, "bin", "pip"), "install", "--no-build-isolation", "--no-index"]
+    else:
+        cmd = [os.path.join(venv, "bin", "python"), "-m", "pip", "install"]
+    env = dict(os.environ, PIP_NO_INDEX="1")
+    r = subprocess.run(cmd + ["--quiet", src], capture_output=True, text=True, cwd=tmp, env=env)
     if r.returncode != 0:
         return f"pip install failed: {r.stdout.strip()} {r.stderr.strip()}"
     return None
