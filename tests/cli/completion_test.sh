@@ -34,7 +34,7 @@ expect() {
   local got want
   got=$(comp "$line")
   want=$(printf '%s\n' "$@" | sort)
-  [[ "$got" == "$want" ]] || fail "'$line': got [$(echo $got)], want [$(echo $want)]"
+  [[ "$got" == "$want" ]] || fail "'$line': got [$(echo "$got" | tr '\n' ' ')], want [$(echo "$want" | tr '\n' ' ')]"
 }
 # has LINE WORD: COMPREPLY contains WORD.
 has() {

@@ -21,7 +21,7 @@ unset KSTATSQL_REPORTS KSTATSQL_SOURCE LD_LIBRARY_PATH
 "$cpack" -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/pkg" >"$tmp/cpack.log" 2>&1 || {
   cat "$tmp/cpack.log" >&2; echo "deb_test: cpack -G DEB failed" >&2; exit 1; }
 set -- "$tmp"/pkg/*.deb
-[ $# -eq 1 ] && [ -f "$1" ] || { echo "deb_test: expected one .deb in $tmp/pkg, got: $*" >&2; exit 1; }
+if [ $# -ne 1 ] || [ ! -f "$1" ]; then echo "deb_test: expected one .deb in $tmp/pkg, got: $*" >&2; exit 1; fi
 deb="$1"
 case "$(basename "$deb")" in
   "kstatsql_${version}_$(dpkg --print-architecture).deb") ;;

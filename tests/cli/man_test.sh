@@ -28,7 +28,7 @@ grep -oE '(^|[ ,/])--?[a-zA-Z][-a-zA-Z]*' "$tmp/help" | sed 's/^[ ,\/]*//' | sor
 printf '.help\n' | "$shell" -batch >"$tmp/dothelp" 2>&1 || fail ".help failed"
 awk '/^\./ { print $1 }' "$tmp/dothelp" >"$tmp/dots"
 awk '/^Output modes/ { on = 1; next } on && /^  [a-z]/ { print $1 }' "$tmp/dothelp" >"$tmp/modes"
-[ -s "$tmp/dots" ] && [ -s "$tmp/modes" ] || fail "no dot commands or modes in .help"
+if [ ! -s "$tmp/dots" ] || [ ! -s "$tmp/modes" ]; then fail "no dot commands or modes in .help"; fi
 "$shell" kstat -h >"$tmp/kstat_help" 2>&1
 grep -oE '(^|[ [])-[a-zA-Z]+' "$tmp/kstat_help" | sed 's/^[ []*-//' | fold -w1 | sort -u |
   sed 's/^/-/' >"$tmp/kstat_flags"
