@@ -6,16 +6,21 @@ python3-wheel) instead of downloading them into an isolated build environment;
 `pip install --no-build-isolation --no-index ./python` is the same, explicitly
 offline."""
 import os
+import re
 
 from setuptools import setup
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "README.md"), encoding="utf-8") as f:
     long_description = f.read()
+# The version is kstatsql.__version__ (kept equal to CMake's project(VERSION) by
+# the python_pkg test).
+with open(os.path.join(here, "kstatsql", "__init__.py"), encoding="utf-8") as f:
+    version = re.search(r'^__version__ = "([^"]+)"$', f.read(), re.M).group(1)
 
 setup(
     name="kstatsql",
-    version="0.1.0",
+    version=version,
     description="Load the kstatsql SQLite extension (kernel statistics as SQL tables) "
                 "into sqlite3 or apsw",
     long_description=long_description,

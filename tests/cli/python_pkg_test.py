@@ -3,7 +3,7 @@ sqlite3 and apsw connections, connect(), the error of a Python without
 extension loading, and `pip install` into a venv (the package finding the
 library under its prefix, and a bundled copy).
 
-usage: python_pkg_test.py path/to/kstatsql.so tests/data python/
+usage: python_pkg_test.py path/to/kstatsql.so tests/data python/ PROJECT_VERSION
 Run with Debian's /usr/bin/python3 (its sqlite3 loads extensions). The apsw
 and venv parts print SKIP with the reason when python3-apsw or
 python3-venv/python3-setuptools are missing."""
@@ -15,6 +15,7 @@ import sys
 import tempfile
 
 ext, data, pkg_src = (os.path.abspath(a) for a in sys.argv[1:4])
+project_version = sys.argv[4]
 dump = os.path.join(data, "dumps", "illumos-kstat-p.txt")
 NPROC = ("SELECT value FROM named WHERE module = 'unix' AND name = 'system_misc' "
          "AND statistic = 'nproc'")
@@ -30,6 +31,9 @@ def check(cond, what):
 sys.path.insert(0, pkg_src)
 os.environ.pop("KSTATSQL_SOURCE", None)
 import kstatsql  # noqa: E402
+
+check(kstatsql.__version__ == project_version,
+      f"python/kstatsql __version__ {kstatsql.__version__} != project version {project_version}")
 
 # path(): $KSTATSQL_EXTENSION first; a missing file there is an error naming it.
 os.environ["KSTATSQL_EXTENSION"] = ext
