@@ -341,6 +341,11 @@ bool Shell::dot_command(std::string_view line) {
   }
   try {
     if (!c) throw InvalidDotArgs{};
+    const std::string_view name = c->name;
+    if (o_.safe && (name == "read" || name == "once" ||
+                    ((name == "output" || name == "source") && a.count() > 1))) {
+      throw Error(Errc::constraint, "refused: --safe forbids dot-commands that open files");
+    }
     return c->run(*this, a);
   } catch (const InvalidDotArgs&) {
     error(fmt::format(

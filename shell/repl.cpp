@@ -84,7 +84,7 @@ Shell::Shell(ShellOptions options, Session session, std::FILE* out, std::FILE* e
     throw Error(Errc::internal, "cannot open an SQLite connection: " + msg);
   }
   try {
-    session_.register_on(db_);
+    session_.register_on(db_, RegisterOptions{.file_access = !o_.safe});
   } catch (...) {
     sqlite3_close(db_);
     throw;

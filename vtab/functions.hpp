@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 
 #include "engine/session.hpp"
 #include "vtab/guard.hpp"
@@ -36,6 +37,18 @@ std::span<const SqlFunction> sql_functions() noexcept;
 inline engine::Session& session_of(sqlite3_context* ctx) {
   return **static_cast<std::shared_ptr<engine::Session>*>(sqlite3_user_data(ctx));
 }
+
+// Throws Error(constraint) naming `call` when a statement that writes is
+// running on the function's connection: SQL functions that switch the source
+// or the generation call it first, so that a CHECK, DEFAULT, trigger or
+// generated column of an untrusted database file cannot run them (SQLite 3.40
+// skips the SQLITE_DIRECTONLY test there). The one cost: such a call in the
+// user's own INSERT ... SELECT is refused too.
+void require_top_level(sqlite3_context* ctx, const std::string& call);
+
+// Replaces kstat_source(x) on `db` by a body that always refuses: the source
+// stays what it was at registration (file access off).
+int restrict_file_access(sqlite3* db, const std::shared_ptr<engine::Session>& session);
 
 // Bodies, in the files named above.
 void fn_source(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcept;
