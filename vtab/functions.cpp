@@ -43,6 +43,9 @@ namespace kstatsql::vtab {
 
 namespace {
 
+// Longer than any list of paths: refused before the engine quotes it whole.
+constexpr std::size_t kMaxSpecBytes = 65536;
+
 void result_string(sqlite3_context* ctx, const std::string& s) {
   sqlite3_result_text(ctx, s.c_str(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
 }
@@ -81,7 +84,12 @@ void fn_source(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcept {
       throw Error(Errc::constraint, "kstat_source(): expected 'live', 'procfs:DIR' or a file path");
     }
     const std::string spec(arg_text(argv[0]));
-    require_top_level(ctx, "kstat_source(" + engine::text::quote_excerpt(spec) + ")");
+    const std::string call = "kstat_source(" + engine::text::quote_excerpt(spec) + ")";
+    require_top_level(ctx, call);
+    if (spec.size() > kMaxSpecBytes) {
+      throw Error(Errc::constraint,
+                  call + ": a source spec is at most " + std::to_string(kMaxSpecBytes) + " bytes");
+    }
     s.set_source(spec);
     result_string(ctx, s.source_description());
   });

@@ -101,8 +101,8 @@ void check_field(std::string_view text, const char* field, int v, int lo, int hi
                  const std::string& where = {}) {
   if (v >= lo && v <= hi) return;
   throw Error(Errc::constraint, call_text(text) + ": " + field + " " + std::to_string(v) +
-                                    " is out of range" + where + " (" + std::to_string(lo) +
-                                    ".." + std::to_string(hi) + ")");
+                                    " is out of range" + where + " (" + std::to_string(lo) + ".." +
+                                    std::to_string(hi) + ")");
 }
 
 // 'YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z]' (fraction: 1 to 9 digits) into tm and
@@ -110,10 +110,9 @@ void check_field(std::string_view text, const char* field, int v, int lo, int hi
 // whether the time is UTC ('Z'); without it the time is local.
 bool parse_fields(std::string_view t, std::tm& tm, std::int64_t& frac) {
   const bool shape = t.size() >= 19 && t[4] == '-' && t[7] == '-' &&
-                     (t[10] == 'T' || t[10] == 't' || t[10] == ' ') && t[13] == ':' &&
-                     t[16] == ':';
-  const int f[6] = {shape ? digits(t, 0, 4) : -1, shape ? digits(t, 5, 2) : -1,
-                    shape ? digits(t, 8, 2) : -1, shape ? digits(t, 11, 2) : -1,
+                     (t[10] == 'T' || t[10] == 't' || t[10] == ' ') && t[13] == ':' && t[16] == ':';
+  const int f[6] = {shape ? digits(t, 0, 4) : -1,  shape ? digits(t, 5, 2) : -1,
+                    shape ? digits(t, 8, 2) : -1,  shape ? digits(t, 11, 2) : -1,
                     shape ? digits(t, 14, 2) : -1, shape ? digits(t, 17, 2) : -1};
   if (std::any_of(std::begin(f), std::end(f), [](int v) { return v < 0; })) {
     throw Error(Errc::constraint, call_text(t) +
@@ -122,8 +121,7 @@ bool parse_fields(std::string_view t, std::tm& tm, std::int64_t& frac) {
   }
   check_field(t, "year", f[0], 1, 9999);
   check_field(t, "month", f[1], 1, 12);
-  check_field(t, "day", f[2], 1, days_in_month(f[0], f[1]),
-              " for " + std::string(t.substr(0, 7)));
+  check_field(t, "day", f[2], 1, days_in_month(f[0], f[1]), " for " + std::string(t.substr(0, 7)));
   check_field(t, "hour", f[3], 0, 23);
   check_field(t, "minute", f[4], 0, 59);
   check_field(t, "second", f[5], 0, 59);

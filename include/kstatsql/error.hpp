@@ -37,9 +37,10 @@ namespace detail {
 inline std::size_t printable_utf8(std::string_view s, std::size_t i) noexcept {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
   const unsigned char c = byte(0);
-  const std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                        : c >= 0xF0 && c <= 0xF4                           ? 4
-                                                                           : 0;
+  const std::size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+                        : c >= 0xE0 && c <= 0xEF ? 3
+                        : c >= 0xF0 && c <= 0xF4 ? 4
+                                                 : 0;
   if (n == 0 || n > s.size() - i) return 0;
   char32_t cp = c & (0x7Fu >> n);
   for (std::size_t k = 1; k < n; ++k) {

@@ -55,9 +55,10 @@ void craft(const std::string& path, const std::string& ddl, const std::string& c
   REQUIRE(exec(db, ddl) == "");
   std::string quoted;  // call as an SQL string literal
   for (char c : call) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  REQUIRE(exec(db, "PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql = replace(sql, "
-                   "'abs(1)', '" +
-                       quoted + "')") == "");
+  REQUIRE(exec(db,
+               "PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql = replace(sql, "
+               "'abs(1)', '" +
+                   quoted + "')") == "");
   sqlite3_close(db);
 }
 

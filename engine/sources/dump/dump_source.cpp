@@ -79,8 +79,7 @@ std::shared_ptr<Source> open_file_source(const std::string& path) {
   }
   throw Error(Errc::parse, path +
                                ": unknown format (expected kstat -p text, kstat -j JSON, OpenBSD "
-                               "kstat text or a .kss recording; kstat -l and -C output are "
-                               "not dumps)");
+                               "kstat text or a .kss recording)");
 }
 
 namespace file {
