@@ -208,18 +208,20 @@ void fn_generation(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcep
     } else if (type == SQLITE_TEXT) {
       const std::string& t = arg;
       std::int64_t cur = selected(s);
-      if (t == "first")
+      if (t == "first") {
         want = 0;
-      else if (t == "last")
+      } else if (t == "last") {
         want = -1;
-      else if (t == "next")
+      } else if (t == "next") {
         want = cur + 1;
-      else if (t == "prev")
+      } else if (t == "prev") {
         want = cur - 1;
-      else if (n == 0)
-        want = 0;  // let select_recorded say the source is not recorded
-      else
+      } else if (n > 0) {
         want = by_time(s, t);
+      } else {
+        parse_time(t);  // a bad time is named before select_recorded says "not a recording"
+        want = 0;
+      }
       if ((t == "next" && n > 0 && want >= n) || (t == "prev" && n > 0 && want < 0)) {
         throw Error(Errc::constraint, call_text(t) + ": generation " + std::to_string(cur) +
                                           " is the " + (t == "next" ? "last" : "first") + " one");

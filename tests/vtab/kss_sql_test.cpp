@@ -155,3 +155,11 @@ TEST_CASE("kstat_generation('time') checks every field of the time", "[vtab][kss
   CHECK(db.one("SELECT kstat_generation('" + t1 + "')") == "1");
   CHECK(db.one("SELECT kstat_generation('9999-12-31T23:59:59Z')") == "2");
 }
+
+TEST_CASE("kstat_generation('time') on a live source names a bad time first", "[vtab][kss]") {
+  Db db(test::small_machine());
+  CHECK_THAT(db.error_of("SELECT kstat_generation('2026-12-45T99:99:99Z')"),
+             Catch::Contains("day 45 is out of range for 2026-12 (1..31)"));
+  CHECK_THAT(db.error_of("SELECT kstat_generation('2026-12-01T12:00:00Z')"),
+             Catch::Contains("not a recording"));
+}
