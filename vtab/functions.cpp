@@ -17,10 +17,11 @@
 // function without the test), so the calls that change the connection's
 // state or read a file (kstat_source(x), kstat_generation(x), kstat_refresh,
 // kstat_pin, kstat_unpin) also check, when they run, that no statement that
-// writes is running on the connection (require_top_level): schema code
-// outside views runs only inside writes (CHECK, DEFAULT, stored generated
-// columns, triggers, index expressions). A view is read-only, but SQLite
-// refuses DIRECTONLY functions in views itself.
+// writes is running on the connection and that a running statement's own SQL
+// names them (require_top_level, vtab/functions.hpp): schema code runs inside
+// writes (CHECK, DEFAULT, stored generated columns, triggers) or in read-only
+// statements whose text does not call it (PRAGMA integrity_check runs CHECK
+// constraints). SQLite refuses DIRECTONLY functions in views itself.
 //
 // With file access off (kstatsql_options.no_file_access, the C++
 // RegisterOptions, `kstatsql --safe`, the entry point
@@ -59,10 +60,25 @@ std::string_view arg_text(sqlite3_value* v) {
 
 }  // namespace
 
-void require_top_level(sqlite3_context* ctx, const std::string& call) {
+namespace {
+
+// True when `text` holds `name`, ASCII case ignored (SQL names are).
+bool mentions(const char* text, std::string_view name) {
+  const std::string_view t(text);
+  for (std::size_t i = 0; i + name.size() <= t.size(); ++i) {
+    if (engine::text::ascii_iequals(t.substr(i, name.size()), name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void require_top_level(sqlite3_context* ctx, std::string_view name, const std::string& call) {
   sqlite3* db = sqlite3_context_db_handle(ctx);
+  bool in_text = false;  // some running statement's own SQL names the function
   for (sqlite3_stmt* st = sqlite3_next_stmt(db, nullptr); st; st = sqlite3_next_stmt(db, st)) {
-    if (sqlite3_stmt_busy(st) && !sqlite3_stmt_readonly(st)) {
+    if (!sqlite3_stmt_busy(st)) continue;
+    if (!sqlite3_stmt_readonly(st)) {
       throw Error(Errc::constraint,
                   call +
                       ": refused inside a statement that writes (INSERT, UPDATE, DELETE, CREATE, "
@@ -70,6 +86,14 @@ void require_top_level(sqlite3_context* ctx, const std::string& call) {
                       "DEFAULT or trigger of a database file must not do; run it in a SELECT "
                       "of its own");
     }
+    const char* sql = sqlite3_sql(st);  // NULL for legacy sqlite3_prepare(): cannot tell
+    if (!sql || mentions(sql, name)) in_text = true;
+  }
+  if (!in_text) {
+    throw Error(Errc::constraint,
+                call +
+                    ": refused: the running statement's SQL does not call it, so a database "
+                    "file's schema does (a CHECK run by PRAGMA integrity_check, a view)");
   }
 }
 
@@ -85,7 +109,7 @@ void fn_source(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcept {
     }
     const std::string spec(arg_text(argv[0]));
     const std::string call = "kstat_source(" + engine::text::quote_excerpt(spec) + ")";
-    require_top_level(ctx, call);
+    require_top_level(ctx, "kstat_source", call);
     if (spec.size() > kMaxSpecBytes) {
       throw Error(Errc::constraint,
                   call + ": a source spec is at most " + std::to_string(kMaxSpecBytes) + " bytes");
@@ -119,7 +143,7 @@ void fn_reads(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcept {
 
 void fn_refresh(sqlite3_context* ctx, int, sqlite3_value**) noexcept {
   guard_fn(ctx, [&] {
-    require_top_level(ctx, "kstat_refresh()");
+    require_top_level(ctx, "kstat_refresh", "kstat_refresh()");
     engine::Session& s = session_of(ctx);
     s.refresh();
     sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(s.counters()->generation.load()));
@@ -128,7 +152,7 @@ void fn_refresh(sqlite3_context* ctx, int, sqlite3_value**) noexcept {
 
 void fn_pin(sqlite3_context* ctx, int, sqlite3_value**) noexcept {
   guard_fn(ctx, [&] {
-    require_top_level(ctx, "kstat_pin()");
+    require_top_level(ctx, "kstat_pin", "kstat_pin()");
     engine::Session& s = session_of(ctx);
     s.pin();
     sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(s.current()->number()));
@@ -137,7 +161,7 @@ void fn_pin(sqlite3_context* ctx, int, sqlite3_value**) noexcept {
 
 void fn_unpin(sqlite3_context* ctx, int, sqlite3_value**) noexcept {
   guard_fn(ctx, [&] {
-    require_top_level(ctx, "kstat_unpin()");
+    require_top_level(ctx, "kstat_unpin", "kstat_unpin()");
     session_of(ctx).unpin();
     sqlite3_result_null(ctx);
   });

@@ -199,7 +199,7 @@ void fn_generation(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcep
     std::string arg(sqlite3_value_type(argv[0]) == SQLITE_NULL
                         ? "NULL"
                         : reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
-    require_top_level(ctx, call_text(arg));
+    require_top_level(ctx, "kstat_generation", call_text(arg));
     const std::int64_t n = static_cast<std::int64_t>(s.recorded_count());
     std::int64_t want;
     int type = sqlite3_value_numeric_type(argv[0]);
