@@ -49,6 +49,13 @@ for trusted in ON OFF; do
   fi
   grep -q "refused inside a statement that writes" "$tmp/err" || fail "CHECK: $(cat "$tmp/err")"
 done
+# PRAGMA integrity_check evaluates CHECK constraints in a read-only statement: refused too.
+"$SQLITE3" "$tmp/ic.db" "CREATE TABLE t(x CHECK (abs(1) IS NOT NULL)); INSERT INTO t VALUES(1);
+  PRAGMA writable_schema=ON;
+  UPDATE sqlite_schema SET sql = replace(sql, 'abs(1)', 'kstat_source(''$victim'')')"
+src=$(printf 'PRAGMA integrity_check;\nSELECT kstat_source();\n' |
+  "$SQLITE3" "$tmp/ic.db" -cmd ".load $ext" 2>/dev/null | tail -1)
+[ "$src" = "live" ] || fail "PRAGMA integrity_check switched the source to '$src'"
 # Saved views over the tables work with trusted_schema=OFF; a view calling
 # kstat_source() is refused.
 "$SQLITE3" "$tmp/views.db" "CREATE VIEW mods AS SELECT count(DISTINCT module) AS n FROM named;
