@@ -56,9 +56,9 @@ int register_on(sqlite3* db, const kstatsql_options* opts, char** errmsg, bool s
   }
   int rc = guard(errmsg, [&] {
     auto session = std::make_shared<engine::Session>(initial_spec(opts), engine::open_source);
-    int rc = register_all(db, session);
-    if (rc == SQLITE_OK && (safe || file_access_off(opts))) rc = restrict_file_access(db, session);
-    return rc;
+    const int registered = register_all(db, session);
+    if (registered != SQLITE_OK || !(safe || file_access_off(opts))) return registered;
+    return restrict_file_access(db, session);
   });
   if (rc != SQLITE_OK && errmsg && !*errmsg) set_message(errmsg, sqlite3_errmsg(db));
   return rc;

@@ -60,7 +60,7 @@ typedef struct kstatsql_options {
   /* Non-zero: SQL on this connection cannot make kstatsql open files:
   ** kstat_source('x') fails with a message and the source stays the one
   ** registered. For programs that run SQL they do not trust (see
-  ** docs/security.md). Added in 0.2; zero (as before) when not set. */
+  ** docs/security.md). Zero (file access on, as before) when not set. */
   int no_file_access;
 } kstatsql_options;
 
