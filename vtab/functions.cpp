@@ -86,7 +86,7 @@ void require_top_level(sqlite3_context* ctx, std::string_view name, const std::s
                       "DEFAULT or trigger of a database file must not do; run it in a SELECT "
                       "of its own");
     }
-    const char* sql = sqlite3_sql(st);  // NULL for legacy sqlite3_prepare(): cannot tell
+    const char* sql = sqlite3_sql(st);  // NULL when SQLite kept no text: cannot tell
     if (!sql || mentions(sql, name)) in_text = true;
   }
   if (!in_text) {
