@@ -1,7 +1,9 @@
-// engine/text.cpp — ASCII case and UTF-8 decoding (text.hpp).
+// engine/text.cpp — ASCII case, UTF-8 decoding, quoted excerpts (text.hpp).
 #include "engine/text.hpp"
 
 #include <algorithm>
+
+#include "kstatsql/error.hpp"
 
 namespace kstatsql::engine::text {
 
@@ -46,6 +48,25 @@ CodePoint decode_utf8(std::string_view s, std::size_t i) noexcept {
   if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return bad;
   if (cp >= 0xD800 && cp <= 0xDFFF) return bad;
   return {cp, static_cast<std::uint8_t>(n), true};
+}
+
+std::string quote_excerpt(std::string_view s, std::size_t max) {
+  std::size_t shown = 0;  // bytes of s that fit in max, ending at a character boundary
+  while (shown < s.size()) {
+    const std::size_t len = decode_utf8(s, shown).length;
+    if (shown + len > max) break;
+    shown += len;
+  }
+  std::string out = "'";
+  out += printable_text(s.substr(0, shown), true);
+  if (shown < s.size()) {
+    out += "...' (";
+    out += std::to_string(s.size());
+    out += " bytes)";
+  } else {
+    out += '\'';
+  }
+  return out;
 }
 
 }  // namespace kstatsql::engine::text

@@ -1,5 +1,5 @@
 // engine/text.hpp — small text helpers every floor above may use: ASCII case,
-// UTF-8 decoding, line iteration.
+// UTF-8 decoding, line iteration, quoting untrusted text in messages.
 //
 // kstat names are bytes, not locale text: case folding is ASCII only and
 // bytes compare as unsigned, so results never depend on the locale. UTF-8 is
@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -131,5 +132,18 @@ void for_each_line(std::string_view text, F&& f) {
     if (!f(l.text, l.number)) return;
   }
 }
+
+// ---------------------------------------------------------------------------
+// Quoting untrusted text in messages
+
+// The longest excerpt of one quoted item (a name, a spec, a line of a file).
+inline constexpr std::size_t kExcerptBytes = 80;
+
+// `s` as a short, printable, single-quoted excerpt for an error message:
+// control bytes, DEL, C1 controls, bytes that are not UTF-8, a backslash and
+// a quote are written as \xNN (\t for a tab), so no terminal escape sequence
+// passes through; at most `max` bytes of `s` are shown (cut at a character),
+// followed by "...' (N bytes)" when cut. An empty `s` gives ''.
+std::string quote_excerpt(std::string_view s, std::size_t max = kExcerptBytes);
 
 }  // namespace kstatsql::engine::text

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -24,19 +25,38 @@ namespace kstatsql::grammar::errors {
 // "<prefix><what>\n  <line>\n  <spaces>^" — the caret under byte `offset` of
 // `line` (counted in characters: UTF-8 continuation bytes take no column;
 // control bytes are shown as '?'). An offset past the end puts the caret just
-// after the last character.
+// after the last character. A line longer than kCaretWindow bytes is shown as
+// a window of that many bytes holding the offset (its start when the offset is
+// in the first kCaretWindow bytes, else centred on it), cut at characters, with
+// "..." where it was cut: an error quotes a short excerpt, never a whole input.
+inline constexpr std::size_t kCaretWindow = 80;
+
 inline std::string caret_message(std::string_view prefix, std::string_view what,
                                  std::string_view line, std::size_t offset) {
+  const auto continuation = [&](std::size_t i) {
+    return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80;
+  };
+  std::size_t begin = 0, end = line.size();
+  if (line.size() > kCaretWindow) {
+    begin = offset < kCaretWindow ? 0 : std::min(offset, line.size()) - kCaretWindow / 2;
+    while (continuation(begin)) --begin;
+    end = std::min(line.size(), begin + kCaretWindow);
+    while (end < line.size() && continuation(end)) --end;
+  }
   std::string out(prefix);
   out.append(what);
   out += "\n  ";
   std::size_t column = 0;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const auto c = static_cast<unsigned char>(line[i]);
-    const bool continuation = (c & 0xC0) == 0x80;
-    out += (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c);
-    if (i < offset && !continuation) ++column;
+  if (begin > 0) {
+    out += "...";
+    column = 3;
   }
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    out += (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c);
+    if (i < offset && !continuation(i)) ++column;
+  }
+  if (end < line.size()) out += "...";
   out += "\n  ";
   out.append(column, ' ');
   out += '^';

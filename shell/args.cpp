@@ -53,6 +53,9 @@ std::string shell_usage() {
          "Options (one or two dashes):\n"
          "  --source SPEC     'live' (default), a kstat -p / -j dump, a .kss recording,\n"
          "                    'procfs:DIR'; KSTATSQL_SOURCE sets the default\n"
+         "  --safe            for SQL you do not trust: kstat_source('x') and the\n"
+         "                    dot-commands that open files (.source X, .read, .once,\n"
+         "                    .output FILE) are refused\n"
          "  -c SQL            run SQL (like a positional argument)\n"
          "  -k, --kql KQL     run a KQL pipeline (docs/kql.md), e.g. -k 'io class=disk | rate | "
          "top 5 by nread'\n"
@@ -173,6 +176,8 @@ std::optional<ShellArgs> apply_option(const std::string& a, const std::string& n
     return r;
   } else if (name == "source") {
     o.source = value;
+  } else if (name == "safe") {
+    o.safe = true;
   } else if (name == "c") {
     input(Input::Kind::sql);
   } else if (name == "k" || name == "kql") {

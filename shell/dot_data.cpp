@@ -148,7 +148,9 @@ void Shell::open_database(const std::string& path) {
     throw Error(Errc::io, fmt::format("cannot open database \"{}\": {}", name, msg));
   }
   try {
-    session_.register_on(db);
+    session_.register_on(db, RegisterOptions{.file_access = !o_.safe});
+    // --safe: SQL may not ATTACH (which opens and creates files) either.
+    if (o_.safe) sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
   } catch (...) {
     sqlite3_close(db);
     throw;

@@ -41,6 +41,7 @@ struct Input {
 
 struct ShellOptions {
   std::string source;  // --source; "" = KSTATSQL_SOURCE or "live"
+  bool safe = false;   // --safe: no file access from SQL or dot-commands (docs/security.md)
   RenderOptions render;
   bool bail = false;                  // -bail: stop at the first error
   bool echo = false;                  // -echo: print each statement before running it

@@ -4,10 +4,12 @@
 #include "vtab/sqlite.hpp"
 SQLITE_EXTENSION_INIT1
 
+#include <cstddef>
 #include <cstdlib>
 #include <string>
 
 #include "kstatsql/kstatsql.h"
+#include "vtab/functions.hpp"
 #include "vtab/tables.hpp"
 
 namespace kstatsql::vtab {
@@ -25,7 +27,8 @@ std::string initial_spec(const kstatsql_options* opts) {
 }
 
 // Every version of kstatsql_options starts with its size; members past what
-// this library knows (a caller built against a newer header) are ignored.
+// this library knows (a caller built against a newer header) are ignored, and
+// members past what the caller's size covers (an older header) count as zero.
 std::string options_problem(const kstatsql_options* opts) {
   if (!opts || opts->size >= KSTATSQL_OPTIONS_MIN_SIZE) return {};
   return "kstatsql_register: kstatsql_options.size is " + std::to_string(opts->size) +
@@ -33,8 +36,15 @@ std::string options_problem(const kstatsql_options* opts) {
          " expected: set it to sizeof(kstatsql_options) or start from KSTATSQL_OPTIONS_INIT";
 }
 
+// opts->no_file_access when the caller's version of the struct has it.
+bool file_access_off(const kstatsql_options* opts) {
+  constexpr std::size_t kEnd = offsetof(kstatsql_options, no_file_access) + sizeof(int);
+  return opts && opts->size >= kEnd && opts->no_file_access != 0;
+}
+
 // register_all reports failures through the connection; guard() through errmsg.
-int register_on(sqlite3* db, const kstatsql_options* opts, char** errmsg) {
+// `safe` turns file access off whatever the options say.
+int register_on(sqlite3* db, const kstatsql_options* opts, char** errmsg, bool safe = false) {
   if (errmsg) *errmsg = nullptr;
   if (!db) {
     set_message(errmsg, "kstatsql_register: no database connection");
@@ -46,7 +56,9 @@ int register_on(sqlite3* db, const kstatsql_options* opts, char** errmsg) {
   }
   int rc = guard(errmsg, [&] {
     auto session = std::make_shared<engine::Session>(initial_spec(opts), engine::open_source);
-    return register_all(db, std::move(session));
+    const int registered = register_all(db, session);
+    if (registered != SQLITE_OK || !(safe || file_access_off(opts))) return registered;
+    return restrict_file_access(db, session);
   });
   if (rc != SQLITE_OK && errmsg && !*errmsg) set_message(errmsg, sqlite3_errmsg(db));
   return rc;
@@ -68,4 +80,10 @@ extern "C" int sqlite3_kstatsql_init(sqlite3* db, char** pzErrMsg,
                                      const sqlite3_api_routines* pApi) {
   SQLITE_EXTENSION_INIT2(pApi);
   return kstatsql::vtab::register_on(db, nullptr, pzErrMsg);
+}
+
+extern "C" int sqlite3_kstatsqlsafe_init(sqlite3* db, char** pzErrMsg,
+                                         const sqlite3_api_routines* pApi) {
+  SQLITE_EXTENSION_INIT2(pApi);
+  return kstatsql::vtab::register_on(db, nullptr, pzErrMsg, true);
 }

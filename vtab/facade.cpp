@@ -7,6 +7,7 @@
 #include "engine/kstat_rules.hpp"
 #include "engine/session.hpp"
 #include "engine/sources/open_source.hpp"
+#include "vtab/functions.hpp"
 #include "vtab/tables.hpp"
 
 namespace kstatsql {
@@ -77,7 +78,13 @@ Sample Session::sample() {
 }
 
 void Session::register_on(sqlite3* db) const {
-  if (vtab::register_all(db, impl_) != SQLITE_OK) {
+  register_on(db, RegisterOptions{});
+}
+
+void Session::register_on(sqlite3* db, const RegisterOptions& options) const {
+  int rc = vtab::register_all(db, impl_);
+  if (rc == SQLITE_OK && !options.file_access) rc = vtab::restrict_file_access(db, impl_);
+  if (rc != SQLITE_OK) {
     throw Error(Errc::internal,
                 std::string("cannot register kstatsql's tables: ") + sqlite3_errmsg(db));
   }

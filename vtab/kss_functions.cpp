@@ -23,19 +23,26 @@
 **   host       TEXT     recorded host name
 **   bytes      INTEGER  size of the generation's block in the file
 **   selected   INTEGER  1 for the generation statements currently see
-** Empty for live sources. Read-only, eponymous, DIRECTONLY like every kstatsql
-** table (it reads host files).
+** Empty for live sources. Read-only, eponymous, INNOCUOUS like every kstatsql
+** table (it lists the current source, which no schema can switch).
+**
+** kstat_generation(x) is DIRECTONLY and refuses inside a statement that
+** writes (vtab/functions.cpp, require_top_level): a database file's CHECK or
+** trigger must not move the generation the user's next statement sees.
 **
 ** HOW IT WORKS: the functions go through Session::select_recorded; the table
 ** lists Source::recorded_info(), which reads only what the source fixed when it
 ** opened the file (block headers), so listing generations touches no data.
 */
+#include <algorithm>
 #include <cstdint>
 #include <ctime>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "engine/sources/kss/kss_reader.hpp"
+#include "engine/text.hpp"
 #include "vtab/functions.hpp"
 #include "vtab/tables.hpp"
 
@@ -68,34 +75,89 @@ std::string iso_utc(std::int64_t ns) {
   return out;
 }
 
-// 'YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z]' to ns since the epoch.
-std::int64_t parse_time(const std::string& text) {
-  std::tm tm{};
-  int consumed = 0;
-  char sep = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &sep, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 7 ||
-      (sep != 'T' && sep != ' ')) {
-    throw Error(Errc::constraint,
-                "kstat_generation('" + text +
-                    "'): expected an index, 'first', 'last', 'next', 'prev' or a time "
-                    "'YYYY-MM-DDTHH:MM:SS[Z]'");
+// "kstat_generation('TEXT')" for messages, TEXT as a short escaped excerpt.
+std::string call_text(std::string_view text) {
+  return "kstat_generation(" + engine::text::quote_excerpt(text) + ")";
+}
+
+// The n decimal digits at t[pos..pos+n) as a number, or -1 when any is not a digit.
+int digits(std::string_view t, std::size_t pos, std::size_t n) {
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (t[i] < '0' || t[i] > '9') return -1;
+    v = v * 10 + (t[i] - '0');
   }
-  std::string rest = text.substr(static_cast<std::size_t>(consumed));
-  std::int64_t frac = 0;
+  return v;
+}
+
+int days_in_month(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+// Throws naming the field when v is outside lo..hi.
+void check_field(std::string_view text, const char* field, int v, int lo, int hi,
+                 const std::string& where = {}) {
+  if (v >= lo && v <= hi) return;
+  throw Error(Errc::constraint, call_text(text) + ": " + field + " " + std::to_string(v) +
+                                    " is out of range" + where + " (" + std::to_string(lo) + ".." +
+                                    std::to_string(hi) + ")");
+}
+
+// 'YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z]' (fraction: 1 to 9 digits) into tm and
+// nanoseconds; every field is range-checked (leap years included). Returns
+// whether the time is UTC ('Z'); without it the time is local.
+bool parse_fields(std::string_view t, std::tm& tm, std::int64_t& frac) {
+  const bool shape = t.size() >= 19 && t[4] == '-' && t[7] == '-' &&
+                     (t[10] == 'T' || t[10] == 't' || t[10] == ' ') && t[13] == ':' && t[16] == ':';
+  const int f[6] = {shape ? digits(t, 0, 4) : -1,  shape ? digits(t, 5, 2) : -1,
+                    shape ? digits(t, 8, 2) : -1,  shape ? digits(t, 11, 2) : -1,
+                    shape ? digits(t, 14, 2) : -1, shape ? digits(t, 17, 2) : -1};
+  if (std::any_of(std::begin(f), std::end(f), [](int v) { return v < 0; })) {
+    throw Error(Errc::constraint, call_text(t) +
+                                      ": expected an index, 'first', 'last', 'next', 'prev' or "
+                                      "a time 'YYYY-MM-DDTHH:MM:SS[.fraction][Z]'");
+  }
+  check_field(t, "year", f[0], 1, 9999);
+  check_field(t, "month", f[1], 1, 12);
+  check_field(t, "day", f[2], 1, days_in_month(f[0], f[1]), " for " + std::string(t.substr(0, 7)));
+  check_field(t, "hour", f[3], 0, 23);
+  check_field(t, "minute", f[4], 0, 59);
+  check_field(t, "second", f[5], 0, 59);
+  std::string_view rest = t.substr(19);
+  frac = 0;
   if (!rest.empty() && rest[0] == '.') {
     std::size_t k = 1;
-    std::int64_t scale = 100000000;
-    for (; k < rest.size() && rest[k] >= '0' && rest[k] <= '9'; ++k, scale /= 10)
+    for (std::int64_t scale = 100000000; k < rest.size() && rest[k] >= '0' && rest[k] <= '9';
+         ++k, scale /= 10) {
+      if (k > 9) throw Error(Errc::constraint, call_text(t) + ": more than 9 fraction digits");
       frac += (rest[k] - '0') * scale;
-    rest = rest.substr(k);
+    }
+    if (k == 1) throw Error(Errc::constraint, call_text(t) + ": expected digits after '.'");
+    rest.remove_prefix(k);
   }
-  bool utc = rest == "Z" || rest == "z";
-  if (!utc && !rest.empty())
-    throw Error(Errc::constraint, "kstat_generation('" + text + "'): bad time zone");
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
+  const bool utc = rest == "Z" || rest == "z";
+  if (!utc && !rest.empty()) {
+    throw Error(Errc::constraint,
+                call_text(t) + ": expected 'Z' (UTC) or nothing (local time) after the seconds");
+  }
+  tm = {};
+  tm.tm_year = f[0] - 1900;
+  tm.tm_mon = f[1] - 1;
+  tm.tm_mday = f[2];
+  tm.tm_hour = f[3];
+  tm.tm_min = f[4];
+  tm.tm_sec = f[5];
   tm.tm_isdst = -1;
+  return utc;
+}
+
+// The time as ns since the epoch, clamped to what int64 ns can hold.
+std::int64_t parse_time(std::string_view text) {
+  std::tm tm{};
+  std::int64_t frac = 0;
+  const bool utc = parse_fields(text, tm, frac);
   std::time_t t = utc ? timegm(&tm) : std::mktime(&tm);
   constexpr std::int64_t kMaxSec = INT64_MAX / 1000000000 - 1;  // ns since 1970 end in 2262
   if (t > kMaxSec) return INT64_MAX;
@@ -113,8 +175,8 @@ std::int64_t by_time(engine::Session& s, const std::string& text) {
   }
   if (found < 0) {
     throw Error(Errc::constraint,
-                "kstat_generation('" + text +
-                    "'): nothing recorded at or before it; the first generation is from " +
+                call_text(text) +
+                    ": nothing recorded at or before it; the first generation is from " +
                     iso_utc(src.recorded_time(0)));
   }
   return found;
@@ -134,30 +196,35 @@ void fn_generation(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcep
       }
       return;
     }
+    std::string arg(sqlite3_value_type(argv[0]) == SQLITE_NULL
+                        ? "NULL"
+                        : reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
+    require_top_level(ctx, "kstat_generation", call_text(arg));
     const std::int64_t n = static_cast<std::int64_t>(s.recorded_count());
     std::int64_t want;
     int type = sqlite3_value_numeric_type(argv[0]);
     if (type == SQLITE_INTEGER) {
       want = sqlite3_value_int64(argv[0]);
     } else if (type == SQLITE_TEXT) {
-      std::string t = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+      const std::string& t = arg;
       std::int64_t cur = selected(s);
-      if (t == "first")
+      if (t == "first") {
         want = 0;
-      else if (t == "last")
+      } else if (t == "last") {
         want = -1;
-      else if (t == "next")
+      } else if (t == "next") {
         want = cur + 1;
-      else if (t == "prev")
+      } else if (t == "prev") {
         want = cur - 1;
-      else if (n == 0)
-        want = 0;  // let select_recorded say the source is not recorded
-      else
+      } else if (n > 0) {
         want = by_time(s, t);
+      } else {
+        parse_time(t);  // a bad time is named before select_recorded says "not a recording"
+        want = 0;
+      }
       if ((t == "next" && n > 0 && want >= n) || (t == "prev" && n > 0 && want < 0)) {
-        throw Error(Errc::constraint, "kstat_generation('" + t + "'): generation " +
-                                          std::to_string(cur) + " is the " +
-                                          (t == "next" ? "last" : "first") + " one");
+        throw Error(Errc::constraint, call_text(t) + ": generation " + std::to_string(cur) +
+                                          " is the " + (t == "next" ? "last" : "first") + " one");
       }
     } else {
       throw Error(Errc::constraint,
@@ -210,7 +277,7 @@ struct GenCursor : sqlite3_vtab_cursor {
 struct GenerationsTable {
   using VTab = GenTable;
   using Cur = GenCursor;
-  static constexpr int kConfig = SQLITE_VTAB_DIRECTONLY;
+  static constexpr int kConfig = SQLITE_VTAB_INNOCUOUS;  // reads the current source only
 
   static void connect(GenTable& t, const ModuleAux& aux) { t.session = aux.session; }
 

@@ -10,9 +10,11 @@
 ** spaces and commas (`sd0,err:Hard Errors`).
 ** Columns: module, instance, name, class, statistic, type, value, unit,
 ** snaptime, crtime — as in `named` — plus the hidden arguments spec1..spec8
-** and, like every table, the hidden `host` column after them. So a 9th
-** argument is not a selector but `host = …` (SQLite's "max 9" counts it):
-** on a single-host source, whose kstats have no host, it selects nothing.
+** and, like every table, the hidden `host` column after them. SQLite binds a
+** 9th argument to that column (its "max 9" counts it), where it would read as
+** `host = …` and silently select nothing on a single-host source; so eight
+** selectors with an `=` on host is refused, naming the limit of eight. To
+** filter eight selectors by host, write `WHERE host GLOB 'name'`.
 **
 ** HOW IT WORKS: literal modules, instances and names of every selector are pushed down
 ** to the snapshot (only matching kstats are read); the rest of the selector
@@ -55,8 +57,11 @@ struct KstatSelect : detail::SessionTable, RowsPerKstat {
     int args[kSpecs];
     for (int& a : args) a = -1;
     bool unusable = false;
+    bool host_eq = false;
     for (int i = 0; i < info->nConstraint; ++i) {
       const auto& c = info->aConstraint[i];
+      if (c.iColumn == kFirstSpec + kSpecs && c.op == SQLITE_INDEX_CONSTRAINT_EQ && c.usable)
+        host_eq = true;
       int k = c.iColumn - kFirstSpec;
       if (k < 0 || k >= kSpecs || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
       if (!c.usable) {
@@ -69,6 +74,12 @@ struct KstatSelect : detail::SessionTable, RowsPerKstat {
       if (unusable) return SQLITE_CONSTRAINT;
       set_message(&vt.zErrMsg,
                   "kstat_select(): missing selector, e.g. kstat_select('unix:0:system_misc')");
+      return SQLITE_ERROR;
+    }
+    if (host_eq && args[kSpecs - 1] >= 0) {
+      set_message(&vt.zErrMsg,
+                  "kstat_select(): at most 8 selectors; a 9th argument would be taken as the "
+                  "hidden host column (= host); filter by host with WHERE host GLOB 'name'");
       return SQLITE_ERROR;
     }
     int argc = 0;

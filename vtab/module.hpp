@@ -12,9 +12,10 @@
 //               name and CREATE VIRTUAL TABLE cannot make them.
 //   xConnect    when a statement first names the table on a connection.
 //               Declares the schema's CREATE TABLE, sets the config
-//               (Impl::kConfig: SQLITE_VTAB_DIRECTONLY for tables over host
-//               state, so a hostile schema cannot reach them through a view or
-//               trigger; INNOCUOUS for static data), builds the VTab and calls
+//               (Impl::kConfig: SQLITE_VTAB_INNOCUOUS, since every table
+//               only reads the current source, which no schema can switch —
+//               the functions that switch or read files are DIRECTONLY; see
+//               docs/security.md), builds the VTab and calls
 //               Impl::connect(vtab, aux). Reads no kstat. May throw.
 //   xBestIndex  while SQLite plans a statement, possibly several times per
 //               statement with different constraint sets. Impl::best_index

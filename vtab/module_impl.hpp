@@ -11,9 +11,14 @@ namespace kstatsql::vtab::detail {
 // The part of a module_of<> Impl shared by every table over a Session: the
 // table holds the session and its schema entry, and each cursor holds the
 // generation it reads (opened in xOpen, released in xClose).
+//
+// INNOCUOUS: a table only reads the connection's current source, which SQL
+// in a schema cannot choose (kstat_source(x) stays DIRECTONLY), so saved views
+// over named, kstat, io ... work in database files even with
+// trusted_schema=OFF. What that allows and what it does not: docs/security.md.
 struct SessionTable {
   using VTab = Table;
-  static constexpr int kConfig = SQLITE_VTAB_DIRECTONLY;
+  static constexpr int kConfig = SQLITE_VTAB_INNOCUOUS;
 
   static void connect(Table& t, const ModuleAux& aux) {
     t.session = aux.session;

@@ -6,6 +6,7 @@
 **      sqlite3_load_extension(db, "build/kstatsql", NULL, &err). The entry
 **      point is sqlite3_kstatsql_init; the initial source is "live" unless the
 **      environment variable KSTATSQL_SOURCE names another.
+**      sqlite3_kstatsqlsafe_init is the same with file access off.
 **   2. Static library: link build/libkstatsql.a (plus -lsqlite3 -lfmt and the
 **      C++ runtime) and call kstatsql_register(db, &options) once per
 **      connection.
@@ -56,11 +57,16 @@ typedef struct kstatsql_options {
   const char* source;
   /* When source is NULL and this is 0, KSTATSQL_SOURCE (if set) is used. */
   int ignore_env;
+  /* Non-zero: SQL on this connection cannot make kstatsql open files:
+  ** kstat_source('x') fails with a message and the source stays the one
+  ** registered. For programs that run SQL they do not trust (see
+  ** docs/security.md). Zero (file access on, as before) when not set. */
+  int no_file_access;
 } kstatsql_options;
 
 /* C++ programs may use kstatsql/kstatsql.hpp (kstatsql::Session) instead. */
 #define KSTATSQL_OPTIONS_INIT \
-  { sizeof(kstatsql_options), NULL, 0 }
+  { sizeof(kstatsql_options), NULL, 0, 0 }
 /* The size of the first version of kstatsql_options (size, source, ignore_env). */
 #define KSTATSQL_OPTIONS_MIN_SIZE (offsetof(kstatsql_options, ignore_env) + sizeof(int))
 
@@ -77,6 +83,11 @@ const char* kstatsql_version(void);
 
 /* Loadable-extension entry point (what `.load kstatsql` calls). */
 int sqlite3_kstatsql_init(sqlite3* db, char** pzErrMsg, const sqlite3_api_routines* pApi);
+
+/* The same with file access off (no_file_access above): what
+** `.load kstatsql sqlite3_kstatsqlsafe_init` calls, and what `.load` of a
+** copy or link of the library named kstatsqlsafe.so calls by itself. */
+int sqlite3_kstatsqlsafe_init(sqlite3* db, char** pzErrMsg, const sqlite3_api_routines* pApi);
 
 #ifdef __cplusplus
 }

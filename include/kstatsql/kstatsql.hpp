@@ -54,6 +54,15 @@ std::string default_source_spec();
 
 class Sample;
 
+// How register_on() sets up a connection.
+struct RegisterOptions {
+  // false: SQL on the connection cannot make kstatsql open files —
+  // kstat_source('x') fails with a message, the source stays this session's
+  // (for programs that run SQL they do not trust; docs/security.md). The
+  // session's own set_source() is the program's and still works.
+  bool file_access = true;
+};
+
 class Session {
  public:
   // `spec` names the source; it is opened lazily, so a bad spec is reported
@@ -100,6 +109,7 @@ class Session {
   // Adds kstatsql's tables and functions to `db`, all over this session.
   // Throws Error with SQLite's message when registration fails.
   void register_on(sqlite3* db) const;
+  void register_on(sqlite3* db, const RegisterOptions& options) const;
 
  private:
   std::shared_ptr<engine::Session> impl_;

@@ -68,6 +68,9 @@ std::shared_ptr<Source> open_file_source(const std::string& path) {
   if (file::looks_like_openbsd_text(data)) return file::parse_openbsd_text(data, path);
   switch (file::detect_format(data)) {
     case file::Format::kstat_text:
+      // A file is quoted in errors only once it is known to be a dump: a first
+      // line such as 'host:5432:db:user:password' is no kstat -p record.
+      if (!file::first_line_is_record(data)) break;
       return file::parse_kstat_text(data, path);
     case file::Format::kstat_json:
       return file::parse_kstat_json(data, path);
@@ -105,6 +108,27 @@ bool looks_like_key(std::string_view line) {
 }
 
 }  // namespace
+
+bool first_line_is_record(std::string_view data) noexcept {
+  for (const text::Line& l : text::lines(without_bom(data), true)) {
+    std::string_view line = l.text;
+    std::size_t b = 0;
+    while (b < line.size() && is_blank(line[b])) ++b;
+    line.remove_prefix(b);
+    if (line.empty() ||
+        std::all_of(line.begin(), line.end(), [](char c) { return is_digit(c) || is_blank(c); })) {
+      continue;  // blank, or a `kstat -T u` time stamp
+    }
+    if (!looks_like_key(line)) return false;
+    // module:instance: is checked; then name ':' statistic, a blank and a value.
+    const std::size_t c2 = line.find(':', line.find(':') + 1);
+    const std::size_t c3 = line.find(':', c2 + 1);
+    if (c3 == std::string_view::npos) return false;
+    const std::size_t sep = line.find_first_of(" \t", c3 + 1);
+    return sep != std::string_view::npos && sep > c3 + 1;
+  }
+  return false;
+}
 
 Format detect_format(std::string_view data) noexcept {
   for (const text::Line& l : text::lines(without_bom(data), true)) {

@@ -38,6 +38,9 @@ constexpr std::string_view without_bom(std::string_view data) noexcept {
 // blank lines and `kstat -T u` timestamp lines): '[' means kstat -j JSON, a line
 // that starts like `module:digits:` means kstat -p text.
 Format detect_format(std::string_view data) noexcept;
+// True when the first line that is not blank or a time stamp is a whole
+// kstat -p record: module:instance:name:statistic, a blank, then the value.
+bool first_line_is_record(std::string_view data) noexcept;
 
 // Parse a whole file's bytes. `path` is used in descriptions and error messages.
 // Throw Error(Errc::parse, "path:LINE: …") (text) or "path:LINE:COLUMN: …" (JSON).
