@@ -389,9 +389,9 @@ bool Shell::dot_command(std::string_view line) {
     if (!c) throw InvalidDotArgs{};
     a.words[0] = c->name;  // messages name the command, not the prefix typed
     const std::string_view name = c->name;
-    if (o_.safe && (name == "read" || name == "once" || name == "open" || name == "load" ||
-                    name == "import" ||
-                    ((name == "output" || name == "source") && a.count() > 1))) {
+    if (o_.safe &&
+        (name == "read" || name == "once" || name == "open" || name == "load" || name == "import" ||
+         ((name == "output" || name == "source") && a.count() > 1))) {
       throw Error(Errc::constraint, "refused: --safe forbids dot-commands that open files");
     }
     return c->run(*this, a);
