@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 namespace kstatsql::engine {
@@ -231,10 +232,15 @@ void append_text_value(std::string& out, const NamedStat& s) {
   append_value(out, s, false);
 }
 
+// kstat(8) prints printf("%.9f", ns / 1000000000.0): the nanoseconds go
+// through a double, so from about 2^23 seconds (97 days) on the last digit is
+// the double's, not the counter's (9305222459039730 ns prints
+// 9305222.459039729). The C library's printf does the same here, byte for byte.
 std::string format_hrtime(std::int64_t ns) {
   if (ns == 0) return "0";
-  std::uint64_t mag = ns < 0 ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
-  return fmt::format("{}{}.{:09}", ns < 0 ? "-" : "", mag / 1000000000u, mag % 1000000000u);
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%.9f", static_cast<double>(ns) / 1000000000.0);
+  return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
 }
 
 void append_json_string(std::string& out, std::string_view s) {
