@@ -25,9 +25,6 @@ namespace file {
 // bare `provider:instance:name:unit` header.
 bool looks_like_openbsd_text(std::string_view data) noexcept;
 std::shared_ptr<Source> parse_openbsd_text(std::string_view data, const std::string& path);
-// kstat(8)'s default output (kstat_human_reader.cpp): `module: X  instance: N`.
-bool looks_like_human_text(std::string_view line) noexcept;
-std::shared_ptr<Source> parse_kstat_human(std::string_view data, const std::string& path);
 }  // namespace file
 
 namespace {

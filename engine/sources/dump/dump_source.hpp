@@ -52,11 +52,23 @@ Format detect_format(std::string_view data) noexcept;
 // Throw Error(Errc::parse, "path:LINE: …") (text) or "path:LINE:COLUMN: …" (JSON).
 std::shared_ptr<Source> parse_kstat_text(std::string_view data, const std::string& path);
 std::shared_ptr<Source> parse_kstat_json(std::string_view data, const std::string& path);
+// kstat(8)'s default (human) output (kstat_human_reader.cpp); errors as text.
+std::shared_ptr<Source> parse_kstat_human(std::string_view data, const std::string& path);
+// True when `line` is a `module: X  instance: N` header line.
+bool looks_like_human_text(std::string_view line) noexcept;
 
 // "35.240997153", "35,240997153", "35" or "0" (seconds, at most 9 decimals) to
 // nanoseconds, exactly (digits only, never through a double). Returns nullopt when
 // `s` is not of that shape or does not fit int64 nanoseconds.
 std::optional<std::int64_t> parse_seconds_ns(std::string_view s) noexcept;
+
+// kstat(8) prints hrtimes through a double (format_hrtime), so from about
+// 2^23 s on the printed digits are not the counter's, and the exact value of
+// `text` may print differently. Returns the nanosecond count nearest to `ns`
+// (the exact value of `text`) that prints as `text`, so a replayed dump
+// prints its times byte for byte; `ns` itself when `text` is not in
+// kstat(8)'s "%.9f" form or no count near it prints so.
+std::int64_t hrtime_printing_as(std::int64_t ns, std::string_view text);
 
 // Decimal digits (at least one, nothing else) to uint64; nullopt on overflow or
 // on any non-digit.

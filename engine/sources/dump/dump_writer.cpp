@@ -103,8 +103,12 @@ void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o,
   auto keep = [&](std::string_view name) {
     return !o.statistics || o.statistics->empty() || o.statistics->matches_statistic(h, name);
   };
+  // A statistic named like a pseudo-statistic would be read back as the
+  // header field (or fail to parse as one): the pseudo-statistic wins.
   for (const NamedStat& s : d.named) {
-    if (keep(s.name_view())) rows.push_back({s.name_view(), &s, Row::none});
+    std::string_view n = s.name_view();
+    if (n == "crtime" || n == "snaptime" || n == "class") continue;
+    if (keep(n)) rows.push_back({n, &s, Row::none});
   }
   if (o.format == DumpOptions::Format::text && o.class_pseudo && keep("class")) {
     rows.push_back({"class", nullptr, Row::klass});
@@ -134,23 +138,61 @@ void append_pseudo(std::string& out, const Row& r, const KstatHeader& h, const K
   (void)json;
 }
 
+// Which bytes a field of a `-p` line cannot hold for the -p reader to take
+// it back.
+enum class Field { module, name, statistic };
+
+// A field of a `-p` line as the -p reader can take it back: control bytes
+// (NUL, newline, CR, TAB) become '_', and so do ':' in the module and name,
+// blanks in the module, a leading '#' (a comment line) and the trailing
+// blanks of a statistic; an empty field is "_". kstat(8) prints such bytes
+// raw, which breaks the line; names from illumos and Linux never hold them.
+void append_field(std::string& out, std::string_view s, Field f) {
+  if (s.empty()) {
+    out += '_';
+    return;
+  }
+  std::size_t keep_blanks = s.size();
+  if (f == Field::statistic) {
+    while (keep_blanks > 0 && s[keep_blanks - 1] == ' ') --keep_blanks;
+  }
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    auto u = static_cast<unsigned char>(c);
+    bool bad = u < 0x20 || u == 0x7f || (c == ':' && f != Field::statistic) ||
+               (c == ' ' && (f == Field::module || i >= keep_blanks)) ||
+               (c == '#' && i == 0 && f == Field::module);
+    out += bad ? '_' : c;
+  }
+}
+
+// A text value: up to its first NUL (C's %s); newline and CR, which would end
+// or corrupt the line, become '?'.
+void append_text_field(std::string& out, std::size_t from) {
+  for (std::size_t i = from; i < out.size(); ++i) {
+    if (out[i] == '\n' || out[i] == '\r') out[i] = '?';
+  }
+}
+
 void write_text(const KstatHeader& h, const KstatData& d, const std::vector<Row>& rows,
                 const DumpOptions& o, std::string& out) {
   for (const Row& r : rows) {
-    out += h.module;
+    append_field(out, h.module, Field::module);
     out += ':';
     out += fmt::format("{}", h.instance);
     out += ':';
-    out += h.name;
+    append_field(out, h.name, Field::name);
     out += ':';
-    out += r.name;
+    append_field(out, r.name, Field::statistic);
     if (!o.names_only) {
       out += o.separator;
+      std::size_t from = out.size();
       if (r.stat) {
         append_value(out, *r.stat, false);
       } else {
         append_pseudo(out, r, h, d, false);
       }
+      append_text_field(out, from);
     }
     out += '\n';
   }

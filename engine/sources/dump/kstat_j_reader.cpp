@@ -291,7 +291,7 @@ std::int64_t JsonParser::seconds(const Number& n, std::string_view what, std::si
                         " as seconds with at most 9 decimals (35.240997153), found " +
                         std::string(n.text));
   }
-  return *ns;
+  return hrtime_printing_as(*ns, n.text);
 }
 
 void JsonParser::data() {

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "engine/sources/dump/dump_source.hpp"
+#include "engine/sources/dump/dump_writer.hpp"
 #include "kstatsql/error.hpp"
 
 namespace kstatsql::engine::file {
@@ -229,6 +230,22 @@ std::optional<std::int64_t> parse_time_line(std::string_view line) noexcept {
 // ---------------------------------------------------------------------------
 // Values
 
+std::int64_t hrtime_printing_as(std::int64_t ns, std::string_view text) {
+  std::size_t dot = text.find('.');
+  if (ns <= 0 || dot == std::string_view::npos || text.size() - dot != 10) return ns;
+  if (format_hrtime(ns) == text) return ns;
+  // The doubles near ns / 1e9 are at most 2^-52 * ns apart (in ns): search
+  // outward that far (plus the 0.5 ns of the printed rounding).
+  auto reach = static_cast<std::int64_t>(static_cast<std::uint64_t>(ns) >> 51) + 2;
+  for (std::int64_t k = 1; k <= reach; ++k) {
+    if (ns - k > 0 && format_hrtime(ns - k) == text) return ns - k;
+    if (ns <= std::numeric_limits<std::int64_t>::max() - k && format_hrtime(ns + k) == text) {
+      return ns + k;
+    }
+  }
+  return ns;
+}
+
 std::string add_text_value(KstatSink& sink, std::string_view stat, std::string_view v) {
   std::string_view t = v;
   while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
@@ -238,10 +255,11 @@ std::string add_text_value(KstatSink& sink, std::string_view stat, std::string_v
       return "expected " + std::string(stat) +
              " as seconds with at most 9 decimals (35.240997153), found " + excerpt(t);
     }
+    std::int64_t v = hrtime_printing_as(*ns, t);
     if (stat == "crtime") {
-      sink.set_crtime(*ns);
+      sink.set_crtime(v);
     } else {
-      sink.set_snaptime(*ns);
+      sink.set_snaptime(v);
     }
     return {};
   }
