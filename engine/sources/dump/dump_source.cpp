@@ -57,9 +57,10 @@ std::uint64_t max_dump_bytes() {
   if (shift) v.remove_suffix(1);
   auto n = file::parse_u64(v);
   if (!n || *n == 0 || *n > (std::numeric_limits<std::uint64_t>::max() >> shift)) {
-    throw Error(Errc::parse, "KSTATSQL_MAX_DUMP_BYTES: expected a positive number of bytes "
-                             "(optionally with K, M or G), found " +
-                                 file::excerpt(env));
+    throw Error(Errc::parse,
+                "KSTATSQL_MAX_DUMP_BYTES: expected a positive number of bytes "
+                "(optionally with K, M or G), found " +
+                    file::excerpt(env));
   }
   return *n << shift;
 }
@@ -85,8 +86,7 @@ std::string read_whole_file(const std::string& path) {
                                  "); dumps are read from files or pipes");
   }
   auto too_big = [&] {
-    return Error(Errc::parse, path + ": larger than the dump size limit of " +
-                                  std::to_string(cap) +
+    return Error(Errc::parse, path + ": larger than the dump size limit of " + std::to_string(cap) +
                                   " bytes (set KSTATSQL_MAX_DUMP_BYTES to raise it)");
   };
   if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > cap) throw too_big();
@@ -133,8 +133,8 @@ std::shared_ptr<Source> open_file_source(const std::string& path) {
       "('module: ... instance: ...'), OpenBSD kstat text (provider:instance:name:unit) or a .kss "
       "recording";
   if (d.text.empty()) {
-    throw Error(Errc::parse, path + ": unknown format: only blank, comment and time lines; tried " +
-                                 kTried);
+    throw Error(Errc::parse,
+                path + ": unknown format: only blank, comment and time lines; tried " + kTried);
   }
   throw Error(Errc::parse, path + ":" + std::to_string(d.line) + ": unknown format: " +
                                file::excerpt(d.text, 60) + " starts none of " + kTried);
@@ -176,8 +176,8 @@ Detected detect(std::string_view data) noexcept {
     if (line.empty() || line[0] == '#') continue;
     // `kstat -T u|d` prints a time line before each report.
     if (parse_time_line(line)) continue;
-    Format f = line[0] == '['             ? Format::kstat_json
-               : looks_like_key(line)     ? Format::kstat_text
+    Format f = line[0] == '['                  ? Format::kstat_json
+               : looks_like_key(line)          ? Format::kstat_text
                : looks_like_human_text(l.text) ? Format::kstat_human
                                                : Format::unknown;
     return {f, l.number, line.substr(0, 256)};
@@ -377,7 +377,7 @@ void KstatSink::select(std::string_view module, std::int64_t instance, std::stri
   ++kstats_;
   std::string key = module_ + ":" + std::to_string(instance) + ":" + name_;
   auto [it, fresh] = seen_index_.emplace(std::move(key), seen_.size());
-  if (fresh) seen_.push_back({module_, name_, instance, false});
+  if (fresh) seen_.push_back({module_, name_, instance, 0});
   current_seen_ = it->second;
   // A kstat seen earlier in the file resumes with its statistics so far.
   const auto& stats = b_->current_stats();
@@ -390,6 +390,7 @@ void KstatSink::select(std::string_view module, std::int64_t instance, std::stri
 void KstatSink::close() {
   if (!open_) return;
   classify();
+  if (current_seen_ < seen_.size()) mark_absent(seen_[current_seen_]);
   open_ = false;
 }
 

@@ -112,9 +112,10 @@ class KstatSink {
   void add_bool(std::string_view stat, bool v);
   void add_null(std::string_view stat);
   void add_string(std::string_view stat, std::string_view v);
-  // The pseudo-statistics, on the current kstat.
-  void set_class(std::string_view klass) { b_->set_class(klass); }
-  void set_crtime(std::int64_t ns) { b_->set_crtime(ns); }
+  // The pseudo-statistics, on the current kstat. A kstat left without one is
+  // marked absent (KstatHeader::absent) when closed.
+  void set_class(std::string_view klass);
+  void set_crtime(std::int64_t ns);
   void set_snaptime(std::int64_t ns);
   // Gives every kstat selected since reset() that got no snaptime `ns`.
   void fill_snaptime(std::int64_t ns);
@@ -127,8 +128,9 @@ class KstatSink {
   struct Seen {
     std::string module, name;
     std::int64_t instance;
-    bool snaptime;
+    std::uint8_t given;  // kAbsent* bits of what the dump gave
   };
+  void mark_absent(const Seen& s);
   // Index of an existing statistic named `stat` in the current kstat, or npos.
   std::size_t find(std::string_view stat);
   void note_appended();
@@ -143,7 +145,7 @@ class KstatSink {
   bool sorted_ = true;  // current kstat's statistics are in compare_stat_names order
   std::unordered_map<std::string_view, std::size_t> index_;  // unsorted big kstats only
   std::size_t kstats_ = 0;
-  std::vector<Seen> seen_;                        // kstats in the order first selected
+  std::vector<Seen> seen_;                                   // kstats in the order first selected
   std::unordered_map<std::string, std::size_t> seen_index_;  // "module:instance:name" -> seen_
   std::size_t current_seen_ = 0;
 };

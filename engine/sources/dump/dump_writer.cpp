@@ -110,11 +110,17 @@ void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o,
     if (n == "crtime" || n == "snaptime" || n == "class") continue;
     if (keep(n)) rows.push_back({n, &s, Row::none});
   }
-  if (o.format == DumpOptions::Format::text && o.class_pseudo && keep("class")) {
+  // Pseudo-statistics a filtered dump did not give are not invented.
+  if (o.format == DumpOptions::Format::text && o.class_pseudo && !(h.absent & kAbsentClass) &&
+      keep("class")) {
     rows.push_back({"class", nullptr, Row::klass});
   }
-  if (keep("crtime")) rows.push_back({"crtime", nullptr, Row::crtime});
-  if (d.ok() && keep("snaptime")) rows.push_back({"snaptime", nullptr, Row::snaptime});
+  if (!(h.absent & kAbsentCrtime) && keep("crtime")) {
+    rows.push_back({"crtime", nullptr, Row::crtime});
+  }
+  if (d.ok() && !(h.absent & kAbsentSnaptime) && keep("snaptime")) {
+    rows.push_back({"snaptime", nullptr, Row::snaptime});
+  }
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     return kstat8::statistic_less(a.name, b.name);
   });
@@ -123,9 +129,12 @@ void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o,
 void append_pseudo(std::string& out, const Row& r, const KstatHeader& h, const KstatData& d,
                    bool json) {
   switch (r.pseudo) {
-    case Row::klass:
-      out += h.klass;
+    case Row::klass: {  // as %s, without the trailing blanks a reader drops
+      std::string_view k = until_nul(h.klass);
+      while (!k.empty() && (k.back() == ' ' || k.back() == '\t')) k.remove_suffix(1);
+      out += k;
       break;
+    }
     case Row::crtime:
       out += format_hrtime(h.crtime);
       break;
@@ -166,9 +175,12 @@ void append_field(std::string& out, std::string_view s, Field f) {
   }
 }
 
-// A text value: up to its first NUL (C's %s); newline and CR, which would end
-// or corrupt the line, become '?'.
+// The text value appended from `from` on: up to its first NUL (C's %s, as
+// kstat(8) prints strings and the class); newline and CR, which would end or
+// corrupt the line, become '?'.
 void append_text_field(std::string& out, std::size_t from) {
+  std::size_t nul = out.find('\0', from);
+  if (nul != std::string::npos) out.resize(nul);
   for (std::size_t i = from; i < out.size(); ++i) {
     if (out[i] == '\n' || out[i] == '\r') out[i] = '?';
   }
@@ -239,8 +251,9 @@ std::size_t write_human_kstat(const KstatHeader& h, const KstatData& d, const Se
   for (const NamedStat& s : d.named) {
     if (sel.matches_statistic(s.name_view())) rows.push_back({s.name_view(), &s, 0});
   }
-  if (sel.matches_statistic("crtime")) rows.push_back({"crtime", nullptr, h.crtime});
-  if (d.ok() && sel.matches_statistic("snaptime"))
+  if (!(h.absent & kAbsentCrtime) && sel.matches_statistic("crtime"))
+    rows.push_back({"crtime", nullptr, h.crtime});
+  if (d.ok() && !(h.absent & kAbsentSnaptime) && sel.matches_statistic("snaptime"))
     rows.push_back({"snaptime", nullptr, d.snaptime});
   if (rows.empty()) return 0;
   std::stable_sort(rows.begin(), rows.end(), [](const Line& a, const Line& b) {

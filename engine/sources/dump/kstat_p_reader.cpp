@@ -158,8 +158,8 @@ void TextParser::line(std::string_view l) {
   auto instance = parse_u64(inst);
   if (!instance ||
       *instance > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    fail("expected a decimal instance number after " + excerpt(std::string(module) + ":") + ", found " +
-         excerpt(c2 == std::string_view::npos ? l.substr(c1 + 1) : inst));
+    fail("expected a decimal instance number after " + excerpt(std::string(module) + ":") +
+         ", found " + excerpt(c2 == std::string_view::npos ? l.substr(c1 + 1) : inst));
   }
   if (c2 == std::string_view::npos) bad_key(l);
 

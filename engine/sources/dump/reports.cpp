@@ -31,7 +31,9 @@ class ReportsSource final : public Source {
  public:
   ReportsSource(std::string description, std::vector<std::shared_ptr<StaticSource>> reports,
                 std::vector<std::int64_t> times)
-      : description_(std::move(description)), reports_(std::move(reports)), times_(std::move(times)) {}
+      : description_(std::move(description)),
+        reports_(std::move(reports)),
+        times_(std::move(times)) {}
 
   std::string description() const override { return description_; }
   bool changed() override { return !enumerated_; }
@@ -74,7 +76,22 @@ class ReportsSource final : public Source {
 
 void KstatSink::set_snaptime(std::int64_t ns) {
   b_->set_snaptime(ns);
-  if (current_seen_ < seen_.size()) seen_[current_seen_].snaptime = true;
+  if (current_seen_ < seen_.size()) seen_[current_seen_].given |= kAbsentSnaptime;
+}
+
+void KstatSink::set_crtime(std::int64_t ns) {
+  b_->set_crtime(ns);
+  if (current_seen_ < seen_.size()) seen_[current_seen_].given |= kAbsentCrtime;
+}
+
+void KstatSink::set_class(std::string_view klass) {
+  b_->set_class(klass);
+  if (current_seen_ < seen_.size()) seen_[current_seen_].given |= kAbsentClass;
+}
+
+void KstatSink::mark_absent(const Seen& s) {
+  constexpr std::uint8_t kAll = kAbsentCrtime | kAbsentSnaptime | kAbsentClass;
+  b_->set_absent(static_cast<std::uint8_t>(kAll & ~s.given));
 }
 
 bool KstatSink::seen(std::string_view module, std::int64_t instance, std::string_view name) const {
@@ -86,10 +103,12 @@ bool KstatSink::seen(std::string_view module, std::int64_t instance, std::string
 
 void KstatSink::fill_snaptime(std::int64_t ns) {
   close();
-  for (const Seen& s : seen_) {
-    if (s.snaptime) continue;
+  for (Seen& s : seen_) {
+    if (s.given & kAbsentSnaptime) continue;
     b_->begin(s.module, s.instance, s.name);
     b_->set_snaptime(ns);
+    s.given |= kAbsentSnaptime;
+    mark_absent(s);
   }
 }
 
@@ -126,9 +145,9 @@ std::shared_ptr<Source> Reports::finish(const std::string& description, const st
   for (auto& b : done_) reports.push_back(b->finish(description));
   done_.clear();
   if (reports.size() == 1) return reports.front();
-  return std::make_shared<ReportsSource>(description + ", " + std::to_string(reports.size()) +
-                                             " reports",
-                                         std::move(reports), std::move(times_));
+  return std::make_shared<ReportsSource>(
+      description + ", " + std::to_string(reports.size()) + " reports", std::move(reports),
+      std::move(times_));
 }
 
 // ---------------------------------------------------------------------------
@@ -171,7 +190,7 @@ bool leap(int y) {
 // "Wed Dec  2 05:46:36 UTC 2026" or without the zone.
 std::optional<std::int64_t> parse_date_line(std::string_view line) {
   static constexpr std::array<std::string_view, 12> kDays = {"Sun", "Mon", "Tue", "Wed",
-                                                              "Thu", "Fri", "Sat"};
+                                                             "Thu", "Fri", "Sat"};
   static constexpr std::array<std::string_view, 12> kMonths = {
       "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   std::vector<std::string_view> f;
@@ -199,8 +218,8 @@ std::optional<std::int64_t> parse_date_line(std::string_view line) {
   if (!hh || !mm || !ss) return std::nullopt;
   if (f.size() == 6) {  // the zone: letters, digits, '+', '-'
     for (char c : f[4]) {
-      bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '+' ||
-                c == '-';
+      bool ok =
+          (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '+' || c == '-';
       if (!ok) return std::nullopt;
     }
   }

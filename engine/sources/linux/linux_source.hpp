@@ -187,8 +187,8 @@ class LinuxSource final : public Source {
     std::unordered_map<std::string, std::int64_t> last, next;
   };
   std::vector<Ids> ids_;
-  std::int64_t next_id_ = 1LL << 32;  // above any SPL kid
-  mutable std::mutex warn_mu_;                    // warnings() runs without mutex()
+  std::int64_t next_id_ = 1LL << 32;             // above any SPL kid
+  mutable std::mutex warn_mu_;                   // warnings() runs without mutex()
   std::map<std::string, std::string> warnings_;  // path -> latest warning
 };
 

@@ -374,8 +374,7 @@ std::string SplFamily::read_spl(const KstatHeader& h, Arena& arena, KstatData& o
   const std::string& path = in.path;
   KstatType type = KstatType::raw;
   std::string warning;
-  if (std::string msg = procfs::parse_spl(*in.text, path, arena, out, type, &warning);
-      !msg.empty())
+  if (std::string msg = procfs::parse_spl(*in.text, path, arena, out, type, &warning); !msg.empty())
     return err = EINVAL, msg;
   source().warn(path, std::move(warning));  // "" clears an earlier one
   if (type != h.type)

@@ -65,10 +65,10 @@ struct TempFile {
   std::string path;
   explicit TempFile(const std::string& content, const char* ext = ".txt") {
     static int n = 0;
-    path = (std::filesystem::temp_directory_path() /
-            ("kstatsql-reports-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++) +
-             ext))
-               .string();
+    path =
+        (std::filesystem::temp_directory_path() /
+         ("kstatsql-reports-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ext))
+            .string();
     std::ofstream(path, std::ios::binary) << content;
   }
   ~TempFile() { std::filesystem::remove(path); }
@@ -81,13 +81,12 @@ TEST_CASE("interval dumps: the man page's example shapes replay section by secti
   auto src = open_file_source(kDumps + "illumos-manpage-examples.txt");
   // Example 1 (one report), 2 (three), 3 (-T u, two), 4 (-T d, two).
   REQUIRE(src->recorded_count() == 8);
+  // Filtered to intr*: kstat -p of the replay prints those lines only.
   CHECK(generation(*src, 0)->kstat_p() ==
-        "cpu_stat:0:cpu_stat0:class\t\ncpu_stat:0:cpu_stat0:crtime\t0\n"
         "cpu_stat:0:cpu_stat0:intr\t29682330\ncpu_stat:0:cpu_stat0:intrblk\t87\n"
-        "cpu_stat:0:cpu_stat0:intrthread\t15054222\ncpu_stat:0:cpu_stat0:snaptime\t0\n"
-        "cpu_stat:1:cpu_stat1:class\t\ncpu_stat:1:cpu_stat1:crtime\t0\n"
+        "cpu_stat:0:cpu_stat0:intrthread\t15054222\n"
         "cpu_stat:1:cpu_stat1:intr\t426073\ncpu_stat:1:cpu_stat1:intrblk\t51\n"
-        "cpu_stat:1:cpu_stat1:intrthread\t289668\ncpu_stat:1:cpu_stat1:snaptime\t0\n");
+        "cpu_stat:1:cpu_stat1:intrthread\t289668\n");
   for (std::size_t g = 1; g <= 3; ++g) {
     auto gen = generation(*src, g);
     REQUIRE(gen->headers.size() == 1);
@@ -145,6 +144,25 @@ TEST_CASE("interval dumps: blank lines split reports only where kstats repeat",
   CHECK(generation(*s2, 1)->data[0].named[0].v.u == 2);
 }
 
+TEST_CASE("a filtered dump invents nothing: no class, crtime or snaptime lines, NULL in SQL",
+          "[engine][file][reports]") {
+  TempFile one("unix:0:system_misc:boot_time\t1700000000\n");
+  auto src = open_file_source(one.path);
+  CHECK(generation(*src, 0)->kstat_p() == "unix:0:system_misc:boot_time\t1700000000\n");
+  Db db(open_file_source(one.path));
+  CHECK(db.rows("SELECT crtime, snaptime, class FROM kstat") == Rows{{"NULL", "NULL", ""}});
+  // What the dump gave is kept, and printed back.
+  TempFile two("m:0:n:crtime\t5.000000001\nm:0:n:s\t1\n");
+  auto src2 = open_file_source(two.path);
+  CHECK(generation(*src2, 0)->kstat_p() == "m:0:n:crtime\t5.000000001\nm:0:n:s\t1\n");
+  Db db2(open_file_source(two.path));
+  CHECK(db2.rows("SELECT crtime, snaptime FROM kstat") == Rows{{"5000000001", "NULL"}});
+  // A -T u time line stands in for a missing snaptime.
+  TempFile three("1700466113\nm:0:n:s\t1\n");
+  Db db3(open_file_source(three.path));
+  CHECK(db3.one("SELECT snaptime FROM kstat") == "1700466113000000000");
+}
+
 TEST_CASE("hrtime prints as kstat(8)'s %.9f of a double", "[engine][file][reports]") {
   CHECK(format_hrtime(0) == "0");
   CHECK(format_hrtime(35240997153) == "35.240997153");
@@ -165,8 +183,9 @@ TEST_CASE("hrtime prints as kstat(8)'s %.9f of a double", "[engine][file][report
 }
 
 TEST_CASE("format detection explains itself", "[engine][file][reports]") {
-  TempFile f("# a comment\n\n1700466113\nhello\x1b[31m world, this line is rather long and goes on "
-             "and on past eighty bytes of text\n");
+  TempFile f(
+      "# a comment\n\n1700466113\nhello\x1b[31m world, this line is rather long and goes on "
+      "and on past eighty bytes of text\n");
   try {
     open_file_source(f.path);
     FAIL("no error");
@@ -182,16 +201,15 @@ TEST_CASE("format detection explains itself", "[engine][file][reports]") {
                       Contains("kstat text") && Contains("OpenBSD") && Contains(".kss"));
   }
   TempFile only("# nothing but notes\n1700466113\n");
-  REQUIRE_THROWS_WITH(open_file_source(only.path),
-                      Contains("only blank, comment and time lines"));
+  REQUIRE_THROWS_WITH(open_file_source(only.path), Contains("only blank, comment and time lines"));
 }
 
 TEST_CASE("dump reads: pipes once and whole, devices refused, a size cap",
           "[engine][file][reports]") {
   SECTION("a FIFO keeps its first bytes") {
-    std::string fifo = (std::filesystem::temp_directory_path() /
-                        ("kstatsql-fifo-" + std::to_string(::getpid())))
-                           .string();
+    std::string fifo =
+        (std::filesystem::temp_directory_path() / ("kstatsql-fifo-" + std::to_string(::getpid())))
+            .string();
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     std::thread writer([&] { std::ofstream(fifo) << "unix:0:system_misc:ncpus\t8\n"; });
     std::shared_ptr<Source> src;
@@ -222,12 +240,12 @@ TEST_CASE("dump reads: pipes once and whole, devices refused, a size cap",
 
 TEST_CASE("JSON: pseudo-statistics of the wrong type are errors, never rows",
           "[engine][file][reports]") {
-  for (const char* data : {R"("crtime": "soon")", R"("snaptime": true)", R"("class": 3)",
-                           R"("crtime": null)"}) {
+  for (const char* data :
+       {R"("crtime": "soon")", R"("snaptime": true)", R"("class": 3)", R"("crtime": null)"}) {
     CAPTURE(data);
-    TempFile f(std::string(R"([{"module": "m", "instance": 0, "name": "n", "data": {)") + data +
-                   "}}]\n",
-               ".json");
+    TempFile f(
+        std::string(R"([{"module": "m", "instance": 0, "name": "n", "data": {)") + data + "}}]\n",
+        ".json");
     REQUIRE_THROWS_WITH(open_file_source(f.path), Contains(f.path + ":1:"));
   }
 }

@@ -88,7 +88,7 @@ TEST_CASE("human kstat: Solaris 11 cpu_info (TAB, Perl padding, case-sensitive o
   CHECK(r->header(k).type == KstatType::named);
   CHECK(r->header(k).crtime == 74069713566);
   CHECK(r->kdata(k).snaptime == 9305222459039730);  // the count that prints so
-  CHECK(r->kdata(k).named.size() == 26);  // 28 lines less crtime and snaptime
+  CHECK(r->kdata(k).named.size() == 26);            // 28 lines less crtime and snaptime
   // A string value with runs of spaces starts at column 32 and keeps them.
   CHECK(r->stat(k, "brand")->str() == "Intel(r) Xeon(r) CPU           E5620  @ 2.40GHz");
   CHECK(r->stat(k, "clock_MHz")->type == ValueType::uint64);
@@ -157,11 +157,12 @@ TEST_CASE("human kstat: layouts, long names, odd placements", "[engine][file][hu
     if (name.size() < 30) name.append(30 - name.size(), ' ');
     return "\t" + name + "  " + value + "\n";
   };
-  std::string t = "module: m                               instance: 3     \n"
-                  "name:   k name                          class:    misc  \n" +
-                  line("snaptime", "12.5") + line("a_statistic_name_longer_than_thirty", "42") +
-                  line("crtime", "1.000000001") + line("spaced", "  lead") + "\tempty\n" +
-                  "\tsqueezed 7\n" + line("neg", "-5") + "\n";
+  std::string t =
+      "module: m                               instance: 3     \n"
+      "name:   k name                          class:    misc  \n" +
+      line("snaptime", "12.5") + line("a_statistic_name_longer_than_thirty", "42") +
+      line("crtime", "1.000000001") + line("spaced", "  lead") + "\tempty\n" + "\tsqueezed 7\n" +
+      line("neg", "-5") + "\n";
   auto r = replay_text(t);
   const std::string k = "m:3:k name";
   REQUIRE(r->headers.size() == 1);
