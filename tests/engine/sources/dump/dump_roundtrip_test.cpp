@@ -74,7 +74,8 @@ std::shared_ptr<StaticSource> generate(std::mt19937_64& rng, bool json) {
   for (int k = 0; k < kstats; ++k) {
     // Unique prefixes keep identities distinct after the writer's escapes.
     b.begin("m" + std::to_string(k) + "." + junk(rng, json, 8),
-            static_cast<std::int64_t>(rng() % 1000), "n" + std::to_string(k) + "." + junk(rng, json, 8));
+            static_cast<std::int64_t>(rng() % 1000),
+            "n" + std::to_string(k) + "." + junk(rng, json, 8));
     std::string klass = junk(rng, json, 6);
     while (!klass.empty() && (klass.back() == ' ' || klass.back() == '\t')) klass.pop_back();
     b.set_class(klass);
@@ -96,8 +97,9 @@ std::shared_ptr<StaticSource> generate(std::mt19937_64& rng, bool json) {
           break;
         }
         case 3:
-          b.add_double(name, ValueType::double_, std::ldexp(static_cast<double>(rng() % 100000),
-                                                            static_cast<int>(rng() % 40) - 20));
+          b.add_double(
+              name, ValueType::double_,
+              std::ldexp(static_cast<double>(rng() % 100000), static_cast<int>(rng() % 40) - 20));
           break;
         case 4:
           b.add_uint(name, ValueType::uint32, rng() % 4294967296u);
