@@ -143,7 +143,8 @@ void HumanParser::line(std::string_view raw) {
     module_line(l);
     return;
   }
-  if (auto t = parse_time_line(l)) {  // `kstat -T u|d` before each report
+  bool indented = raw[0] == ' ' || raw[0] == '\t';  // statistics are, time lines are not
+  if (auto t = indented ? std::nullopt : parse_time_line(l)) {  // `kstat -T u|d`
     reports_.time_line(*t);
     in_kstat_ = false;
     return;

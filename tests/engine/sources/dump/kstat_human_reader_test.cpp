@@ -162,7 +162,7 @@ TEST_CASE("human kstat: layouts, long names, odd placements", "[engine][file][hu
       "name:   k name                          class:    misc  \n" +
       line("snaptime", "12.5") + line("a_statistic_name_longer_than_thirty", "42") +
       line("crtime", "1.000000001") + line("spaced", "  lead") + "\tempty\n" + "\tsqueezed 7\n" +
-      line("neg", "-5") + "\n";
+      "\t4096\n" + line("neg", "-5") + "\n";
   auto r = replay_text(t);
   const std::string k = "m:3:k name";
   REQUIRE(r->headers.size() == 1);
@@ -173,6 +173,7 @@ TEST_CASE("human kstat: layouts, long names, odd placements", "[engine][file][hu
   CHECK(r->stat(k, "spaced")->str() == "  lead");  // column 32: its own spaces kept
   CHECK(r->stat(k, "empty")->str().empty());
   CHECK(r->stat(k, "squeezed")->v.u == 7);
+  CHECK(r->stat(k, "4096")->str().empty());  // indented: a statistic, not a -T u time
   CHECK(r->stat(k, "neg")->v.i == -5);
 }
 
