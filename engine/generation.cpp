@@ -261,15 +261,16 @@ std::int64_t Generation::find_in(std::string_view module, std::string_view name,
 }
 
 std::int64_t Generation::find(std::string_view module, std::int64_t instance, std::string_view name,
-                              std::int64_t unit) const {
+                              std::int64_t unit, std::optional<std::string_view> host) const {
   return find_in(module, name, true,
-                 [&](const HeaderSet& hs) { return hs.find(module, instance, name, unit); });
+                 [&](const HeaderSet& hs) { return hs.find(module, instance, name, unit, host); });
 }
 
 std::int64_t Generation::find_listed(std::string_view module, std::int64_t instance,
-                                     std::string_view name, std::int64_t unit) const {
+                                     std::string_view name, std::int64_t unit,
+                                     std::optional<std::string_view> host) const {
   return find_in(module, name, false,
-                 [&](const HeaderSet& hs) { return hs.find(module, instance, name, unit); });
+                 [&](const HeaderSet& hs) { return hs.find(module, instance, name, unit, host); });
 }
 
 std::size_t Generation::arena_bytes() const {

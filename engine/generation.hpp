@@ -83,10 +83,14 @@ class Generation {
   // Index of the kstat with this identity, or -1. Lists the parts that may
   // hold it; find_listed() looks only in parts already listed (for a
   // previous generation of a live source, which must not list anything now).
+  // `host`: only that host's kstat (a multi-host source lists one identity
+  // once per host); none: any host.
   std::int64_t find(std::string_view module, std::int64_t instance, std::string_view name,
-                    std::int64_t unit = -1) const;
+                    std::int64_t unit = -1,
+                    std::optional<std::string_view> host = std::nullopt) const;
   std::int64_t find_listed(std::string_view module, std::int64_t instance, std::string_view name,
-                           std::int64_t unit = -1) const;
+                           std::int64_t unit = -1,
+                           std::optional<std::string_view> host = std::nullopt) const;
 
   std::size_t arena_bytes() const;
 

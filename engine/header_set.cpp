@@ -65,7 +65,8 @@ void HeaderSet::match(const Filter& f, std::vector<std::uint32_t>& out) const {
 }
 
 std::int64_t HeaderSet::find(std::string_view module, std::int64_t instance, std::string_view name,
-                             std::int64_t unit) const noexcept {
+                             std::int64_t unit,
+                             std::optional<std::string_view> host) const noexcept {
   KstatHeader probe;
   probe.module = module;
   probe.instance = instance;
@@ -74,7 +75,8 @@ std::int64_t HeaderSet::find(std::string_view module, std::int64_t instance, std
   auto it = std::lower_bound(headers_.begin(), headers_.end(), probe, kstat8::kstat_less);
   for (; it != headers_.end(); ++it) {
     if (it->module != module || it->instance != instance || it->name != name) break;
-    if (unit < 0 || it->unit == unit) return it - headers_.begin();
+    if ((unit < 0 || it->unit == unit) && (!host || it->host == *host))
+      return it - headers_.begin();
   }
   return -1;
 }

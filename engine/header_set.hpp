@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -28,10 +29,11 @@ class HeaderSet {
 
   // Indexes of kstats matching `f`, in sorted order, without reading data.
   void match(const Filter& f, std::vector<std::uint32_t>& out) const;
-  // Index of the kstat with this identity (unit < 0: any unit), or -1.
-  // O(log n): a binary search in the sorted headers, no allocation.
+  // Index of the kstat with this identity (unit < 0: any unit; no host: any
+  // host), or -1. O(log n): a binary search in the sorted headers, no allocation.
   std::int64_t find(std::string_view module, std::int64_t instance, std::string_view name,
-                    std::int64_t unit = -1) const noexcept;
+                    std::int64_t unit = -1,
+                    std::optional<std::string_view> host = std::nullopt) const noexcept;
 
  private:
   void add_candidates(const std::vector<std::uint32_t>* list, const Filter& f,

@@ -8,10 +8,12 @@ Baseline baseline(const Generation& cur, std::uint32_t i, const KstatData& now,
   const KstatHeader& h = cur.header(i);
   if (prev) {
     // A live previous generation must not list anything now: look only at
-    // what it listed then.
+    // what it listed then. The same host's kstat only: a multi-host source
+    // lists one identity once per host.
     std::int64_t j = prev->same_headers(cur) ? static_cast<std::int64_t>(i)
-                     : prev->replayable()    ? prev->find(h.module, h.instance, h.name, h.unit)
-                                          : prev->find_listed(h.module, h.instance, h.name, h.unit);
+                     : prev->replayable()
+                         ? prev->find(h.module, h.instance, h.name, h.unit, h.host)
+                         : prev->find_listed(h.module, h.instance, h.name, h.unit, h.host);
     if (j >= 0) {
       auto pj = static_cast<std::uint32_t>(j);
       const KstatHeader& ph = prev->header(pj);

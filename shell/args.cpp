@@ -1,5 +1,6 @@
 // shell/args.cpp — command-line parsing of the SQL shell (shell/repl.hpp).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <iterator>
 #include <optional>
@@ -7,8 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "shell/options.hpp"
 #include "shell/repl.hpp"
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 // The build tree's reports/ (the fallback when the shell runs from its build folder).
@@ -35,12 +39,17 @@ std::string mode_options() {
 }  // namespace
 
 std::string shell_usage() {
-  return "usage: kstatsql [OPTIONS] [SQL ...]\n"
-         "       kstatsql [--source SPEC] kstat [-qlpjC] [-T u|d] [-c class] [-m module]\n"
-         "                [-i instance] [-n name] [-s statistic] [spec ...] [interval [count]]\n"
-         "       kstatsql record ... | kstatsql convert ...\n"
+  return "usage: kstatsql [OPTIONS] [DATABASE] [SQL ...]\n"
+         "       kstatsql [--source SPEC] [--interval S [--count N]] kstat [-qlpjC] [-T u|d]\n"
+         "                [-c class] [-m module] [-i instance] [-n name] [-s statistic]\n"
+         "                [spec ...] [interval [count]]\n"
+         "       kstatsql [--source SPEC] record ... | kstatsql convert ...  (each has --help)\n"
          "Runs SQL over kernel statistics (tables kstat, named, io, ... ; see .help).\n"
          "With no SQL, reads standard input: interactively on a terminal, else as a script.\n"
+         "DATABASE, as in sqlite3, is an SQLite file opened as the main database (created if\n"
+         "missing), so CREATE TABLE t AS SELECT ... keeps results: the first argument when it\n"
+         "is one word, not a dot-command, that contains '.' or '/', is :memory:, or is an\n"
+         "existing file.\n"
          "Options (one or two dashes):\n"
          "  --source SPEC     'live' (default), a kstat -p / -j dump, a .kss recording,\n"
          "                    'procfs:DIR'; KSTATSQL_SOURCE sets the default\n"
@@ -58,11 +67,15 @@ std::string shell_usage() {
          "  -separator SEP    list mode column separator (default '|')\n"
          "  -nullvalue TEXT   text for NULL\n"
          "  -batch / -interactive   force non-interactive / interactive input\n"
-         "  --interval S      re-run the SQL every S seconds (fractions allowed) on fresh samples\n"
-         "  --count N         number of runs with --interval (default: until Ctrl-C)\n"
+         "  --interval S      re-run the SQL (or kstat mode) every S seconds, 0.001 to 31536000\n"
+         "                    (fractions allowed), on fresh samples\n"
+         "  --count N         number of runs with --interval, 1 to 2147483647 (default: until\n"
+         "                    Ctrl-C)\n"
          "  --report NAME [interval [count]]   run reports/NAME.sql ($KSTATSQL_REPORTS)\n"
          "  --version, --help\n"
-         "Exit status: 0 ok, 1 SQL error, 2 usage error.\n";
+         "Exit status: 0 ok; 1 an SQL error or failed dot-command, or a source or DATABASE\n"
+         "that cannot be opened; 2 usage error; or the code given to .exit (.exit alone: 1\n"
+         "after an error, else 0). Interactively, the end of input exits 0.\n";
 }
 
 namespace {
@@ -85,29 +98,47 @@ std::string default_reports_dir() {
 
 }  // namespace
 
+bool names_database(const std::string& arg) {
+  if (arg.empty() || arg.find_first_of(" \t\r\n;'\"()") != std::string::npos) return false;
+  // `.help`, `.tables`: a dot-command (a database file there is spelt ./.name).
+  if (arg.size() > 1 && arg[0] == '.' && std::isalpha(static_cast<unsigned char>(arg[1]))) {
+    return false;
+  }
+  if (arg == ":memory:" || arg.find_first_of("./") != std::string::npos) return true;
+  struct stat st {};
+  return ::stat(arg.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 std::string report_path(const std::string& name) {
   if (name.find('/') != std::string::npos ||
       (name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0)) {
     return name;
   }
+  return reports_dir() + "/" + name + ".sql";
+}
+
+std::string reports_dir() {
   const char* env = std::getenv("KSTATSQL_REPORTS");
-  std::string dir = env && *env ? env : default_reports_dir();
-  return dir + "/" + name + ".sql";
+  return env && *env ? env : default_reports_dir();
+}
+
+std::vector<std::string> available_reports() {
+  std::vector<std::string> names;
+  const std::string dir = reports_dir();
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (const dirent* e = ::readdir(d)) {
+      const std::string n = e->d_name;
+      if (n.size() > 4 && n[0] != '.' && n.compare(n.size() - 4, 4, ".sql") == 0) {
+        names.push_back(n.substr(0, n.size() - 4));
+      }
+    }
+    ::closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 namespace {
-
-bool parse_seconds(const std::string& s, double& v) {
-  char* end = nullptr;
-  v = std::strtod(s.c_str(), &end);
-  return !s.empty() && *end == '\0' && std::isfinite(v) && v > 0 && v < 1e9;
-}
-
-bool parse_count(const std::string& s, long& v) {
-  char* end = nullptr;
-  v = std::strtol(s.c_str(), &end, 10);
-  return !s.empty() && *end == '\0' && v >= 1;
-}
 
 ShellArgs usage_error(std::string message) {
   ShellArgs r;
@@ -123,7 +154,8 @@ namespace {
 // What parse_shell_args learns across arguments.
 struct ArgState {
   bool seen_sql = false;
-  bool layout_set = false;  // -mode/-header given: reports keep the user's layout
+  bool seen_positional = false;  // only the first positional argument may name a database
+  bool layout_set = false;       // -mode/-header given: reports keep the user's layout
   std::vector<std::string> report_numbers;
 };
 
@@ -163,12 +195,15 @@ std::optional<ShellArgs> apply_option(const std::string& a, const std::string& n
   } else if (name == "nullvalue") {
     o.render.null_value = value;
   } else if (name == "interval") {
-    if (!parse_seconds(value, o.interval)) {
-      return usage_error(fmt::format("--interval {}: expected a number of seconds > 0", value));
-    }
+    std::string error;
+    auto v = parse_interval_option("--interval", value, error);
+    if (!v) return usage_error(error);
+    o.interval = *v;
   } else if (name == "count") {
-    if (!parse_count(value, o.count))
-      return usage_error(fmt::format("--count {}: expected an integer >= 1", value));
+    std::string error;
+    auto v = parse_integer_option("--count", value, 1, kMaxCount, error);
+    if (!v) return usage_error(error);
+    o.count = static_cast<long>(*v);
   } else if (name == "report") {
     o.report = value;
   } else if (auto m = parse_mode(name == "mode" ? value : name)) {
@@ -192,14 +227,41 @@ std::optional<ShellArgs> finish_report(ShellOptions& o, const ArgState& st) {
   }
   const auto& nums = st.report_numbers;
   if (nums.size() > 2) return usage_error("--report NAME takes at most an interval and a count");
-  if (nums.size() >= 1 && !parse_seconds(nums[0], o.interval)) {
-    return usage_error(
-        fmt::format("--report interval {}: expected a number of seconds > 0", nums[0]));
+  std::string error;
+  if (nums.size() >= 1) {
+    auto v = parse_interval_option("--report interval", nums[0], error);
+    if (!v) return usage_error(error);
+    o.interval = *v;
   }
-  if (nums.size() == 2 && !parse_count(nums[1], o.count)) {
-    return usage_error(fmt::format("--report count {}: expected an integer >= 1", nums[1]));
+  if (nums.size() == 2) {
+    auto v = parse_integer_option("--report count", nums[1], 1, kMaxCount, error);
+    if (!v) return usage_error(error);
+    o.count = static_cast<long>(*v);
   }
   return std::nullopt;
+}
+
+// The subcommand `word` with the arguments after it. Options given before
+// it are checked here: kstat mode repeats with --interval/--count; record
+// takes --source as its default source; nothing else carries over.
+ShellArgs subcommand(ShellArgs& r, const std::string& word, std::span<const std::string> rest) {
+  const ShellOptions& o = r.options;
+  r.rest.assign(rest.begin(), rest.end());
+  r.action = word == "kstat"    ? ShellArgs::Action::kstat
+             : word == "record" ? ShellArgs::Action::record
+                                : ShellArgs::Action::convert;
+  if (r.action == ShellArgs::Action::kstat) {
+    if (o.count > 0 && o.interval <= 0) return usage_error("--count needs --interval");
+    return r;
+  }
+  if (o.interval > 0 || o.count > 0) {
+    return usage_error(
+        fmt::format("--interval and --count go after `{0}` (kstatsql {0} --help)", word));
+  }
+  if (r.action == ShellArgs::Action::convert && !o.source.empty()) {
+    return usage_error("convert reads the source named by its IN argument, not --source");
+  }
+  return r;
 }
 
 bool takes_value(const std::string& name) {
@@ -221,14 +283,15 @@ ShellArgs parse_shell_args(std::span<const std::string> args) {
     const std::string& a = args[i];
     bool is_opt = !options_done && a.size() > 1 && a[0] == '-';
     if (!is_opt) {
-      if (!st.seen_sql && o.report.empty() && (a == "kstat" || a == "record" || a == "convert")) {
-        r.action = a == "kstat"    ? ShellArgs::Action::kstat
-                   : a == "record" ? ShellArgs::Action::record
-                                   : ShellArgs::Action::convert;
-        r.rest.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
-        return r;
+      if (!st.seen_sql && o.report.empty() && o.database.empty() &&
+          (a == "kstat" || a == "record" || a == "convert")) {
+        return subcommand(r, a, args.subspan(i + 1));
       }
-      if (!o.report.empty()) {
+      const bool first = !st.seen_positional;
+      st.seen_positional = true;
+      if (first && o.report.empty() && names_database(a)) {
+        o.database = a;
+      } else if (!o.report.empty()) {
         st.report_numbers.push_back(a);
       } else {
         o.inputs.push_back({Input::Kind::sql, a});

@@ -5,10 +5,15 @@
 // 2 usage error, 3 failure (the message is printed on stderr).
 #pragma once
 
+#include <string>
+
 namespace kstatsql::shell {
 
 // kstatsql record -o FILE [--interval S] [--count N] [--select SPEC]... [--source SPEC]...
 //                 [--append | --force] [--no-sync] [-q] [SPEC...]
+// `default_source` is sampled when no --source follows `record` (the shell
+// passes its own --source); without it, KSTATSQL_SOURCE, else "live".
+int run_record(int argc, char** argv, const std::string& default_source);
 int run_record(int argc, char** argv);
 
 // kstatsql convert IN OUT [--format kss|text|json] [--generation N] [--select SPEC]...

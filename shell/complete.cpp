@@ -1,8 +1,11 @@
 // shell/complete.cpp — interactive input: libedit, history, TAB completion.
+#include <dirent.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -46,7 +49,67 @@ void column_into(sqlite3* db, const char* sql, std::vector<std::string>& out) {
   sqlite3_finalize(st);
 }
 
+// File names that complete `typed` + `word`, `typed` being what the command's
+// argument holds before the word TAB completes: each without `typed` (the
+// line editor replaces only `word`), directories with a '/' after them.
+std::vector<std::string> complete_path(std::string_view typed, std::string_view word) {
+  const std::string path = std::string(typed) + std::string(word);
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.empty() ? "." : dir.c_str());
+  if (!d) return out;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name == "." || name == ".." || (name[0] == '.' && base.empty())) continue;
+    if (name.compare(0, base.size(), base) != 0) continue;
+    std::string full = dir + name;
+    struct stat st {};
+    if (::stat(full.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) full += '/';
+    if (full.size() >= typed.size()) out.push_back(full.substr(typed.size()));
+  }
+  ::closedir(d);
+  return out;
+}
+
+// True when the word being completed is a value compared with the module
+// column: `module = `, `module IN (`, `module IN ('a', ` (any case).
+bool after_module_operator(std::string_view before) {
+  std::string b;
+  for (char c : before) b += engine::text::ascii_lower(c);
+  auto trim = [&] {
+    while (!b.empty() && (b.back() == ' ' || b.back() == '\t')) b.pop_back();
+  };
+  trim();
+  if (!b.empty() && b.back() == ',') {  // inside an IN list: back to its '('
+    const std::size_t open = b.rfind('(');
+    if (open == std::string::npos) return false;
+    b.resize(open + 1);
+  }
+  if (b.empty()) return false;
+  if (b.back() == '=') {
+    b.pop_back();
+    if (!b.empty() && (b.back() == '=' || b.back() == '!')) b.pop_back();
+  } else if (b.back() == '(') {
+    b.pop_back();
+    trim();
+    if (b.size() < 3 || b.compare(b.size() - 3, 3, " in") != 0) return false;
+    b.resize(b.size() - 3);
+  } else {
+    return false;
+  }
+  trim();
+  return b.size() >= 6 && b.compare(b.size() - 6, 6, "module") == 0 &&
+         (b.size() == 6 ||
+          !(std::isalnum(static_cast<unsigned char>(b[b.size() - 7])) || b[b.size() - 7] == '_'));
+}
+
 }  // namespace
+
+bool wants_module_names(std::string_view before, std::string_view word) {
+  return (!word.empty() && word[0] == '\'') || after_module_operator(before);
+}
 
 CompletionData load_completion_data(sqlite3* db, bool with_modules) {
   CompletionData d;
@@ -105,9 +168,15 @@ std::vector<std::string> complete_word(const CompletionData& d, std::string_view
         add_if("off");
       }
       if (what & kCompleteLive) add_if("live");
+      if ((what & kCompleteFiles) && out.empty()) {
+        // The argument typed so far: after the command's name and blanks.
+        std::string_view arg = name.substr(std::min(name.size(), name.find_first_of(" \t")));
+        arg.remove_prefix(std::min(arg.size(), arg.find_first_not_of(" \t")));
+        for (std::string& f : complete_path(arg, word)) out.push_back(std::move(f));
+      }
     }
-  } else if (!word.empty() && word[0] == '\'') {
-    add_matching(d.modules, word.substr(1), "'", "'");
+  } else if (wants_module_names(before, word)) {
+    add_matching(d.modules, word.empty() || word[0] != '\'' ? word : word.substr(1), "'", "'");
   } else {
     bool lower_case = !has_upper(word);
     add_matching(d.tables, word);
@@ -143,32 +212,32 @@ char* next_match(const char*, int state) {
   return strdup(g_matches[g_next++].c_str());
 }
 
-// True when `before` is a dot-command whose argument is a file name.
-bool wants_files(std::string_view before) {
-  std::size_t first = before.find_first_not_of(" \t");
-  if (first == std::string_view::npos || before[first] != '.') return false;
-  std::string_view name = before.substr(first + 1);
-  const DotCommand* c = find_dot_command(name.substr(0, name.find_first_of(" \t")));
-  return c && (c->complete & kCompleteFiles);
-}
-
 char** attempt_completion(const char* text, int start, int) {
   std::string_view word(text);
   std::string_view before(rl_line_buffer, static_cast<std::size_t>(std::max(start, 0)));
   // Completion runs queries: keep .stats describing the user's last statement.
   const Counters saved = g_shell->session().counters();
-  bool want_modules = !word.empty() && word[0] == '\'';
+  bool want_modules = wants_module_names(before, word) ||
+                      (word.empty() && !before.empty() && before.back() == '\'');
   if (!g_loaded || (want_modules && !g_data.have_modules)) {
     g_data = load_completion_data(g_shell->db(), want_modules || g_data.have_modules);
     g_loaded = true;
   }
   g_shell->session().set_counters(saved);
-  g_matches = complete_word(g_data, before, word);
-  rl_attempted_completion_over = 1;  // no filename completion unless asked for below
-  if (g_matches.empty()) {
-    if (wants_files(before)) rl_attempted_completion_over = 0;  // libedit completes file names
-    return nullptr;
+  // libedit hands over a lone opening quote as an empty word after it: complete
+  // as if the quote were the word, and give the matches back without it.
+  const bool after_quote = word.empty() && !before.empty() && before.back() == '\'';
+  if (after_quote) {
+    g_matches = complete_word(g_data, before.substr(0, before.size() - 1), "'");
+    for (std::string& m : g_matches) m.erase(0, 1);
+  } else {
+    g_matches = complete_word(g_data, before, word);
   }
+  rl_attempted_completion_over = 1;  // complete_word did file names itself
+  if (g_matches.empty()) return nullptr;
+  // A directory is completed without the blank that ends a word.
+  const bool dir = g_matches.size() == 1 && g_matches[0].back() == '/';
+  rl_completion_append_character = dir ? '\0' : ' ';
   return rl_completion_matches(text, next_match);
 }
 
@@ -256,6 +325,9 @@ void Shell::run_interactive() {
       write("\n");
       break;
     }
+    // Lines are counted per statement: an error names the line of what was
+    // just typed, not of the whole session.
+    if (!statement_pending() && pending_kql_.empty()) lineno = 0;
     feed_line(*line, ++lineno, "");
   }
   reader_.reset();

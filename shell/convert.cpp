@@ -25,6 +25,7 @@
 #include "kstatsql/error.hpp"
 #include "kstatsql/kstatsql.hpp"
 #include "shell/commands.hpp"
+#include "shell/options.hpp"
 
 namespace kstatsql::shell {
 
@@ -32,6 +33,18 @@ namespace {
 
 constexpr const char* kConvertUsage =
     "usage: kstatsql convert IN OUT [--format kss|text|json] [--generation N] [--select SPEC]...\n";
+
+constexpr const char* kConvertHelp =
+    "Copies kstats between formats. IN is any source spec (a .kss recording, a kstat -p or\n"
+    "-j dump, live, procfs:DIR, several joined by ','); OUT is replaced, '-' is standard\n"
+    "output (text and JSON only).\n"
+    "  -f, --format kss|text|json   the output format (default: from OUT's extension,\n"
+    "                               .kss or .json, else kstat -p text)\n"
+    "  -g, --generation N           only recorded generation N (default: every one into\n"
+    "                               a .kss, the last into text or JSON)\n"
+    "  -s, --select SPEC            keep what the kstat(8) selector SPEC matches (repeatable)\n"
+    "  -h, --help                   this text\n"
+    "Exit status: 0 done, 2 usage error, 3 failure.\n";
 
 enum class Fmt { kss, text, json };
 
@@ -49,10 +62,16 @@ bool ends_with(const std::string& s, std::string_view suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-void parse_args(int argc, char** argv, Args& a) {
+// Returns false when --help was asked for (and printed).
+bool parse_args(int argc, char** argv, Args& a) {
   std::vector<std::string> pos;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
+    if (s == "-h" || s == "--help") {
+      std::fputs(kConvertUsage, stdout);
+      std::fputs(kConvertHelp, stdout);
+      return false;
+    }
     auto value = [&](const char* opt) -> std::string {
       if (i + 1 >= argc) throw Error(Errc::parse, std::string(opt) + " needs a value");
       return argv[++i];
@@ -69,11 +88,11 @@ void parse_args(int argc, char** argv, Args& a) {
       else
         throw Error(Errc::parse, "--format must be kss, text or json, not '" + v + "'");
     } else if (s == "--generation" || s == "-g") {
-      std::string v = value("--generation");
-      char* end = nullptr;
-      a.generation = std::strtoll(v.c_str(), &end, 10);
-      if (v.empty() || *end)
-        throw Error(Errc::parse, "--generation must be an integer, not '" + v + "'");
+      std::string error;
+      auto v =
+          parse_integer_option("--generation", value("--generation"), -kMaxCount, kMaxCount, error);
+      if (!v) throw Error(Errc::parse, error);
+      a.generation = *v;
       a.gen_given = true;
     } else if (s == "--select" || s == "-s") {
       a.selects.push_back(value("--select"));
@@ -90,6 +109,7 @@ void parse_args(int argc, char** argv, Args& a) {
     a.fmt = ends_with(a.out, ".kss") ? Fmt::kss : ends_with(a.out, ".json") ? Fmt::json : Fmt::text;
   if (a.fmt == Fmt::kss && a.out == "-")
     throw Error(Errc::parse, "a .kss cannot be written to standard output");
+  return true;
 }
 
 // Writes all of `s` to OUT ("-": stdout), replacing the file.
@@ -157,7 +177,7 @@ int run_convert(int argc, char** argv) {
   Args a;
   engine::SelectorSet sel;
   try {
-    parse_args(argc, argv, a);
+    if (!parse_args(argc, argv, a)) return 0;
     sel = engine::SelectorSet::parse(std::span<const std::string>(a.selects));
   } catch (const Error& e) {
     std::fprintf(stderr, "kstatsql convert: %s\n%s", e.what(), kConvertUsage);

@@ -12,6 +12,7 @@
 #include "engine/posix_error.hpp"
 #include "kstatsql/error.hpp"
 #include "kstatsql/kql.hpp"
+#include "shell/options.hpp"
 #include "shell/repl.hpp"
 
 namespace kstatsql::shell {
@@ -139,6 +140,7 @@ bool Shell::set_output(std::string_view path, bool once) {
   out_ = stdout_;
   out_owned_ = false;
   once_ = false;
+  out_name_.clear();
   if (path.empty() || path == "stdout" || path == "-") return true;
   std::string p(path);
   std::FILE* f = std::fopen(p.c_str(), "wb");
@@ -147,6 +149,7 @@ bool Shell::set_output(std::string_view path, bool once) {
     throw Error(Errc::io, engine::errno_message(fmt::format("cannot open \"{}\"", p), err));
   }
   out_ = f;
+  out_name_ = p;
   out_owned_ = true;
   once_ = once;
   return true;
@@ -164,9 +167,15 @@ struct DotCommands {
     s.quit_ = true;
     return false;
   }
+  // `.exit` alone: 1 after an error in this session, else 0 (in every mode).
   static bool exit(Shell& s, const DotArgs& a) {
+    if (a.count() > 2) throw InvalidDotArgs{};
+    std::string error;
+    auto code = a.count() == 2 ? parse_integer_option(".exit", a.arg(), 0, 255, error)
+                               : std::optional<long long>(s.status_);
+    if (!code) throw Error(Errc::parse, error);
     s.quit_ = true;
-    if (a.count() > 1) s.exit_code_ = std::atoi(a.arg().c_str());
+    s.exit_code_ = static_cast<int>(*code);
     return false;
   }
   static bool help(Shell& s, const DotArgs&) {
@@ -185,7 +194,9 @@ struct DotCommands {
     if (a.count() == 1) {
       s.write(fmt::format("current output mode: {}\n", mode_name(s.o_.render.mode)));
     } else if (auto m = parse_mode(a.arg())) {
+      if (a.count() > (*m == Mode::insert ? 3u : 2u)) throw InvalidDotArgs{};
       s.o_.render.mode = *m;
+      if (*m == Mode::insert) s.o_.render.insert_table = a.count() == 3 ? a.arg(2) : "table";
     } else {
       throw Error(Errc::parse, fmt::format("unknown mode \"{}\"; use {}", a.arg(), mode_names()));
     }
@@ -217,7 +228,8 @@ struct DotCommands {
     if (a.count() == 1 || first == "on" || first == "off" || first == "auto") {
       throw Error(Errc::parse, "usage: .explain KQL   (shows the SQL a KQL pipeline compiles to)");
     }
-    std::size_t at = a.line.find("explain") + 7;
+    // The pipeline: everything after the command's name (which may be a prefix, `.expl`).
+    std::size_t at = std::min(a.line.size(), a.line.find_first_of(" \t"));
     s.write(kql_to_sql(a.line.substr(at)) + "\n");
     return true;
   }
@@ -276,16 +288,24 @@ struct DotCommands {
 
 const DotCommand DotCommands::kTable[] = {
     {"bail", "on|off", "stop at the first error", bail, kCompleteOnOff},
+    {"dump", "?TABLE?", "SQL that recreates the database's tables (LIKE pattern; not virtual ones)",
+     DotData::dump, kCompleteTables},
     {"echo", "on|off", "print each statement before running it", echo, kCompleteOnOff},
     {"exit", "?CODE?", "exit with status CODE (default: 0, or 1 after an error)", exit},
     {"explain", "KQL", "show the SQL a KQL pipeline compiles to", explain},
     {"headers", "on|off", "show column names", headers, kCompleteOnOff, "header"},
     {"help", "", "this text", help},
+    {"import", "FILE TABLE", "read CSV FILE into TABLE, made from its header row if missing",
+     DotData::import, kCompleteFiles},
     {"kql", "?on|off?", "read input lines as KQL pipelines (or prefix one line with `kql `)", kql,
      kCompleteOnOff},
-    {"mode", "MODE", "output mode (list below)", mode, kCompleteModes},
+    {"load", "FILE ?ENTRY?", "load an SQLite extension", DotData::load, kCompleteFiles},
+    {"mode", "MODE ?TABLE?", "output mode (list below; TABLE names insert mode's table)", mode,
+     kCompleteModes},
     {"nullvalue", "TEXT", "text shown for NULL", nullvalue, kCompleteNothing, {}, true},
     {"once", "FILE", "send the next statement's output to FILE", once, kCompleteFiles},
+    {"open", "?FILE?", "make FILE (created if missing) the main database; none: in memory",
+     DotData::open, kCompleteFiles},
     {"output", "?FILE?", "send output to FILE, or back to standard output", output, kCompleteFiles},
     {"print", "TEXT...", "print TEXT", print, kCompleteNothing, {}, true},
     {"quit", "", "exit", quit, kCompleteNothing, "q"},
@@ -294,12 +314,15 @@ const DotCommand DotCommands::kTable[] = {
     {"schema", "?TABLE?", "the columns of kstatsql's tables (and your own tables)", schema,
      kCompleteTables},
     {"separator", "SEP", "column separator of list mode", separator, kCompleteNothing, {}, true},
+    {"show", "", "the current settings", DotData::show},
     {"source", "?PATH|live?", "show or switch the source (a dump, a .kss recording, procfs:DIR)",
      source, kCompleteLive | kCompleteFiles},
     {"stats", "?on|off?", "kstats enumerated, matched and read by the last statement", stats,
      kCompleteOnOff},
     {"tables", "?PATTERN?", "list tables (LIKE pattern)", tables, kCompleteTables},
     {"timer", "on|off", "time each statement", timer, kCompleteOnOff},
+    {"width", "N...", "column widths of the columnar modes (negative: right-aligned, 0: auto)",
+     DotData::width},
 };
 
 std::span<const DotCommand> dot_commands() {
@@ -310,6 +333,21 @@ const DotCommand* find_dot_command(std::string_view name) {
   for (const DotCommand& c : DotCommands::kTable) {
     if (c.name == name || (!c.alias.empty() && c.alias == name)) return &c;
   }
+  return nullptr;
+}
+
+const DotCommand* resolve_dot_command(std::string_view word,
+                                      std::vector<std::string_view>& candidates) {
+  candidates.clear();
+  if (const DotCommand* exact = find_dot_command(word)) return exact;
+  const DotCommand* found = nullptr;
+  for (const DotCommand& c : DotCommands::kTable) {
+    if (!word.empty() && c.name.substr(0, word.size()) == word) {
+      candidates.push_back(c.name);
+      found = &c;
+    }
+  }
+  if (candidates.size() == 1) return found;
   return nullptr;
 }
 
@@ -331,8 +369,16 @@ std::string dot_help() {
 bool Shell::dot_command(std::string_view line) {
   DotArgs a{line, words_of(line.substr(1))};
   if (a.words.empty()) return true;
-  const std::string cmd = a.words[0];
-  const DotCommand* c = find_dot_command(cmd);
+  std::vector<std::string_view> candidates;
+  const DotCommand* c = resolve_dot_command(a.words[0], candidates);
+  const std::string cmd = c ? std::string(c->name) : a.words[0];
+  if (!c && candidates.size() > 1) {
+    std::string names;
+    for (std::string_view n : candidates) names += fmt::format(" .{}", n);
+    error(fmt::format("Error: \".{}\" is ambiguous: it may be{}", cmd, names));
+    status_ = 1;
+    return !o_.bail;
+  }
   // `.schema named;` and the like: a trailing ';' is not part of the argument.
   if (!c || !c->keep_semicolon) {
     std::vector<std::string>& w = a.words;
@@ -341,6 +387,7 @@ bool Shell::dot_command(std::string_view line) {
   }
   try {
     if (!c) throw InvalidDotArgs{};
+    a.words[0] = c->name;  // messages name the command, not the prefix typed
     return c->run(*this, a);
   } catch (const InvalidDotArgs&) {
     error(fmt::format(

@@ -50,10 +50,27 @@ struct DotCommand {
 // unknown command ("unknown command or invalid arguments").
 struct InvalidDotArgs {};
 
+// The run functions of dot_data.cpp and dot_import.cpp (sqlite3's commands
+// about databases rather than kstats); a struct so Shell can befriend them.
+struct DotData {
+  static bool open(Shell& s, const DotArgs& a);
+  static bool load(Shell& s, const DotArgs& a);
+  static bool dump(Shell& s, const DotArgs& a);
+  static bool import(Shell& s, const DotArgs& a);
+  static bool show(Shell& s, const DotArgs& a);
+  static bool width(Shell& s, const DotArgs& a);
+};
+
 // Every dot-command, in .help order.
 std::span<const DotCommand> dot_commands();
 // The command named `name` (without '.'; its alias also matches), or nullptr.
 const DotCommand* find_dot_command(std::string_view name);
+// The command `word` names: its name or alias, else the one command whose
+// name starts with `word` (.he is not enough: .headers and .help; .hel is).
+// nullptr when none does; when several do, nullptr with `candidates` set to
+// their names, in table order.
+const DotCommand* resolve_dot_command(std::string_view word,
+                                      std::vector<std::string_view>& candidates);
 // The .help text: one line per command (name and usage padded to 25 columns).
 std::string dot_help();
 

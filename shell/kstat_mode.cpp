@@ -305,11 +305,22 @@ int run_kstat(const KstatOptions& o, Session& session, std::FILE* out, std::FILE
   return matched ? 0 : 1;
 }
 
-int kstat_main(std::span<const std::string> args, const std::string& source_spec) {
+int kstat_main(std::span<const std::string> args, const std::string& source_spec, double interval,
+               long count) {
   KstatArgs parsed = parse_kstat_args(args);
   if (parsed.status >= 0) {
     std::fputs(parsed.message.c_str(), stderr);
     return parsed.status;
+  }
+  KstatOptions& o = parsed.options;
+  if (interval > 0) {  // kstatsql --interval S [--count N] kstat ...
+    if (o.interval_ns > 0) {
+      std::fputs("kstat: an interval is given twice (--interval and an interval operand)\n",
+                 stderr);
+      return 2;
+    }
+    o.interval_ns = std::llround(interval * 1e9);
+    o.count = count > 0 ? count : -1;
   }
   Session session(source_spec);
   install_stop_handler();

@@ -3,7 +3,7 @@
 // kstatsql kstat [-qlpjC] [-T u|d] [-c class] [-m module] [-i instance]
 //                [-n name] [-s statistic] [module[:instance[:name[:statistic]]] …]
 //                [interval [count]]
-// Behaves as illumos kstat(8) (kstat-facts.md §1.2–1.7; docs/kstat-mode.md):
+// Behaves as illumos kstat(8) (docs/kstat-mode.md):
 //  * options parsed like getopt(3) "h?CqjlpT:m:i:n:s:c:" (stops at the first
 //    operand); -q with -l/-p/-j/-C → "-q and -lpj are mutually exclusive",
 //    exit 2; -m/-i/-n/-s with selector operands → exit 2;
@@ -70,7 +70,11 @@ std::size_t kstat_iteration(const Sample& gen, const KstatOptions& o, std::strin
 int run_kstat(const KstatOptions& o, Session& session, std::FILE* out, std::FILE* err);
 
 // `kstatsql kstat ARGS…` with the source spec chosen by the caller.
-int kstat_main(std::span<const std::string> args, const std::string& source_spec);
+// `interval` seconds > 0 (the shell's --interval, fractions allowed) repeats
+// as an interval operand does, `count` times (<= 0: until interrupted); an
+// interval operand as well is a usage error.
+int kstat_main(std::span<const std::string> args, const std::string& source_spec,
+               double interval = 0, long count = -1);
 
 // --- interval loops (kstat mode, --interval, --report) ---------------------
 

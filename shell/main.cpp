@@ -33,14 +33,19 @@ int main(int argc, char** argv) {
         const char* env = std::getenv("KSTATSQL_SOURCE");
         spec = env && *env ? env : "live";
       }
-      return kstat_main(parsed.rest, spec);
+      return kstat_main(parsed.rest, spec, parsed.options.interval, parsed.options.count);
     }
     case ShellArgs::Action::record:
     case ShellArgs::Action::convert: {
       // The subcommands parse their own options; argv[0] is the subcommand's name.
       int first = argc - static_cast<int>(parsed.rest.size()) - 1;
-      return parsed.action == ShellArgs::Action::record ? run_record(argc - first, argv + first)
-                                                        : run_convert(argc - first, argv + first);
+      // record samples the source --source (or KSTATSQL_SOURCE) names unless
+      // its own --source says otherwise.
+      return parsed.action == ShellArgs::Action::record
+                 ? run_record(argc - first, argv + first,
+                              parsed.options.source.empty() ? kstatsql::default_source_spec()
+                                                            : parsed.options.source)
+                 : run_convert(argc - first, argv + first);
     }
     case ShellArgs::Action::run:
       break;

@@ -26,6 +26,7 @@
 #include "kstatsql/error.hpp"
 #include "kstatsql/kstatsql.hpp"
 #include "shell/commands.hpp"
+#include "shell/options.hpp"
 
 namespace kstatsql::shell {
 
@@ -40,6 +41,24 @@ void on_signal(int) {
 constexpr const char* kRecordUsage =
     "usage: kstatsql record -o FILE [--interval S] [--count N] [--select SPEC]...\n"
     "                       [--source SPEC]... [--append | --force] [--no-sync] [-q] [SPEC...]\n";
+
+constexpr const char* kRecordHelp =
+    "Samples a source into a .kss recording, one generation every interval.\n"
+    "  -o, --output FILE     the recording (created; see --append, --force)\n"
+    "  -i, --interval S      seconds between generations, 0.001 to 31536000 (fractions\n"
+    "                        allowed; default: one generation, or 1 with --count > 1)\n"
+    "  -c, --count N         generations to take, 1 to 2147483647 (default: 1, or until\n"
+    "                        Ctrl-C with --interval)\n"
+    "  -s, --select SPEC     keep what the kstat(8) selector SPEC matches (repeatable;\n"
+    "                        operands are selectors too)\n"
+    "  --source SPEC         what to sample (repeatable: several hosts); default: the\n"
+    "                        --source given before `record`, else KSTATSQL_SOURCE, else\n"
+    "                        live. A .kss is refused: `kstatsql convert` copies it\n"
+    "  --append / --force    add to an existing FILE / replace it\n"
+    "  --no-sync             do not fsync each generation\n"
+    "  -q, --quiet           no progress or summary on stderr\n"
+    "  -h, --help            this text\n"
+    "Exit status: 0 done, 2 usage error, 3 failure.\n";
 
 int usage_error(const std::string& msg) {
   std::fprintf(stderr, "kstatsql record: %s\n%s", msg.c_str(), kRecordUsage);
@@ -68,7 +87,7 @@ struct Args {
 };
 
 // Returns -1 when parsing succeeded, else the exit status.
-int parse_args(int argc, char** argv, Args& a) {
+int parse_args(int argc, char** argv, Args& a, const std::string& default_source) {
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
     auto value = [&](const char* opt) -> std::string {
@@ -78,18 +97,15 @@ int parse_args(int argc, char** argv, Args& a) {
     if (s == "-o" || s == "--output")
       a.out = value("-o");
     else if (s == "--interval" || s == "-i") {
-      std::string v = value("--interval");
-      char* end = nullptr;
-      a.interval = std::strtod(v.c_str(), &end);
-      if (*end || !(a.interval > 0) || !std::isfinite(a.interval)) {
-        throw Error(Errc::parse, "--interval must be a number of seconds > 0, not '" + v + "'");
-      }
+      std::string error;
+      auto v = parse_interval_option("--interval", value("--interval"), error);
+      if (!v) throw Error(Errc::parse, error);
+      a.interval = *v;
     } else if (s == "--count" || s == "-c") {
-      std::string v = value("--count");
-      char* end = nullptr;
-      a.count = std::strtoll(v.c_str(), &end, 10);
-      if (*end || a.count < 1)
-        throw Error(Errc::parse, "--count must be an integer >= 1, not '" + v + "'");
+      std::string error;
+      auto v = parse_integer_option("--count", value("--count"), 1, kMaxCount, error);
+      if (!v) throw Error(Errc::parse, error);
+      a.count = *v;
     } else if (s == "--select" || s == "-s")
       a.selects.push_back(value("--select"));
     else if (s == "--source")
@@ -104,6 +120,7 @@ int parse_args(int argc, char** argv, Args& a) {
       a.quiet = true;
     else if (s == "-h" || s == "--help") {
       std::fputs(kRecordUsage, stdout);
+      std::fputs(kRecordHelp, stdout);
       return 0;
     } else if (s.size() > 1 && s[0] == '-')
       throw Error(Errc::parse, "unknown option " + s);
@@ -113,7 +130,7 @@ int parse_args(int argc, char** argv, Args& a) {
   if (a.out.empty()) throw Error(Errc::parse, "-o FILE is required");
   if (a.count < 0) a.count = a.interval > 0 ? 0 : 1;  // 0: until interrupted
   if (a.count > 1 && a.interval <= 0) a.interval = 1;
-  if (a.source.empty()) a.source = "live";
+  if (a.source.empty()) a.source = default_source.empty() ? "live" : default_source;
   return -1;
 }
 
@@ -165,12 +182,27 @@ class RecordSignals {
   }, old_term_{}, old_xfsz_{};
 };
 
+// A recording replays, it does not change: sampling it again would write the
+// same generation over and over. True (and said on stderr) for a .kss.
+bool refuse_recording(Session& session, const std::string& spec, const std::string& desc) {
+  if (session.recorded_count() == 0) return false;
+  std::fprintf(stderr,
+               "kstatsql record: %s is a recording (%s); `kstatsql convert %s OUT.kss` "
+               "copies its generations\n",
+               spec.c_str(), desc.c_str(), spec.c_str());
+  return true;
+}
+
 }  // namespace
 
 int run_record(int argc, char** argv) {
+  return run_record(argc, argv, default_source_spec());
+}
+
+int run_record(int argc, char** argv, const std::string& default_source) {
   Args a;
   try {
-    int rc = parse_args(argc, argv, a);
+    int rc = parse_args(argc, argv, a, default_source);
     if (rc >= 0) return rc;
   } catch (const Error& e) {
     return usage_error(e.what());
@@ -192,6 +224,7 @@ int run_record(int argc, char** argv) {
   try {
     Session session(a.source);
     std::string desc = session.source_description();  // opens the source now
+    if (refuse_recording(session, a.source, desc)) return 2;
     engine::KssWriter writer(a.out, a.mode);
     writer.set_sync(a.sync);
     if (writer.cut_torn_tail() >= 0) {

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "engine/sources/dump/dump_writer.hpp"
 #include "engine/text.hpp"
@@ -27,6 +28,9 @@ constexpr ModeInfo kModes[] = {
     {"markdown", Mode::markdown, "a GitHub Markdown table"},
     {"quote", Mode::quote, "SQL literals"},
     {"kstat", Mode::kstat, "kstat -p lines module:instance:name:statistic<TAB>value"},
+    {"html", Mode::html, "HTML table rows <TR><TD>...</TD></TR>"},
+    {"insert", Mode::insert, "SQL INSERT statements (.mode insert TABLE)"},
+    {"ascii", Mode::ascii, "fields separated by 0x1F, rows by 0x1E"},
 };
 
 int char_width(char32_t cp) {
@@ -49,11 +53,13 @@ void pad(std::string& out, std::size_t n, std::string_view fill = " ") {
   for (std::size_t i = 0; i < n; ++i) out += fill;
 }
 
-// Appends `text` padded to `width` columns: left-aligned, or centered.
-void cell(std::string& out, std::string_view text, std::size_t width, bool center) {
+// Appends `text` padded to `width` columns: left-aligned, centered, or
+// right-aligned.
+void cell(std::string& out, std::string_view text, std::size_t width, bool center,
+          bool right = false) {
   std::size_t w = display_width(text);
   std::size_t extra = width > w ? width - w : 0;
-  std::size_t left = center ? extra / 2 : 0;
+  std::size_t left = right ? extra : center ? extra / 2 : 0;
   pad(out, left);
   out += text;
   pad(out, extra - left);
@@ -66,6 +72,28 @@ std::vector<std::string_view> split_lines(std::string_view s) {
   for (const engine::text::Line& l : engine::text::lines(s, true)) lines.push_back(l.text);
   if (s.empty() || s.back() == '\n') lines.emplace_back();
   return lines;
+}
+
+// `lines` with every line wider than `width` columns cut into pieces that fit
+// (at character boundaries; a character wider than `width` gets a line).
+std::vector<std::string_view> wrap(const std::vector<std::string_view>& lines, std::size_t width) {
+  std::vector<std::string_view> out;
+  for (std::string_view l : lines) {
+    std::size_t start = 0, used = 0;
+    for (std::size_t i = 0; i < l.size();) {
+      const engine::text::CodePoint cp = engine::text::decode_utf8(l, i);
+      const auto w = static_cast<std::size_t>(char_width(cp.valid ? cp.value : 0xFFFD));
+      if (used + w > width && i > start) {
+        out.push_back(l.substr(start, i - start));
+        start = i;
+        used = 0;
+      }
+      used += w;
+      i += cp.length;
+    }
+    out.push_back(l.substr(start));
+  }
+  return out;
 }
 
 // s between two `q`s, each `q` in it doubled (CSV's "", SQL's '').
@@ -185,6 +213,7 @@ void read_row(sqlite3_stmt* stmt, std::vector<Cell>& cells) {
       c.text.assign(static_cast<const char*>(p),
                     static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
     } else {
+      if (c.type == SQLITE_FLOAT) c.real = sqlite3_column_double(stmt, i);
       const unsigned char* t = sqlite3_column_text(stmt, i);
       c.text.assign(reinterpret_cast<const char*>(t),
                     static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
@@ -234,16 +263,26 @@ void Renderer::begin(std::span<const std::string> names) {
     case Mode::tabs:
     case Mode::csv:
     case Mode::quote:
+    case Mode::ascii:
       if (header) {
         std::vector<Cell> cells;
         for (const std::string& n : names_) cells.push_back({SQLITE_TEXT, n});
         if (o_.mode == Mode::csv) {
           row_csv(cells);
+        } else if (o_.mode == Mode::ascii) {
+          row_list(cells, "\x1f", "\x1e");
         } else if (o_.mode == Mode::quote) {
           row_quote(cells);
         } else {
           row_list(cells, o_.mode == Mode::tabs ? "\t" : o_.separator);
         }
+      }
+      break;
+    case Mode::html:
+      if (header) {
+        std::vector<Cell> cells;
+        for (const std::string& n : names_) cells.push_back({SQLITE_TEXT, n});
+        row_html(cells, true);
       }
       break;
     default:
@@ -276,6 +315,15 @@ void Renderer::row(std::span<const Cell> cells) {
     case Mode::kstat:
       row_kstat(cells);
       break;
+    case Mode::html:
+      row_html(cells, false);
+      break;
+    case Mode::insert:
+      row_insert(cells);
+      break;
+    case Mode::ascii:
+      row_list(cells, "\x1f", "\x1e");
+      break;
     case Mode::column:
     case Mode::table:
     case Mode::box:
@@ -302,13 +350,13 @@ void Renderer::end() {
   }
 }
 
-void Renderer::row_list(std::span<const Cell> cells, std::string_view sep) {
+void Renderer::row_list(std::span<const Cell> cells, std::string_view sep, std::string_view end) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) out_ += sep;
     out_ += cells[i].type == SQLITE_NULL ? std::string_view(o_.null_value)
                                          : std::string_view(cells[i].text);
   }
-  out_ += '\n';
+  out_ += end;
 }
 
 void Renderer::row_csv(std::span<const Cell> cells) {
@@ -404,16 +452,16 @@ void Renderer::row_kstat(std::span<const Cell> cells) {
   }
 }
 
-void Renderer::end_columnar() {
-  const Mode m = o_.mode;
-  if (buffered_.empty() || names_.empty()) return;
+std::vector<std::vector<std::vector<std::string_view>>> Renderer::columnar_lines(
+    bool header, std::vector<std::size_t>& width) const {
   const std::size_t nc = names_.size();
-  const bool header = m != Mode::column || o_.headers;
-  // Every cell split into lines; widths over all lines.
-  std::vector<std::size_t> width(nc, 0);
+  width.assign(nc, 0);
   std::vector<std::vector<std::vector<std::string_view>>> lines(buffered_.size());
   if (header) {
     for (std::size_t c = 0; c < nc; ++c) width[c] = display_width(names_[c]);
+  }
+  for (std::size_t c = 0; c < nc && c < o_.widths.size(); ++c) {
+    width[c] = std::max(width[c], static_cast<std::size_t>(std::abs(o_.widths[c])));
   }
   for (std::size_t r = 0; r < buffered_.size(); ++r) {
     lines[r].resize(nc);
@@ -422,9 +470,23 @@ void Renderer::end_columnar() {
       std::string_view t =
           cl.type == SQLITE_NULL ? std::string_view(o_.null_value) : std::string_view(cl.text);
       lines[r][c] = split_lines(t);
+      if (c < o_.widths.size() && o_.widths[c] != 0) {
+        lines[r][c] = wrap(lines[r][c], static_cast<std::size_t>(std::abs(o_.widths[c])));
+      }
       for (std::string_view l : lines[r][c]) width[c] = std::max(width[c], display_width(l));
     }
   }
+  return lines;
+}
+
+void Renderer::end_columnar() {
+  const Mode m = o_.mode;
+  if (buffered_.empty() || names_.empty()) return;
+  const std::size_t nc = names_.size();
+  const bool header = m != Mode::column || o_.headers;
+  std::vector<std::size_t> width;
+  const auto lines = columnar_lines(header, width);
+  auto right = [&](std::size_t c) { return c < o_.widths.size() && o_.widths[c] < 0; };
   // Border pieces: left, fill, joint, right for the top, middle and bottom rules; cell edges.
   const bool box = m == Mode::box;
   const std::string_view vbar = box ? "│" : "|";
@@ -447,10 +509,10 @@ void Renderer::end_columnar() {
             c < cells.size() && k < cells[c].size() ? cells[c][k] : std::string_view();
         if (m == Mode::column) {
           if (c) out_ += "  ";
-          cell(out_, t, width[c], false);
+          cell(out_, t, width[c], false, right(c));
         } else {
           out_ += ' ';
-          cell(out_, t, width[c], center);
+          cell(out_, t, width[c], center, !center && right(c));
           out_ += ' ';
           out_ += vbar;
         }

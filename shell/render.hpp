@@ -20,6 +20,11 @@
 //   table / box / markdown   bordered tables (ASCII, Unicode box, GitHub);
 //             these always show the header, like sqlite3
 //   quote     SQL literals ('text', NULL, X'blob')
+//   html      <TR><TD>…</TD></TR> rows as sqlite3 writes them (& < > " '
+//             escaped; <TH> header with .headers on)
+//   insert    one `INSERT INTO table VALUES(…);` per row (sqlite3's; column
+//             names listed with .headers on)
+//   ascii     fields separated by 0x1F (US), records by 0x1E (RS), unquoted
 //   kstat     kstat -p lines `module:instance:name:statistic<TAB>value` for
 //             result sets that have module, instance and name columns: with a
 //             `statistic` column, the value is the `value` column (or the one
@@ -42,7 +47,23 @@ struct sqlite3_stmt;
 
 namespace kstatsql::shell {
 
-enum class Mode { list, csv, tabs, json, jsonl, line, column, table, box, markdown, quote, kstat };
+enum class Mode {
+  list,
+  csv,
+  tabs,
+  json,
+  jsonl,
+  line,
+  column,
+  table,
+  box,
+  markdown,
+  quote,
+  kstat,
+  html,
+  insert,
+  ascii
+};
 
 // One output mode: the name .mode and --MODE take, a second accepted name,
 // and a line of help. output_modes() is the one list of them.
@@ -65,15 +86,21 @@ inline bool is_json(Mode m) {
 
 struct RenderOptions {
   Mode mode = Mode::list;
-  bool headers = false;         // list, csv, tabs, column, quote (others: always / never)
-  std::string separator = "|";  // list mode; csv uses ",", tabs "\t"
-  std::string null_value;       // text shown for NULL in text modes
+  bool headers = false;                // list, csv, tabs, column, quote (others: always / never)
+  std::string separator = "|";         // list mode; csv uses ",", tabs "\t"
+  std::string null_value;              // text shown for NULL in text modes
+  std::string insert_table = "table";  // insert mode: the table the INSERTs name
+  // .width: per column, its width in columnar modes (0 or missing: as wide
+  // as its widest value; negative: that width, right-aligned). A value wider
+  // than its column is wrapped onto more lines.
+  std::vector<int> widths;
 };
 
 // One value of a row: SQLite's fundamental type and its text (blobs: raw bytes).
 struct Cell {
   int type = 5;  // SQLITE_INTEGER 1, SQLITE_FLOAT 2, SQLITE_TEXT 3, SQLITE_BLOB 4, SQLITE_NULL 5
   std::string text;
+  double real = 0;  // SQLITE_FLOAT: the value itself (text has 15 digits)
 };
 
 class Renderer {
@@ -86,13 +113,19 @@ class Renderer {
   std::size_t rows() const noexcept { return nrows_; }
 
  private:
-  void row_list(std::span<const Cell> cells, std::string_view sep);
+  void row_list(std::span<const Cell> cells, std::string_view sep, std::string_view end = "\n");
   void row_csv(std::span<const Cell> cells);
   void row_json(std::span<const Cell> cells);
   void row_line(std::span<const Cell> cells);
   void row_quote(std::span<const Cell> cells);
   void row_kstat(std::span<const Cell> cells);
+  void row_html(std::span<const Cell> cells, bool header);
+  void row_insert(std::span<const Cell> cells);
   void end_columnar();
+  // Every buffered cell split into lines (wrapped at its .width), and each
+  // column's width over those lines (and the header's when shown).
+  std::vector<std::vector<std::vector<std::string_view>>> columnar_lines(
+      bool header, std::vector<std::size_t>& width) const;
 
   const RenderOptions& o_;
   std::string& out_;
@@ -106,6 +139,15 @@ class Renderer {
 
 // Reads the current row of `stmt` into `cells` (resized to the column count).
 void read_row(sqlite3_stmt* stmt, std::vector<Cell>& cells);
+
+// EXPLAIN QUERY PLAN drawn as sqlite3 draws it: "QUERY PLAN", then each
+// row under its parent with |-- (more siblings follow) or `-- (the last).
+struct PlanRow {
+  int id = 0;
+  int parent = 0;
+  std::string detail;
+};
+std::string render_query_plan(std::span<const PlanRow> rows);
 
 // Display width of UTF-8 text in terminal columns (invalid bytes count 1).
 std::size_t display_width(std::string_view s);

@@ -78,17 +78,7 @@ std::string where(std::string_view origin, int line) {
 
 Shell::Shell(ShellOptions options, Session session, std::FILE* out, std::FILE* err)
     : o_(std::move(options)), session_(std::move(session)), stdout_(out), out_(out), err_(err) {
-  if (sqlite3_open(":memory:", &db_) != SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw Error(Errc::internal, "cannot open an SQLite connection: " + msg);
-  }
-  try {
-    session_.register_on(db_);
-  } catch (...) {
-    sqlite3_close(db_);
-    throw;
-  }
+  open_database(o_.database);
 }
 
 Shell::~Shell() {
@@ -113,6 +103,7 @@ void Shell::after_output() {
   if (once_) {
     if (out_owned_) std::fclose(out_);
     out_ = stdout_;
+    out_name_.clear();
     out_owned_ = false;
     once_ = false;
   }
@@ -128,6 +119,10 @@ bool Shell::feed_line(std::string_view line, int lineno, std::string_view origin
     pending_.clear();  // blank lines and comments before a statement
     std::size_t first = line.find_first_not_of(" \t\r");
     if (first != std::string_view::npos && line[first] == '.') {
+      if (o_.echo) {  // as sqlite3 does, dot-commands are echoed too
+        write(line.substr(first));
+        write("\n");
+      }
       bool ok = dot_command(line.substr(first));
       return ok && !quit_;
     }
@@ -246,8 +241,9 @@ void Shell::report_prepare_error(std::string_view sql, int lineno, std::string_v
 }
 
 bool Shell::run_statement(std::string_view sql, int lineno, std::string_view origin) {
-  if (o_.echo) {
-    write(sql);
+  if (o_.echo) {  // the statement as written, without the newlines that followed it
+    const std::size_t end = sql.find_last_not_of(" \t\r\n");
+    write(sql.substr(0, end == std::string_view::npos ? 0 : end + 1));
     write("\n");
   }
   sqlite3_stmt* st = nullptr;
@@ -259,6 +255,7 @@ bool Shell::run_statement(std::string_view sql, int lineno, std::string_view ori
     return !o_.bail;
   }
   if (!st) return true;
+  if (sqlite3_stmt_isexplain(st) == 2) return run_query_plan(st, lineno, origin);
   rusage ru0{};
   getrusage(RUSAGE_SELF, &ru0);
   std::int64_t t0 = monotonic_ns();
@@ -301,6 +298,26 @@ bool Shell::run_statement(std::string_view sql, int lineno, std::string_view ori
   if (stats_) dot_command(".stats");
   after_output();
   if (!ok) status_ = 1;
+  return ok || !o_.bail;
+}
+
+bool Shell::run_query_plan(sqlite3_stmt* st, int lineno, std::string_view origin) {
+  std::vector<PlanRow> rows;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const unsigned char* detail = sqlite3_column_text(st, 3);
+    rows.push_back({sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+                    detail ? reinterpret_cast<const char*>(detail) : ""});
+  }
+  const bool ok = rc == SQLITE_DONE;
+  if (ok) {
+    write(render_query_plan(rows));
+  } else {
+    error(fmt::format("Runtime error {}: {}", where(origin, lineno), sqlite3_errmsg(db_)));
+    status_ = 1;
+  }
+  sqlite3_finalize(st);
+  after_output();
   return ok || !o_.bail;
 }
 
@@ -390,8 +407,12 @@ int Shell::run() {
     std::string path = report_path(o_.report);
     if (access(path.c_str(), R_OK) != 0) {
       const int err = errno;
-      error(fmt::format("kstatsql: no report '{}': {}", o_.report,
-                        engine::errno_message("cannot read " + path, err)));
+      std::string known;
+      for (const std::string& n : available_reports()) known += " " + n;
+      error(fmt::format("kstatsql: no report '{}': {}\n{}", o_.report,
+                        engine::errno_message("cannot read " + path, err),
+                        known.empty() ? fmt::format("no reports in {}", reports_dir())
+                                      : fmt::format("reports in {}:{}", reports_dir(), known)));
       return 2;
     }
     return run_repeated({{Input::Kind::file, path}});
@@ -421,9 +442,15 @@ int shell_main(ShellOptions options) {
     }
   }
   install_stop_handler();
+  std::unique_ptr<Shell> shell;
   try {
-    Shell shell(std::move(options), session, stdout, stderr);
-    return shell.run();
+    shell = std::make_unique<Shell>(std::move(options), session, stdout, stderr);
+  } catch (const std::exception& e) {  // the database argument, like a bad --source
+    std::fprintf(stderr, "kstatsql: %s\n", e.what());
+    return 1;
+  }
+  try {
+    return shell->run();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kstatsql: %s\n", e.what());
     return 3;

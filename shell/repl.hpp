@@ -30,6 +30,7 @@
 #include "shell/render.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace kstatsql::shell {
 
@@ -49,6 +50,7 @@ struct ShellOptions {
   double interval = 0;                // --interval seconds; 0 = run once
   long count = -1;                    // --count; -1 = until interrupted (with an interval)
   std::string report;                 // --report NAME
+  std::string database;               // the database file argument; "" = in memory
 };
 
 struct ShellArgs {
@@ -67,6 +69,15 @@ std::string shell_usage();
 // ".sql", else $KSTATSQL_REPORTS (or the installed share/kstatsql/reports, or the source tree's
 // reports/ when run from the build folder)/NAME.sql.
 std::string report_path(const std::string& name);
+// The folder report_path() looks in, and the report names found there (sorted).
+std::string reports_dir();
+std::vector<std::string> available_reports();
+
+// True when a positional argument names a database file rather than SQL:
+// one word (no blank, ';', quote or parenthesis, and not a dot-command such
+// as ".help") that is ":memory:", contains '.' or '/', or is an existing
+// regular file.
+bool names_database(const std::string& arg);
 
 // complete.cpp: interactive input through libedit — line editing, history
 // ($KSTATSQL_HISTORY, else ~/.kstatsql_history) and TAB completion of
@@ -95,14 +106,21 @@ struct CompletionData {
 CompletionData load_completion_data(sqlite3* db, bool with_modules);
 // Candidates for `word`, the text being completed, given the line before it.
 // Matching ignores ASCII case; a lowercase word gets lowercase keywords; a
-// word starting with ' completes module names (quoted); a line starting with
-// '.' completes dot-commands, then their arguments (modes, tables, on/off).
+// word where a module name goes (wants_module_names) completes module names
+// (quoted); a line starting with '.' completes dot-commands, then their
+// arguments (modes, tables, on/off, and file names from the file system
+// for the commands that take a file: `.read reports/io` -> `iostat.sql`).
 std::vector<std::string> complete_word(const CompletionData& d, std::string_view before,
                                        std::string_view word);
+// True when `word` is where a module name goes: it starts with ', or follows
+// `module =`, `module IN (` or a ',' in that list. Completion then offers
+// the current source's module names, quoted.
+bool wants_module_names(std::string_view before, std::string_view word);
 
 class Shell {
  public:
-  // Opens an in-memory connection and registers kstatsql on it over `session`.
+  // Opens options.database (default: in memory) and registers kstatsql on
+  // it over `session`; throws Error when the database cannot be opened.
   Shell(ShellOptions options, Session session, std::FILE* out, std::FILE* err);
   ~Shell();
   Shell(const Shell&) = delete;
@@ -130,6 +148,15 @@ class Shell {
   // Dot-commands (shell/dot_commands.hpp). `line` starts with '.'. Returns false to stop.
   bool dot_command(std::string_view line);
 
+  // dot_data.cpp: makes `path` ("" or ":memory:": a new in-memory database)
+  // the connection's main database, with kstatsql registered on it; the old
+  // connection is closed. Throws Error (the current one is kept) when the
+  // file is not an SQLite database or cannot be opened.
+  void open_database(const std::string& path);
+  const std::string& database_name() const noexcept;
+  // A message on stderr that does not change the exit status.
+  void warn(const std::string& message) { error(message); }
+
  private:
   bool execute(std::string_view sql, int lineno, std::string_view origin);
   // KQL (docs/kql.md): compiles to SQL and runs it; errors keep their caret.
@@ -138,6 +165,8 @@ class Shell {
   // ending in '|' continues on the next.
   bool feed_kql_line(std::string_view line, int lineno, std::string_view origin);
   bool run_statement(std::string_view sql, int lineno, std::string_view origin);
+  // EXPLAIN QUERY PLAN: the plan drawn as a tree (render_query_plan); finalizes `st`.
+  bool run_query_plan(sqlite3_stmt* st, int lineno, std::string_view origin);
   void report_prepare_error(std::string_view sql, int lineno, std::string_view origin);
   bool run_inputs(const std::vector<Input>& inputs);
   bool run_file(const std::string& path);
@@ -149,6 +178,7 @@ class Shell {
   void after_output();
   // dot_commands.cpp: the commands' run functions, and their helpers.
   friend struct DotCommands;
+  friend struct DotData;
   void list_tables(std::string_view pattern);
   void show_schema(std::string_view table);
   bool set_output(std::string_view path, bool once);
@@ -156,6 +186,8 @@ class Shell {
   ShellOptions o_;
   Session session_;
   sqlite3* db_ = nullptr;
+  std::string db_name_;   // what .show calls the main database
+  std::string out_name_;  // the .output/.once file; "" = standard output
   std::FILE* stdout_;
   std::FILE* out_;
   std::FILE* err_;

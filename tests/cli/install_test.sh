@@ -2,7 +2,7 @@
 # `cmake --install` into a temporary prefix, then use it as a new user would:
 # (a) the installed shell runs reports by name from the (moved) prefix, (b) a
 # CMake project with find_package(kstatsql) links kstatsql::kstatsql, (c) cc
-# with pkg-config links the same C file, (d) the man page installs and renders.
+# with pkg-config links the same C file, (d) the man pages install and render.
 # usage: install_test.sh CMAKE BUILD_DIR tests/data
 set -u
 cmake="$1"; build="$2"; data="$3"
@@ -19,6 +19,7 @@ dump="$data/dumps/illumos-kstat-p.txt"
 mv "$tmp/p0" "$tmp/p"; p="$tmp/p"
 for f in bin/kstatsql lib/libkstatsql.a lib/kstatsql/kstatsql.so include/kstatsql/kstatsql.h \
          include/kstatsql/version.h share/kstatsql/reports/vmstat.sql share/man/man1/kstatsql.1 \
+         share/man/man1/kstatsql-kstat.1 share/man/man7/kstatsql.7 share/bash-completion/completions/kstatsql \
          lib/cmake/kstatsql/kstatsqlConfig.cmake lib/cmake/kstatsql/kstatsqlConfigVersion.cmake \
          lib/cmake/kstatsql/kstatsqlTargets.cmake lib/pkgconfig/kstatsql.pc; do
   [ -f "$p/$f" ] || fail "not installed: $f"
@@ -88,10 +89,12 @@ else
 fi
 fi
 
-# (d) the man page renders without warnings.
+# (d) the man pages render without warnings.
 if command -v groff >/dev/null 2>&1; then
-  warn=$(groff -man -Tutf8 -ww "$p/share/man/man1/kstatsql.1" 2>&1 >/dev/null)
-  [ -z "$warn" ] || fail "groff warnings: $warn"
+  for page in man1/kstatsql.1 man1/kstatsql-kstat.1 man7/kstatsql.7; do
+    warn=$(groff -man -Tutf8 -ww "$p/share/man/$page" 2>&1 >/dev/null)
+    [ -z "$warn" ] || fail "groff warnings in $page: $warn"
+  done
 else
   echo "install_test: SKIP man page rendering: groff not found"
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Drives the interactive `kstatsql` in a pseudo-terminal: the prompt, .tables,
-a multi-line statement, TAB completion, history, and .quit.
+a multi-line statement, TAB completion (tables, module names, file names),
+error line numbers, history, .quit and .exit's status.
 
 usage: shell_tty_test.py path/to/kstatsql tests/data
 """
@@ -16,9 +17,14 @@ dump = os.path.join(data, "dumps", "illumos-kstat-p.txt")
 home = tempfile.mkdtemp(prefix="kstatsql-tty-")
 env = dict(os.environ, HOME=home, TERM="xterm", KSTATSQL_HISTORY=os.path.join(home, "hist"))
 
-pid, fd = pty.fork()
-if pid == 0:
-    os.execve(binary, [binary, "--source", dump], env)
+def spawn():
+    child, master = pty.fork()
+    if child == 0:
+        os.execve(binary, [binary, "--source", dump], env)
+    return child, master
+
+
+pid, fd = spawn()
 
 buffer = b""
 
@@ -80,9 +86,55 @@ send("SELEC 1;\r")
 seen = expect(b"kstatsql> ")
 assert b"syntax error" in seen and b"^--- error here" in seen, seen
 
+# Errors name the line within the statement just typed, not of the session.
+send("SELECT\r")
+expect(b"...> ")
+send("nosuch;\r")
+seen = expect(b"kstatsql> ")
+assert b"Parse error near line 2: no such column: nosuch" in seen, seen
+
+# Module names complete after `module =`, with or without the opening quote.
+send("SELECT DISTINCT module FROM kstat WHERE module = cmdk\t")
+expect(b"error'")
+send(";\r")
+seen = expect(b"kstatsql> ")
+assert b"\r\ncmdkerror\r\n" in seen, seen
+
+# A lone opening quote lists the module names (TAB twice), not SQL words.
+send("SELECT 1 FROM kstat WHERE module = '\t\t")
+seen = expect(b"zone_misc'")
+assert b"SELECT" not in seen.split(b"module = '", 1)[-1], seen
+expect(b"kstatsql> SELECT 1 FROM kstat WHERE module = '")  # the line, redrawn
+send("unix' LIMIT 1;\r")
+seen = expect(b"kstatsql> ")
+assert b"\r\n1\r\n" in seen, seen
+
+# File names complete after .read, through directories.
+scripts = os.path.join(home, "scripts")
+os.mkdir(scripts)
+with open(os.path.join(scripts, "iostat-check.sql"), "w", encoding="utf-8") as f:
+    f.write("SELECT 'from the file';\n")
+send(".read " + home + "/scr\t")
+expect(b"ipts/")
+send("iost\t")
+expect(b"at-check.sql")
+send("\r")
+seen = expect(b"kstatsql> ")
+assert b"from the file" in seen, seen
+
 send(".quit\r")
 _, status = os.waitpid(pid, 0)
 assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
 history = open(os.path.join(home, "hist"), encoding="utf-8", errors="replace").read()
 assert ".tables" in history, history
+# .exit without a code after an error exits 1, as .help says; .exit 0 exits 0.
+for command, want in ((".exit", 1), (".exit 0", 0)):
+    pid, fd = spawn()
+    buffer = b""
+    expect(b"kstatsql> ")
+    send("SELEC 1;\r")
+    expect(b"kstatsql> ")
+    send(command + "\r")
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == want, (command, status)
 print("shell_tty_test: ok")

@@ -54,7 +54,7 @@ TEST_CASE("shell arguments: subcommands, help, version and usage errors", "[shel
   for (auto args :
        std::vector<std::vector<std::string>>{{"--bogus"},
                                              {"--source"},
-                                             {"-mode", "html"},
+                                             {"-mode", "nosuch"},
                                              {"--interval", "0", "SELECT 1"},
                                              {"--interval", "x", "SELECT 1"},
                                              {"--interval", "1"},
@@ -90,4 +90,48 @@ TEST_CASE("report files are found in KSTATSQL_REPORTS", "[shell]") {
   CHECK(report_path("iostat") == "/tmp/rep/iostat.sql");
   ::unsetenv("KSTATSQL_REPORTS");
   CHECK_THAT(report_path("iostat"), Catch::EndsWith("reports/iostat.sql"));
+}
+
+TEST_CASE("shell arguments: options before a subcommand are used or refused", "[shell]") {
+  ShellArgs k = parse({"--interval", "0.5", "--count", "3", "kstat", "-p"});
+  REQUIRE(k.action == Action::kstat);
+  CHECK(k.options.interval == 0.5);
+  CHECK(k.options.count == 3);
+  CHECK(parse({"--source", "x.txt", "record", "-o", "r.kss"}).options.source == "x.txt");
+  for (auto args : std::vector<std::vector<std::string>>{{"--count", "3", "kstat"},
+                                                         {"--interval", "1", "record", "-o", "r"},
+                                                         {"--source", "a", "convert", "a", "b"}}) {
+    INFO(args[0] << " " << args[2]);
+    ShellArgs e = parse(args);
+    CHECK(e.action == Action::usage_error);
+  }
+}
+
+TEST_CASE("shell arguments: numeric options outside their range name it", "[shell]") {
+  struct Case {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  const Case cases[] = {
+      {{"--interval", "1e300", "SELECT 1"}, "--interval '1e300': expected a number of seconds"},
+      {{"--interval", "0.0009", "SELECT 1"}, "from 0.001 to 31536000"},
+      {{"--interval", "31536001", "SELECT 1"}, "from 0.001 to 31536000"},
+      {{"--interval", "-1", "SELECT 1"}, "from 0.001 to 31536000"},
+      {{"--interval", "nan", "SELECT 1"}, "--interval 'nan'"},
+      {{"--interval", "1", "--count", "2147483648", "SELECT 1"}, "from 1 to 2147483647"},
+      {{"--interval", "1", "--count", "-5", "SELECT 1"}, "--count '-5'"},
+      {{"--interval", "1", "--count", "1.5", "SELECT 1"}, "--count '1.5'"},
+      {{"--report", "r", "0"}, "--report interval '0'"},
+      {{"--report", "r", "1", "99999999999999999999"}, "--report count '99999999999999999999'"},
+  };
+  for (const Case& c : cases) {
+    ShellArgs e = parse(c.args);
+    INFO(c.args[1]);
+    CHECK(e.action == Action::usage_error);
+    CHECK_THAT(e.message, Catch::Contains(c.message));
+  }
+  // The extremes themselves are accepted.
+  CHECK(parse({"--interval", "0.001", "SELECT 1"}).options.interval == 0.001);
+  CHECK(parse({"--interval", "31536000", "--count", "2147483647", "SELECT 1"}).options.count ==
+        2147483647);
 }

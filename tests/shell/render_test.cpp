@@ -161,6 +161,7 @@ TEST_CASE("mode names", "[shell]") {
   CHECK(parse_mode("tsv") == Mode::tabs);
   CHECK(parse_mode("box") == Mode::box);
   CHECK(parse_mode("kstat") == Mode::kstat);
-  CHECK_FALSE(parse_mode("html").has_value());
+  CHECK(parse_mode("html") == Mode::html);
+  CHECK_FALSE(parse_mode("nosuch").has_value());
   CHECK(kstatsql::shell::mode_name(Mode::markdown) == "markdown");
 }

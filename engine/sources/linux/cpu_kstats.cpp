@@ -21,8 +21,20 @@ using procfs::fields;
 using procfs::parse_u64;
 using procfs::StatList;
 
-std::uint64_t ticks_to_ns(std::uint64_t ticks, std::uint64_t hz) {
-  return ticks / hz * 1000000000ULL + ticks % hz * 1000000000ULL / hz;
+// USER_HZ ticks as ns, or nullopt when that does not fit in 64 bits.
+std::optional<std::uint64_t> ticks_to_ns(std::uint64_t ticks, std::uint64_t hz) {
+  std::uint64_t whole = 0, ns = 0;
+  if (__builtin_mul_overflow(ticks / hz, 1000000000ULL, &whole) ||
+      __builtin_add_overflow(whole, ticks % hz * 1000000000ULL / hz, &ns))
+    return std::nullopt;
+  return ns;
+}
+
+// a + b (+ c), or nullopt when the sum does not fit in 64 bits.
+std::optional<std::uint64_t> sum(std::uint64_t a, std::uint64_t b, std::uint64_t c = 0) {
+  std::uint64_t ab = 0, abc = 0;
+  if (__builtin_add_overflow(a, b, &ab) || __builtin_add_overflow(ab, c, &abc)) return std::nullopt;
+  return abc;
 }
 
 class CpuFamily final : public Family {
@@ -31,17 +43,15 @@ class CpuFamily final : public Family {
   PartScope scope() const override { return {{"cpu"}, {"sys"}, {"misc"}, {}, {}}; }
 
   // /proc/stat is the one file every Linux has: without it this is not procfs.
+  // A duplicate or out-of-range cpuN line is listed once or not at all, and
+  // every cpu:N:sys reports it (StatCpus::error).
   void enumerate(Lister& out) override {
     int err = 0;
     const TextFile stat = read_text(proc() + "/stat", err);
     if (!stat) throw Error(Errc::io, stat.error + " (is procfs mounted?)");
-    procfs::for_each_line(*stat.text, [&](std::string_view line, std::size_t) {
-      auto f = fields(line);
-      if (!f.empty() && f[0].size() > 3 && f[0].substr(0, 3) == "cpu")
-        if (auto n = parse_u64(f[0].substr(3)))
-          out.add("cpu", static_cast<std::int64_t>(*n), "sys", "misc", KstatType::named, 0u);
-      return true;
-    });
+    std::string msg;
+    for (const StatCpus::Cpu& c : stat_cpus_.get(stat, parse_stat_cpus, msg)->cpus)
+      out.add("cpu", c.cpu, "sys", "misc", KstatType::named, 0u);
   }
 
   std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
@@ -53,6 +63,7 @@ class CpuFamily final : public Family {
   std::string read_cpu(const KstatHeader& h, Arena& arena, KstatData& out, int& err);
   std::string add_interrupts(std::int64_t cpu, StatList& s);
   std::string add_schedstat(std::int64_t cpu, StatList& s);
+  ParsedFile<StatCpus> stat_cpus_;
   ParsedFile<CpuTable> interrupts_;
   ParsedFile<Schedstat> schedstat_;
 };
@@ -64,26 +75,22 @@ std::string CpuFamily::read_cpu(const KstatHeader& h, Arena& arena, KstatData& o
   if (!in) return in.error;
   const std::string& path = in.path;
   std::string msg;
+  const StatCpus* cpus = stat_cpus_.get(in, parse_stat_cpus, msg);
+  if (!cpus->error.empty()) return err = EINVAL, cpus->error;
   const std::string label = fmt::format("cpu{}", h.instance);
+  const StatCpus::Cpu* line = cpus->find(h.instance);
+  if (line == nullptr)
+    return err = ENOENT, fmt::format("{}: no {} line (CPU offline?)", path, label);
+  const std::size_t line_no = line->no;
   std::vector<std::uint64_t> v;
-  std::size_t line_no = 0;
-  procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
-    auto f = fields(line);
-    if (f.empty() || f[0] != label) return true;
-    line_no = no;
-    for (std::size_t i = 1; i < f.size(); ++i) {
-      auto n = parse_u64(f[i]);
-      if (!n) {
-        v.clear();
-        msg = fmt::format("{}:{}: bad number '{}' on the {} line", path, no, f[i], label);
-        return false;
-      }
-      v.push_back(*n);
-    }
-    return false;
-  });
-  if (!msg.empty()) return err = EINVAL, msg;
-  if (line_no == 0) return err = ENOENT, fmt::format("{}: no {} line (CPU offline?)", path, label);
+  auto f = fields(line->line);
+  for (std::size_t i = 1; i < f.size(); ++i) {
+    auto n = parse_u64(f[i]);
+    if (!n)
+      return err = EINVAL,
+             fmt::format("{}:{}: bad number '{}' on the {} line", path, line_no, f[i], label);
+    v.push_back(*n);
+  }
   // user nice system idle [iowait irq softirq [steal [guest [guest_nice]]]]
   if (v.size() < 4)
     return err = EINVAL,
@@ -91,16 +98,26 @@ std::string CpuFamily::read_cpu(const KstatHeader& h, Arena& arena, KstatData& o
   const std::size_t present = std::min<std::size_t>(v.size(), 10);
   v.resize(10, 0);  // pre-2.6 kernels lack iowait/irq/softirq: counted as 0
   auto at = [&](std::size_t i) { return v[i]; };
-  std::uint64_t user = at(0) + at(1), kernel = at(2) + at(5) + at(6), intr = at(5) + at(6);
+  // Sums and ns that do not fit in 64 bits are the kstat's error, never wrapped.
+  const auto user = sum(at(0), at(1)), kernel = sum(at(2), at(5), at(6)), intr = sum(at(5), at(6));
+  const auto idle_ns = ticks_to_ns(at(3), hz()), iowait_ns = ticks_to_ns(at(4), hz()),
+             steal_ns = ticks_to_ns(at(7), hz());
+  const auto user_ns = user ? ticks_to_ns(*user, hz()) : std::nullopt;
+  const auto kernel_ns = kernel ? ticks_to_ns(*kernel, hz()) : std::nullopt;
+  const auto intr_ns = intr ? ticks_to_ns(*intr, hz()) : std::nullopt;
+  if (!user_ns || !kernel_ns || !intr_ns || !idle_ns || !iowait_ns || !steal_ns)
+    return err = ERANGE,
+           fmt::format("{}:{}: {}: tick counts too large (a sum or its ns does not fit in 64 bits)",
+                       path, line_no, label);
   StatList s(arena);
   s.add_u64("cpu_ticks_idle", at(3));
-  s.add_u64("cpu_ticks_user", user);
-  s.add_u64("cpu_ticks_kernel", kernel);
+  s.add_u64("cpu_ticks_user", *user);
+  s.add_u64("cpu_ticks_kernel", *kernel);
   s.add_u64("cpu_ticks_wait", at(4));
-  s.add_u64("cpu_nsec_idle", ticks_to_ns(at(3), hz()), Unit::ns);
-  s.add_u64("cpu_nsec_user", ticks_to_ns(user, hz()), Unit::ns);
-  s.add_u64("cpu_nsec_kernel", ticks_to_ns(kernel, hz()), Unit::ns);
-  s.add_u64("cpu_nsec_intr", ticks_to_ns(intr, hz()), Unit::ns);
+  s.add_u64("cpu_nsec_idle", *idle_ns, Unit::ns);
+  s.add_u64("cpu_nsec_user", *user_ns, Unit::ns);
+  s.add_u64("cpu_nsec_kernel", *kernel_ns, Unit::ns);
+  s.add_u64("cpu_nsec_intr", *intr_ns, Unit::ns);
   // Linux-only: the /proc/stat columns illumos has no name for.
   static constexpr std::string_view kTicks[10] = {"",
                                                   "cpu_ticks_nice",
@@ -114,8 +131,8 @@ std::string CpuFamily::read_cpu(const KstatHeader& h, Arena& arena, KstatData& o
                                                   "cpu_ticks_guest_nice"};
   for (std::size_t i = 0; i < present; ++i)
     if (!kTicks[i].empty()) s.add_u64(kTicks[i], at(i));
-  if (present > 4) s.add_u64("cpu_nsec_iowait", ticks_to_ns(at(4), hz()), Unit::ns);
-  if (present > 7) s.add_u64("cpu_nsec_steal", ticks_to_ns(at(7), hz()), Unit::ns);
+  if (present > 4) s.add_u64("cpu_nsec_iowait", *iowait_ns, Unit::ns);
+  if (present > 7) s.add_u64("cpu_nsec_steal", *steal_ns, Unit::ns);
   if (msg = add_interrupts(h.instance, s); !msg.empty()) return err = EINVAL, msg;
   if (msg = add_schedstat(h.instance, s); !msg.empty()) return err = EINVAL, msg;
   out.named = s.finish();

@@ -2,6 +2,8 @@
 // /proc/schedstat parsers (cpu_tables.hpp).
 #include "engine/sources/linux/cpu_tables.hpp"
 
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 #include "engine/sources/linux/procfs.hpp"
@@ -21,11 +23,15 @@ std::string check_complete(std::string_view text, const std::string& path) {
   return fmt::format("{}:{}: truncated (the last line has no newline)", path, lines);
 }
 
-// The header: "CPU0 CPU1 …", every field "CPU" + digits.
+// The header: "CPU0 CPU1 …", every field "CPU" + digits, each CPU once.
 std::string parse_header(std::string_view line, const std::string& path, CpuTable& out) {
   for (std::string_view f : fields(line)) {
     auto n = f.size() > 3 && f.substr(0, 3) == "CPU" ? parse_u64(f.substr(3)) : std::nullopt;
     if (!n) return fmt::format("{}:1: expected CPUn column headers, found '{}'", path, f);
+    if (*n > static_cast<std::uint64_t>(kMaxInstance))
+      return fmt::format("{}:1: CPU number {} out of range (0..{})", path, *n, kMaxInstance);
+    if (out.column(static_cast<std::int64_t>(*n)))
+      return fmt::format("{}:1: column {} appears twice", path, f);
     out.cpus.push_back(static_cast<std::int64_t>(*n));
   }
   if (out.cpus.empty()) return fmt::format("{}:1: no CPU columns", path);
@@ -81,6 +87,34 @@ std::string parse_cpu_table(std::string_view text, const std::string& path, CpuT
   return msg;
 }
 
+const StatCpus::Cpu* StatCpus::find(std::int64_t cpu) const {
+  auto it = index.find(cpu);
+  return it == index.end() ? nullptr : &cpus[it->second];
+}
+
+std::string parse_stat_cpus(std::string_view text, const std::string& path, StatCpus& out) {
+  procfs::for_each_line(text, [&](std::string_view line, std::size_t no) {
+    auto f = fields(line);
+    if (f.empty() || f[0].size() <= 3 || f[0].substr(0, 3) != "cpu") return true;
+    const std::string_view digits = f[0].substr(3);
+    if (digits.find_first_not_of("0123456789") != std::string_view::npos) return true;
+    auto n = parse_u64(digits);
+    std::string e;
+    if (!n || *n > static_cast<std::uint64_t>(kMaxInstance)) {
+      e = fmt::format("{}:{}: CPU number {} out of range (0..{})", path, no, digits, kMaxInstance);
+    } else if (auto [it, fresh] = out.index.emplace(static_cast<std::int64_t>(*n), out.cpus.size());
+               !fresh) {
+      e = fmt::format("{}:{}: {} appears twice (first on line {})", path, no, f[0],
+                      out.cpus[it->second].no);
+    } else {
+      out.cpus.push_back({static_cast<std::int64_t>(*n), line, no});
+    }
+    if (!e.empty() && out.error.empty()) out.error = std::move(e);
+    return true;
+  });
+  return {};
+}
+
 const SchedCpu* Schedstat::find(std::int64_t cpu) const {
   for (const SchedCpu& c : cpus)
     if (c.cpu == cpu) return &c;
@@ -96,7 +130,8 @@ std::string parse_schedstat(std::string_view text, const std::string& path, Sche
       if (auto v = parse_u64(f[1])) return out.version = *v, true;
     } else if (f.empty() || f[0].substr(0, 3) != "cpu") {
       return true;  // timestamp, domain lines
-    } else if (auto n = parse_u64(f[0].substr(3)); n && f.size() >= 10) {
+    } else if (auto n = parse_u64(f[0].substr(3));
+               n && *n <= static_cast<std::uint64_t>(kMaxInstance) && f.size() >= 10) {
       SchedCpu c;
       c.cpu = static_cast<std::int64_t>(*n);
       bool ok = true;

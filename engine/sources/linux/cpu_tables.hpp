@@ -11,11 +11,34 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/sources/linux/linux_source.hpp"
 
 namespace kstatsql::engine::linuxsrc {
+
+// The largest CPU number, and so kstat instance, accepted (illumos's
+// ks_instance is an int): a larger one is an error of its file.
+constexpr std::int64_t kMaxInstance = 2147483647;
+
+// The "cpuN" lines of /proc/stat (not the "cpu" total), each CPU once.
+// `error` is "path:line: what" for a duplicate CPU or a number out of
+// 0..kMaxInstance: an error of the file, which every kstat fed by those lines
+// reports; the other lines are still listed in `cpus`.
+struct StatCpus {
+  struct Cpu {
+    std::int64_t cpu = 0;
+    std::string_view line;
+    std::size_t no = 0;
+  };
+  std::vector<Cpu> cpus;                                // in file order
+  std::unordered_map<std::int64_t, std::size_t> index;  // CPU → position in cpus
+  std::string error;
+  const Cpu* find(std::int64_t cpu) const;
+};
+// Always returns "" (the file's error is in out.error), so ParsedFile keeps the lines.
+std::string parse_stat_cpus(std::string_view text, const std::string& path, StatCpus& out);
 
 // A header of "CPUn" columns, then "label: count… [text]" rows.
 struct CpuTable {

@@ -55,7 +55,7 @@ class IrqFamily final : public Family {
       const std::size_t colon = line.find(':');
       if (no == 1 || colon == std::string_view::npos) return true;
       const auto irq = parse_u64(procfs::trim(line.substr(0, colon)));
-      if (!irq) return true;
+      if (!irq || *irq > static_cast<std::uint64_t>(kMaxInstance)) return true;  // never -1
       std::string_view dev = device_of(tail_of(line.substr(colon + 1)));
       const std::string name = dev.empty() ? fmt::format("irq{}", *irq) : std::string(dev);
       out.add("irq", static_cast<std::int64_t>(*irq), name, "controller", KstatType::intr, 0u);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <optional>
+#include <unordered_map>
 
 #include "engine/sources/linux/families.hpp"
 #include "engine/sources/linux/procfs.hpp"
@@ -82,6 +83,97 @@ void add_dev_stats(const DevLine& d, StatList& s) {
     s.add_u64(name, v[i], i == 0 || i == 8 ? Unit::bytes : Unit::none);
 }
 
+// link_state_t from operstate (then carrier): UNKNOWN −1 (0xffffffff as
+// uint32), DOWN 0, UP 1.
+std::uint64_t link_state(const std::string& oper, const std::optional<std::string>& carrier) {
+  if (oper == "up") return 1;
+  if (oper == "down" || oper == "lowerlayerdown" || oper == "notpresent" || oper == "dormant" ||
+      oper == "testing")
+    return 0;
+  if (carrier == "1" || carrier == "0") return *carrier == "1" ? 1 : 0;
+  return 0xffffffffu;
+}
+
+// Fills the link:0:<if> statistics from the interface directory `dir`
+// (ending in '/'), stamped `snaptime` (the source's clock). Returns an error
+// naming the file, errno in `err`, when a counter is missing (interface
+// removed: ENOENT) or malformed, or the speed in b/s does not fit in 64 bits.
+std::string read_sysfs_link(const std::string& dir, std::int64_t snaptime, Arena& arena,
+                            KstatData& out, int& err) {
+  out.snaptime = snaptime;
+  std::string msg;
+  // One sysfs value; optional files that fail to read give nullopt and no error.
+  auto value = [&](const std::string& rel, bool required) -> std::optional<std::string> {
+    std::string t;
+    if (int e = procfs::read_file(dir + rel, t); e != 0) {
+      if (required && msg.empty()) err = e, msg = procfs::read_error(dir + rel, e);
+      return std::nullopt;
+    }
+    return std::string(procfs::trim(t.substr(0, t.find('\n'))));
+  };
+  auto counter = [&](const std::string& rel) -> std::uint64_t {
+    auto t = value(rel, true);
+    if (!t) return 0;
+    auto n = procfs::parse_u64(*t);
+    if (!n && msg.empty())
+      msg = fmt::format("{}{}:1: expected a counter, found '{}'", dir, rel, *t);
+    return n.value_or(0);
+  };
+  const std::uint64_t rbytes = counter("statistics/rx_bytes"),
+                      obytes = counter("statistics/tx_bytes"),
+                      ipackets = counter("statistics/rx_packets"),
+                      opackets = counter("statistics/tx_packets"),
+                      ierrors = counter("statistics/rx_errors"),
+                      oerrors = counter("statistics/tx_errors"),
+                      collisions = counter("statistics/collisions"),
+                      multircv = counter("statistics/multicast");
+  if (!msg.empty()) return msg;
+  // speed: Mb/s; EINVAL (no link, virtual device) or -1 mean unknown → 0.
+  std::uint64_t ifspeed = 0;
+  if (auto sp = value("speed", false)) {
+    auto n = procfs::parse_i64(*sp);
+    if (!n) return fmt::format("{}speed:1: expected Mb/s, found '{}'", dir, *sp);
+    if (*n > 0 && static_cast<std::uint64_t>(*n) > UINT64_MAX / 1000000)
+      return err = ERANGE,
+             fmt::format("{}speed:1: {} Mb/s does not fit in 64 bits as b/s", dir, *n);
+    if (*n > 0) ifspeed = static_cast<std::uint64_t>(*n) * 1000000;
+  }
+  const std::string oper = value("operstate", false).value_or("unknown");
+  const std::uint64_t state =
+      link_state(oper, oper == "up" ? std::nullopt : value("carrier", false));
+  // link_duplex_t: UNKNOWN 0, HALF 1, FULL 2.
+  const std::string duplex = value("duplex", false).value_or("");
+  const std::uint64_t dup = duplex == "full" ? 2 : duplex == "half" ? 1 : 0;
+  StatList s(arena);
+  s.add_u64("ifspeed", ifspeed);
+  s.add_u32("multircv", multircv);
+  s.add_u32("ierrors", ierrors);
+  s.add_u32("oerrors", oerrors);
+  s.add_u32("collisions", collisions);
+  s.add_u32("rbytes", rbytes);
+  s.add_u32("ipackets", ipackets);
+  s.add_u32("obytes", obytes);
+  s.add_u32("opackets", opackets);
+  s.add_u64("rbytes64", rbytes, Unit::bytes);
+  s.add_u64("ipackets64", ipackets, Unit::packets);
+  s.add_u64("obytes64", obytes, Unit::bytes);
+  s.add_u64("opackets64", opackets, Unit::packets);
+  s.add_u32("link_state", state);
+  s.add_u32("link_duplex", dup);
+  s.add_str("operstate", oper);
+  // Linux-only: every statistics/* counter under its own name.
+  std::vector<std::string> names;
+  procfs::list_dir(dir + "statistics", names);
+  for (const std::string& n : names) {
+    if (n == "collisions") continue;  // already above under the same name
+    std::uint64_t v = counter("statistics/" + n);
+    if (!msg.empty()) return msg;
+    s.add_u64(n, v);
+  }
+  out.named = s.finish();
+  return {};
+}
+
 class LinkFamily final : public Family {
  public:
   using Family::Family;
@@ -92,37 +184,60 @@ class LinkFamily final : public Family {
     const std::string dir = sys() + "/class/net/";
     if (procfs::list_dir(dir, names) == 0) {
       for (const std::string& n : names)
-        if (procfs::is_dir(dir + n))  // skips bonding_masters and other plain files
+        if (procfs::is_dir_or_link(dir + n))  // skips bonding_masters and other plain files
           out.add("link", 0, n, "net", KstatType::named, Kind::sysfs);
       return;
     }
     int err = 0;
     const TextFile f = read_text(net_dev(), err);
     if (!f) return;
+    std::unordered_map<std::string_view, bool> seen;
     for (const DevLine& d : parse_net_dev(*f.text, f.path))
-      out.add("link", 0, d.name, "net", KstatType::named, Kind::proc_net_dev);
+      if (seen.emplace(d.name, true).second)  // twice: listed once, the file's error
+        out.add("link", 0, d.name, "net", KstatType::named, Kind::proc_net_dev);
   }
 
   std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out,
                    int& err) override {
     if (static_cast<Kind>(kind) == Kind::sysfs)
-      return procfs::read_link(fmt::format("{}/class/net/{}/", sys(), h.name), arena, out, err);
+      return read_sysfs_link(fmt::format("{}/class/net/{}/", sys(), h.name), now(), arena, out,
+                             err);
     const TextFile f = read_text(net_dev(), err, &out);
     if (!f) return f.error;
-    const std::vector<DevLine> devs = parse_net_dev(*f.text, f.path);
-    auto it =
-        std::find_if(devs.begin(), devs.end(), [&](const DevLine& d) { return d.name == h.name; });
-    if (it == devs.end())
+    const DevLine* d = dev_line(f, h.name);
+    if (!dup_error_.empty()) return err = EINVAL, dup_error_;
+    if (d == nullptr)
       return err = ENOENT, fmt::format("{}: no line for {} (removed?)", f.path, h.name);
-    if (!it->error.empty()) return err = EINVAL, it->error;
+    if (!d->error.empty()) return err = EINVAL, d->error;
     StatList s(arena);
-    add_dev_stats(*it, s);
+    add_dev_stats(*d, s);
     out.named = s.finish();
     return {};
   }
 
  private:
   std::string net_dev() const { return proc() + "/net/dev"; }
+  // The line of interface `name`, from /proc/net/dev parsed once per
+  // generation (so reading N interfaces is linear in N); the first of two.
+  const DevLine* dev_line(const TextFile& f, std::string_view name) {
+    if (devs_text_ != f.text || devs_gen_ != generation()) {
+      devs_ = parse_net_dev(*f.text, f.path);
+      by_name_.clear();
+      dup_error_.clear();
+      for (std::size_t i = 0; i < devs_.size(); ++i)
+        if (!by_name_.emplace(devs_[i].name, i).second && dup_error_.empty())
+          dup_error_ = fmt::format("{}: interface {} listed twice", f.path, devs_[i].name);
+      devs_text_ = f.text;
+      devs_gen_ = generation();
+    }
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : &devs_[it->second];
+  }
+  std::vector<DevLine> devs_;
+  std::unordered_map<std::string_view, std::size_t> by_name_;
+  std::string dup_error_;  // an interface twice: an error of the whole file
+  const std::string* devs_text_ = nullptr;
+  std::uint64_t devs_gen_ = UINT64_MAX;
 };
 
 }  // namespace

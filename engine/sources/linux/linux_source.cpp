@@ -10,6 +10,7 @@
 // read at most once per generation: texts are cached until
 // begin_generation() drops them. changed() is always true: procfs has no
 // chain id, and listing a family is cheap enough to redo.
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -61,6 +62,9 @@ std::uint64_t Family::page_size() const noexcept {
 }
 std::int64_t Family::now() const {
   return src_.now();
+}
+std::uint64_t Family::generation() const noexcept {
+  return src_.generation();
 }
 TextFile Family::read_text(std::string path, int& err, KstatData* stamp) {
   return src_.read_text(std::move(path), err, stamp);
@@ -123,7 +127,7 @@ const CachedFile& LinuxSource::file(const std::string& path) {
   if (it != cache_.end() && it->second.complete) return it->second;
   CachedFile f;
   f.err = procfs::read_file(path, f.text);
-  f.snaptime = clock_();
+  f.snaptime = now();
   return cache_.insert_or_assign(path, std::move(f)).first->second;
 }
 
@@ -133,7 +137,7 @@ TextFile LinuxSource::read_text(std::string path, int& err, KstatData* stamp) {
   out.snaptime = f.snaptime;
   if (f.err != 0) {
     err = f.err;
-    out.error = errno_message(path, f.err);
+    out.error = procfs::read_error(path, f.err);
   } else {
     out.text = &f.text;
     if (stamp != nullptr) stamp->snaptime = f.snaptime;
@@ -183,6 +187,30 @@ void LinuxSource::read(const KstatHeader& h, Arena& arena, KstatData& out) {
     out.ndata = out.ndata != 0 ? out.ndata : static_cast<std::uint32_t>(out.named.size());
     if (out.data_size == 0) out.data_size = 48 * out.named.size();  // sizeof (kstat_named_t)
   }
+}
+
+std::int64_t tree_time(const std::string& proc_root) {
+  std::string t;
+  if (procfs::read_file(proc_root + "/uptime", t) == 0) {
+    auto f = fields(std::string_view(t).substr(0, t.find('\n')));
+    auto ns = f.empty() ? std::nullopt : procfs::parse_fixed(f[0], 1000000000, false);
+    if (ns && *ns <= static_cast<std::uint64_t>(INT64_MAX)) return static_cast<std::int64_t>(*ns);
+  }
+  struct stat st {};
+  if (procfs::read_file(proc_root + "/stat", t) != 0 ||
+      ::stat((proc_root + "/stat").c_str(), &st) != 0)
+    return 0;
+  std::optional<std::uint64_t> btime;
+  procfs::for_each_line(t, [&](std::string_view line, std::size_t) {
+    auto f = fields(line);
+    if (f.size() >= 2 && f[0] == "btime") btime = parse_u64(f[1]);
+    return !btime;
+  });
+  const auto mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec);
+  if (!btime || *btime > static_cast<std::uint64_t>(INT64_MAX / 1000000000) ||
+      mtime <= static_cast<std::int64_t>(*btime))
+    return 0;
+  return (mtime - static_cast<std::int64_t>(*btime)) * 1000000000 + st.st_mtim.tv_nsec;
 }
 
 std::string parse_meminfo(std::string_view t, const std::string& path,
@@ -238,8 +266,10 @@ std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys
 }
 
 std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys_root) {
-  return make_linux_source(std::move(proc_root), std::move(sys_root),
-                           [] { return procfs::monotonic_ns(); });
+  if (proc_root == "/proc" && sys_root == "/sys")
+    return make_linux_source(std::move(proc_root), std::move(sys_root),
+                             [] { return procfs::monotonic_ns(); });
+  return make_linux_source(std::move(proc_root), std::move(sys_root), nullptr);
 }
 
 }  // namespace kstatsql::engine

@@ -29,7 +29,9 @@
 namespace kstatsql::engine {
 
 // The Linux reader over the trees at proc_root and sys_root ("/proc", "/sys"
-// for the live system; a recorded tree for replays).
+// for the live system; a recorded tree for replays). The live system's
+// snaptimes are CLOCK_MONOTONIC; a recorded tree's are the tree's own moment
+// (tree_time()), never this machine's clock.
 std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys_root);
 
 // A Linux source whose clock is injected: every file snaptime, and so every
@@ -40,6 +42,11 @@ std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys
                                           std::function<std::int64_t()> clock);
 
 namespace linuxsrc {
+
+// The moment a recorded tree was taken, in ns since its boot: proc/uptime's
+// first field; without it, proc/stat's modification time minus its btime
+// (a tree copied with its file times); 0 when neither is there.
+std::int64_t tree_time(const std::string& proc_root);
 
 struct CachedFile {
   int err = 0;
@@ -124,6 +131,9 @@ class Family {
   std::uint64_t hz() const noexcept;
   std::uint64_t page_size() const noexcept;
   std::int64_t now() const;
+  // Changes at every begin_generation(): a family that indexes a file once
+  // per generation (one line per kstat) rebuilds its index when it changes.
+  std::uint64_t generation() const noexcept;
   // The reader preamble, once: the text of `path` for this generation (read
   // at most once, then cached). A reader starts with
   //     const TextFile f = read_text(proc() + "/meminfo", err, &out);
@@ -149,7 +159,11 @@ class LinuxSource final : public Source {
 
   std::string description() const override;
   bool changed() override { return true; }
-  void begin_generation() override { cache_.clear(); }
+  void begin_generation() override {
+    cache_.clear();
+    ++generation_;
+    tree_now_.reset();
+  }
   void enumerate(Arena& arena, std::vector<KstatHeader>& out) override;
   void read(const KstatHeader& h, Arena& arena, KstatData& out) override;
   std::size_t part_count() const override { return families_.size(); }
@@ -161,7 +175,13 @@ class LinuxSource final : public Source {
   const std::string& sys() const noexcept { return sys_; }
   std::uint64_t hz() const noexcept { return hz_; }
   std::uint64_t page_size() const noexcept { return page_size_; }
-  std::int64_t now() const { return clock_(); }
+  // The clock, or for a recorded tree (no clock) its moment, read once per generation.
+  std::int64_t now() const {
+    if (clock_) return clock_();
+    if (!tree_now_) tree_now_ = tree_time(proc_);
+    return *tree_now_;
+  }
+  std::uint64_t generation() const noexcept { return generation_; }
   const CachedFile& file(const std::string& path);
   void keep_file(const std::string& path, CachedFile f) {
     cache_.insert_or_assign(path, std::move(f));
@@ -176,9 +196,11 @@ class LinuxSource final : public Source {
  private:
   void exclude_owned_keys();
   std::string proc_, sys_;
-  std::function<std::int64_t()> clock_;
+  std::function<std::int64_t()> clock_;  // empty: a recorded tree
+  mutable std::optional<std::int64_t> tree_now_;
   std::uint64_t hz_ = 100;
   std::uint64_t page_size_ = 4096;
+  std::uint64_t generation_ = 0;
   std::unordered_map<std::string, CachedFile> cache_;
   std::vector<std::unique_ptr<Family>> families_;
   std::vector<PartScope> scopes_;

@@ -103,7 +103,22 @@ class NfsFamily final : public Family {
                    int& err) override;
 
  private:
-  std::unordered_map<std::int64_t, NfsMountId> nfs_;  // by instance, from the last listing
+  // The sections of this generation's mountstats, split once (not per kstat).
+  const std::vector<Section>& sections_of(const TextFile& f) {
+    if (sections_text_ != f.text || sections_gen_ != generation()) {
+      sections_ = split_sections(*f.text);
+      sections_text_ = f.text;
+      sections_gen_ = generation();
+    }
+    return sections_;
+  }
+  std::vector<Section> sections_;
+  const std::string* sections_text_ = nullptr;
+  std::uint64_t sections_gen_ = UINT64_MAX;
+  std::int64_t mount_crtime(std::int64_t instance, const Section& s, std::int64_t snaptime,
+                            std::unordered_map<std::int64_t, std::int64_t>& next) const;
+  std::unordered_map<std::int64_t, NfsMountId> nfs_;        // by instance, from the last listing
+  std::unordered_map<std::int64_t, std::int64_t> crtimes_;  // by instance, from the last listing
   std::string dir_;  // <proc>/self or <proc>/<pid>, from the last listing
 };
 
@@ -115,13 +130,16 @@ void NfsFamily::enumerate(Lister& out) {
   int err = 0;
   const TextFile ms = read_text(dir_ + "/mountstats", err);
   if (!ms) return;  // no mountstats (no procfs self, old kernel): no NFS kstats
-  std::vector<Section> sections = split_sections(*ms.text);
+  const std::vector<Section>& sections = sections_of(ms);
+  std::unordered_map<std::int64_t, std::int64_t> crtimes;
   struct Info {
     std::string_view mountpoint, fstype, source;
     std::int64_t minor;
     bool used = false;
   };
   std::vector<Info> infos;
+  // mountinfo lines by mount point (so matching N mounts is linear in N).
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_mount;
   const std::string* mi = nullptr;
   std::int64_t ordinal = 0;
   for (std::size_t i = 0; i < sections.size(); ++i) {
@@ -135,15 +153,19 @@ void NfsFamily::enumerate(Lister& out) {
         while (dash < f.size() && f[dash] != "-") ++dash;
         if (dash + 2 >= f.size() || f[2].find(':') == std::string_view::npos) return true;
         auto minor = parse_u64(f[2].substr(f[2].find(':') + 1));
-        if (minor)
+        if (minor) {
+          by_mount[f[4]].push_back(infos.size());
           infos.push_back({f[4], f[dash + 1], f[dash + 2], static_cast<std::int64_t>(*minor)});
+        }
         return true;
       });
     }
     std::int64_t instance = kFallbackInstance + ++ordinal;
-    for (Info& in : infos) {
-      if (!in.used && in.mountpoint == s.mountpoint && in.source == s.device &&
-          in.fstype == s.fstype) {
+    // The first unused mountinfo line of the same mount point, source and type.
+    if (auto m = by_mount.find(s.mountpoint); m != by_mount.end()) {
+      for (std::size_t k : m->second) {
+        Info& in = infos[k];
+        if (in.used || in.source != s.device || in.fstype != s.fstype) continue;
         in.used = true;
         instance = in.minor;
         break;
@@ -152,20 +174,44 @@ void NfsFamily::enumerate(Lister& out) {
     // A second mount of the same superblock (bind mount, sharecache) has the
     // same minor and the same statistics: one kstat, as for one vfs on illumos.
     if (!nfs_.emplace(instance, NfsMountId{std::string(s.mountpoint), i}).second) continue;
-    out.add("nfs", instance, "mntinfo", "misc", KstatType::raw, Kind::nfs_mntinfo);
+    const std::int64_t crtime = mount_crtime(instance, s, ms.snaptime, crtimes);
+    auto add = [&](std::string_view name, std::string_view klass, KstatType type,
+                   std::uint32_t kind) -> KstatHeader& {
+      KstatHeader& h = out.add("nfs", instance, name, klass, type, kind);
+      h.crtime = crtime;
+      return h;
+    };
+    add("mntinfo", "misc", KstatType::raw, static_cast<std::uint32_t>(Kind::nfs_mntinfo));
     out.back().ndata = 1;
     out.back().data_size = sizeof(MntinfoKstat);
-    out.add("nfs", instance, fmt::format("nfs{}", instance), "nfs", KstatType::io, Kind::nfs_io);
+    add(fmt::format("nfs{}", instance), "nfs", KstatType::io,
+        static_cast<std::uint32_t>(Kind::nfs_io));
     out.back().ndata = 1;
     out.back().data_size = sizeof(IoStats);
-    out.add("nfs", instance, "ops", "misc", KstatType::named, Kind::nfs_ops);
+    add("ops", "misc", KstatType::named, static_cast<std::uint32_t>(Kind::nfs_ops));
     if (s.body.find("events:") != std::string_view::npos)
-      out.add("nfs", instance, "events", "misc", KstatType::named, Kind::nfs_events);
+      add("events", "misc", KstatType::named, static_cast<std::uint32_t>(Kind::nfs_events));
     for (std::size_t k = 0, n = xprt_count(s.body); k < n; ++k)
-      out.add("nfs", instance, k == 0 ? std::string("xprt") : fmt::format("xprt{}", k), "misc",
-              KstatType::named,
-              static_cast<std::uint32_t>(Kind::nfs_xprt) + static_cast<std::uint32_t>(k));
+      add(k == 0 ? std::string("xprt") : fmt::format("xprt{}", k), "misc", KstatType::named,
+          static_cast<std::uint32_t>(Kind::nfs_xprt) + static_cast<std::uint32_t>(k));
   }
+  crtimes_.swap(crtimes);
+}
+
+// When the mount was made: the read time minus mountstats' "age:" (whole
+// seconds), 0 without one. The value of the last listing is kept while the
+// new one is within a second of it (age's rounding), so rates do not
+// restart at every sample.
+std::int64_t NfsFamily::mount_crtime(std::int64_t instance, const Section& s, std::int64_t snaptime,
+                                     std::unordered_map<std::int64_t, std::int64_t>& next) const {
+  const auto age = section_age(s.body);
+  if (!age || *age > static_cast<std::uint64_t>(snaptime / 1000000000)) return next[instance] = 0;
+  const std::int64_t crtime = snaptime - static_cast<std::int64_t>(*age) * 1000000000;
+  auto it = crtimes_.find(instance);
+  if (it != crtimes_.end() && it->second != 0 && it->second - crtime <= 1000000000 &&
+      crtime - it->second <= 1000000000)
+    return next[instance] = it->second;
+  return next[instance] = crtime;
 }
 
 namespace {
@@ -387,7 +433,7 @@ std::string NfsFamily::read(const KstatHeader& h, std::uint32_t kind, Arena& are
     return err = ENOENT, fmt::format("{}: no NFS mount with minor {}", path, h.instance);
   const TextFile in = read_text(path, err, &out);
   if (!in) return in.error;
-  std::vector<Section> sections = split_sections(*in.text);
+  const std::vector<Section>& sections = sections_of(in);
   const std::size_t at = it->second.section;
   if (at >= sections.size() || sections[at].mountpoint != it->second.mountpoint ||
       !sections[at].nfs())

@@ -152,6 +152,17 @@ std::pair<std::string_view, std::string_view> split_device(std::string_view dev)
   return {dev.substr(0, colon), dev.substr(colon + 1)};
 }
 
+std::optional<std::uint64_t> section_age(std::string_view body) {
+  std::optional<std::uint64_t> age;
+  procfs::for_each_line(body, [&](std::string_view raw, std::size_t) {
+    std::string_view line = procfs::trim(raw);
+    if (line.substr(0, 4) != "age:") return true;
+    age = parse_u64(procfs::trim(line.substr(4)));
+    return false;
+  });
+  return age;
+}
+
 // The number of "xprt:" lines of a section.
 std::size_t xprt_count(std::string_view body) {
   std::size_t n = 0;

@@ -69,6 +69,8 @@ std::string parse_body(const Section& sec, const std::string& path, NfsBody& b);
 std::string unescape(std::string_view s);
 // "server:/path" or "[v6addr]:/path" → server and path.
 std::pair<std::string_view, std::string_view> split_device(std::string_view dev);
+// The "age:" of a section: seconds since the mount, nullopt without one.
+std::optional<std::uint64_t> section_age(std::string_view body);
 // The number of "xprt:" lines of a section.
 std::size_t xprt_count(std::string_view body);
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -36,20 +37,31 @@ class Fd {
   int fd_;
 };
 
-// Reads up to `max` bytes (or to EOF when max == 0) into out.
+// Reads up to `max` bytes (or to EOF when max == 0) into out: the one place
+// the Linux source reads a file. Only regular files are read (ESPIPE for a
+// FIFO, device or socket, opened without blocking and never read), and never
+// more than kMaxFileBytes (EFBIG), so a tree file linked to /dev/zero, a pipe
+// or a huge file costs at most that much.
 int read_bytes(const std::string& path, std::size_t max, std::string& out, bool& complete) {
   out.clear();
   complete = false;
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (fd.get() < 0) return errno;
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return errno;
+  if (S_ISDIR(st.st_mode)) return EISDIR;
+  if (!S_ISREG(st.st_mode)) return ESPIPE;
+  const bool capped = max == 0 || max > kMaxFileBytes;
+  if (capped) max = kMaxFileBytes + 1;  // one byte more tells "too large" from "exactly the cap"
   // procfs and sysfs report st_size 0, so grow as we go.
   std::size_t chunk = 4096;
   for (;;) {
-    std::size_t want = chunk;
-    if (max != 0) {
-      if (out.size() >= max) return 0;
-      want = std::min(chunk, max - out.size());
+    if (out.size() >= max) {
+      if (!capped) return 0;
+      out.clear();
+      return EFBIG;
     }
+    const std::size_t want = std::min(chunk, max - out.size());
     std::size_t old = out.size();
     out.resize(old + want);
     ssize_t n = ::read(fd.get(), out.data() + old, want);
@@ -86,13 +98,47 @@ int read_prefix(const std::string& path, std::size_t max, std::string& out, bool
   return read_bytes(path, max, out, complete);
 }
 
+std::string read_error(const std::string& path, int err) {
+  if (err == ESPIPE) return path + ": not a regular file (a FIFO, device or socket): not read";
+  if (err == EFBIG)
+    return fmt::format("{}: larger than {} MiB, the most read from one /proc or /sys file", path,
+                       kMaxFileBytes >> 20);
+  return errno_message(path, err);
+}
+
+namespace {
+
+std::string real_path(const std::string& path) {
+  char* r = ::realpath(path.c_str(), nullptr);
+  if (r == nullptr) return {};
+  std::string s(r);
+  std::free(r);
+  return s;
+}
+
+// True when the symlink `entry` of directory `dir` (resolved: `dir_real`)
+// leads to that directory or one above it: a loop for whoever walks the tree.
+bool loops_back(const std::string& entry, std::string& dir_real, const std::string& dir) {
+  if (dir_real.empty()) dir_real = real_path(dir);
+  const std::string target = real_path(entry);
+  if (target.empty() || dir_real.empty()) return false;
+  if (target == "/" || target == dir_real) return true;
+  return dir_real.compare(0, target.size(), target) == 0 && dir_real[target.size()] == '/';
+}
+
+}  // namespace
+
 int list_dir(const std::string& path, std::vector<std::string>& out) {
   out.clear();
   DIR* d = ::opendir(path.c_str());
   if (d == nullptr) return errno;
+  std::string real;  // of `path`, once a symlink needs it
   while (dirent* e = ::readdir(d)) {
     std::string_view n = e->d_name;
     if (n == "." || n == "..") continue;
+    if ((e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) &&
+        loops_back(path + "/" + std::string(n), real, path))
+      continue;
     out.emplace_back(n);
   }
   ::closedir(d);
@@ -101,6 +147,11 @@ int list_dir(const std::string& path, std::vector<std::string>& out) {
 }
 
 bool is_dir(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool is_dir_or_link(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
@@ -225,87 +276,6 @@ void StatList::add_str(std::string_view name, std::string_view v, ValueType type
   std::string_view copy = arena_.copy(v);
   s.v.s = copy.data();
   s.str_len = static_cast<std::uint32_t>(copy.size());
-}
-
-// ---- /sys/class/net ----
-
-std::string read_link(const std::string& dir, Arena& arena, KstatData& out, int& err) {
-  out.snaptime = monotonic_ns();
-  std::string msg;
-  // One sysfs value; optional files that fail to read give nullopt and no error.
-  auto value = [&](const std::string& rel, bool required) -> std::optional<std::string> {
-    std::string t;
-    if (int e = read_file(dir + rel, t); e != 0) {
-      if (required && msg.empty()) err = e, msg = errno_message(dir + rel, e);
-      return std::nullopt;
-    }
-    return std::string(trim(t.substr(0, t.find('\n'))));
-  };
-  auto counter = [&](const std::string& rel) -> std::uint64_t {
-    auto t = value(rel, true);
-    if (!t) return 0;
-    auto n = parse_u64(*t);
-    if (!n && msg.empty())
-      msg = fmt::format("{}{}:1: expected a counter, found '{}'", dir, rel, *t);
-    return n.value_or(0);
-  };
-  const std::uint64_t rbytes = counter("statistics/rx_bytes"),
-                      obytes = counter("statistics/tx_bytes"),
-                      ipackets = counter("statistics/rx_packets"),
-                      opackets = counter("statistics/tx_packets"),
-                      ierrors = counter("statistics/rx_errors"),
-                      oerrors = counter("statistics/tx_errors"),
-                      collisions = counter("statistics/collisions"),
-                      multircv = counter("statistics/multicast");
-  if (!msg.empty()) return msg;
-  // speed: Mb/s; EINVAL (no link, virtual device) or -1 mean unknown → 0.
-  std::uint64_t ifspeed = 0;
-  if (auto sp = value("speed", false)) {
-    auto n = parse_i64(*sp);
-    if (!n) return fmt::format("{}speed:1: expected Mb/s, found '{}'", dir, *sp);
-    if (*n > 0) ifspeed = static_cast<std::uint64_t>(*n) * 1000000;
-  }
-  // link_state_t: UNKNOWN −1 (0xffffffff as uint32), DOWN 0, UP 1.
-  std::string oper = value("operstate", false).value_or("unknown");
-  std::uint64_t state = 0xffffffffu;
-  if (oper == "up")
-    state = 1;
-  else if (oper == "down" || oper == "lowerlayerdown" || oper == "notpresent" ||
-           oper == "dormant" || oper == "testing")
-    state = 0;
-  else if (auto carrier = value("carrier", false); carrier == "1" || carrier == "0")
-    state = *carrier == "1" ? 1 : 0;
-  // link_duplex_t: UNKNOWN 0, HALF 1, FULL 2.
-  std::string duplex = value("duplex", false).value_or("");
-  std::uint64_t dup = duplex == "full" ? 2 : duplex == "half" ? 1 : 0;
-  StatList s(arena);
-  s.add_u64("ifspeed", ifspeed);
-  s.add_u32("multircv", multircv);
-  s.add_u32("ierrors", ierrors);
-  s.add_u32("oerrors", oerrors);
-  s.add_u32("collisions", collisions);
-  s.add_u32("rbytes", rbytes);
-  s.add_u32("ipackets", ipackets);
-  s.add_u32("obytes", obytes);
-  s.add_u32("opackets", opackets);
-  s.add_u64("rbytes64", rbytes, Unit::bytes);
-  s.add_u64("ipackets64", ipackets, Unit::packets);
-  s.add_u64("obytes64", obytes, Unit::bytes);
-  s.add_u64("opackets64", opackets, Unit::packets);
-  s.add_u32("link_state", state);
-  s.add_u32("link_duplex", dup);
-  s.add_str("operstate", oper);
-  // Linux-only: every statistics/* counter under its own name.
-  std::vector<std::string> names;
-  list_dir(dir + "statistics", names);
-  for (const std::string& n : names) {
-    if (n == "collisions") continue;  // already above under the same name
-    std::uint64_t v = counter("statistics/" + n);
-    if (!msg.empty()) return msg;
-    s.add_u64(n, v);
-  }
-  out.named = s.finish();
-  return {};
 }
 
 }  // namespace kstatsql::engine::procfs

@@ -21,18 +21,34 @@
 
 namespace kstatsql::engine::procfs {
 
-// Reads a whole file into `out`. Returns 0 or an errno value.
+// The most read from one file (docs/linux-mapping.md, "Reading files"): the
+// largest real /proc file (mountstats of thousands of NFS mounts) is a few MB.
+constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20;
+
+// Reads a whole file into `out`. Returns 0 or an errno value: ESPIPE for a
+// file that is not regular (FIFO, device, socket: never read, never waited
+// on), EISDIR for a directory, EFBIG for one larger than kMaxFileBytes.
 int read_file(const std::string& path, std::string& out);
 
-// Reads at most `max` bytes. `complete` is true when end of file was reached
-// within them (then `out` is the whole file). Returns 0 or an errno value.
+// Reads at most `max` bytes (and never more than kMaxFileBytes). `complete`
+// is true when end of file was reached within them (then `out` is the whole
+// file). Returns 0 or an errno value, as read_file.
 int read_prefix(const std::string& path, std::size_t max, std::string& out, bool& complete);
 
+// "path: what" for an error of read_file / read_prefix.
+std::string read_error(const std::string& path, int err);
+
 // Lists the entries of a directory (without "." and ".."), sorted by name.
-// Returns 0 or an errno value.
+// A symlink that leads back to the directory or above it (a loop: a -> .,
+// up -> ..) is left out. Returns 0 or an errno value.
 int list_dir(const std::string& path, std::vector<std::string>& out);
 
-bool is_dir(const std::string& path);      // follows symlinks
+// A directory itself, not a symlink to one: what a reader that walks a tree
+// descends into, so a link loop (spl/kstat/m/a -> .) is never followed.
+bool is_dir(const std::string& path);
+// A directory or a symlink to one: for the entries of /sys/class/*, which are
+// symlinks into /sys/devices (a fixed depth, never walked further).
+bool is_dir_or_link(const std::string& path);
 bool is_regular(const std::string& path);  // follows symlinks
 bool exists(const std::string& path);
 // Basename of a symlink's target ("virtio_blk" for ../../bus/virtio/drivers/virtio_blk),
@@ -78,13 +94,6 @@ class StatList {
   Arena& arena_;
   std::vector<NamedStat> stats_;
 };
-
-// ---- /sys/class/net/<if>/ (docs/linux-mapping.md, "link") ----
-
-// Fills the link:0:<if> statistics from the interface directory `dir`
-// (ending in '/'). Returns an error message naming the file, errno in `err`,
-// when a counter is missing (interface removed: ENOENT) or malformed.
-std::string read_link(const std::string& dir, Arena& arena, KstatData& out, int& err);
 
 // ---- /proc/spl/kstat (kstat-facts.md §8) ----
 

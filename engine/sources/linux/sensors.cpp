@@ -240,7 +240,7 @@ void SensorFamily::enumerate(Lister& out) {
   names.clear();
   if (procfs::list_dir(sys() + "/class/power_supply", names) == 0)
     for (const std::string& n : names)
-      if (procfs::is_dir(sys() + "/class/power_supply/" + n))
+      if (procfs::is_dir_or_link(sys() + "/class/power_supply/" + n))
         out.add("power_supply", 0, n, "sensor", KstatType::named, Kind::power_supply);
 }
 
@@ -258,7 +258,7 @@ std::string SensorFamily::add_file(StatList& s, Arena& arena, const std::string&
 std::string SensorFamily::read_thermal(const KstatHeader& h, Arena& arena, KstatData& out,
                                        int& err) {
   const std::string dir = fmt::format("{}/class/thermal/{}/", sys(), h.name);
-  if (!procfs::is_dir(dir)) return err = ENOENT, fmt::format("{}: {}", dir, "no such zone");
+  if (!procfs::is_dir_or_link(dir)) return err = ENOENT, fmt::format("{}: {}", dir, "no such zone");
   StatList s(arena);
   int file_err = 0;
   for (const char* str : {"type", "mode", "policy"})

@@ -3,6 +3,7 @@
 // TIMER, NET_TX, NET_RX, BLOCK, IRQ_POLL, TASKLET, SCHED, HRTIMER, RCU).
 // illumos has no softirqs; docs/linux-mapping.md, "CPU".
 #include <cerrno>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -25,9 +26,13 @@ class SoftirqFamily final : public Family {
     const TextFile f = read_text(proc() + "/softirqs", err);
     if (!f) return;
     std::string_view header = std::string_view(*f.text).substr(0, f.text->find('\n'));
+    // A column out of range or twice is left out here and is the read's
+    // error (parse_cpu_table), so no instance is listed twice or as -1.
+    std::unordered_set<std::uint64_t> seen;
     for (std::string_view col : procfs::fields(header))
       if (auto n = col.substr(0, 3) == "CPU" ? procfs::parse_u64(col.substr(3)) : std::nullopt)
-        out.add("cpu", static_cast<std::int64_t>(*n), "softirqs", "misc", KstatType::named, 0u);
+        if (*n <= static_cast<std::uint64_t>(kMaxInstance) && seen.insert(*n).second)
+          out.add("cpu", static_cast<std::int64_t>(*n), "softirqs", "misc", KstatType::named, 0u);
   }
 
   std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/sources/linux/cpu_tables.hpp"
 #include "engine/sources/linux/families.hpp"
 #include "engine/sources/linux/procfs.hpp"
 
@@ -28,18 +29,18 @@ struct MiscValues {
   std::optional<std::uint64_t> avg[3];
 };
 
-// /proc/stat: the cpuN lines and btime.
+// /proc/stat: the cpuN lines (each CPU once, as cpu:N:sys lists them) and btime.
 std::string parse_stat_misc(const TextFile& f, MiscValues& v) {
-  std::uint64_t ncpus = 0;
   procfs::for_each_line(*f.text, [&](std::string_view line, std::size_t) {
     auto l = fields(line);
     if (l.size() >= 2 && l[0] == "btime") v.btime = parse_u64(l[1]);
-    if (!l.empty() && l[0].size() > 3 && l[0].substr(0, 3) == "cpu" && parse_u64(l[0].substr(3)))
-      ++ncpus;
     return true;
   });
   if (!v.btime) return fmt::format("{}: no valid 'btime' line", f.path);
-  v.ncpus = ncpus;
+  StatCpus cpus;
+  parse_stat_cpus(*f.text, f.path, cpus);
+  if (!cpus.error.empty()) return cpus.error;
+  v.ncpus = cpus.cpus.size();
   return {};
 }
 

@@ -7,6 +7,8 @@
 #include <sys/utsname.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "engine/sources/multi/multi_source.hpp"
 #include "kstatsql/error.hpp"
@@ -35,14 +37,33 @@ std::string host_of(const std::string& spec, const Source& src) {
   return base_name(spec);
 }
 
+struct Child {
+  std::string spec;
+  std::string host;
+  std::shared_ptr<Source> src;
+};
+
+// Children that name the same host (two recordings of one machine, or two
+// machines both called "localhost") become distinct hosts "HOST@BASE", BASE
+// being the spec's base name, with "#2", "#3"… when even those collide: a
+// kstat is only ever compared with the same child's previous sample.
+void distinct_hosts(std::vector<Child>& children) {
+  std::map<std::string, std::size_t> uses;
+  for (const Child& c : children) ++uses[c.host];
+  std::set<std::string> taken;
+  for (const Child& c : children)
+    if (uses[c.host] == 1) taken.insert(c.host);
+  for (Child& c : children) {
+    if (uses[c.host] == 1) continue;
+    const std::string stem = c.host + "@" + base_name(c.spec);
+    std::string name = stem;
+    for (int k = 2; !taken.insert(name).second; ++k) name = stem + "#" + std::to_string(k);
+    c.host = std::move(name);
+  }
+}
+
 class MultiSource final : public Source {
  public:
-  struct Child {
-    std::string spec;
-    std::string host;
-    std::shared_ptr<Source> src;
-  };
-
   explicit MultiSource(std::vector<Child> children) : children_(std::move(children)) {}
 
   std::string description() const override {
@@ -163,13 +184,14 @@ std::shared_ptr<Source> open_multi_source(const std::vector<std::string>& specs,
                                           const SourceOpener& open) {
   if (specs.size() < 2) throw Error(Errc::parse, "a multi-host source needs at least two sources");
   if (specs.size() > 255) throw Error(Errc::parse, "a multi-host source takes at most 255 sources");
-  std::vector<MultiSource::Child> children;
+  std::vector<Child> children;
   for (const std::string& s : specs) {
     if (s.empty()) throw Error(Errc::parse, "multi-host source: empty source in the list");
     auto src = open(s);
     std::string host = host_of(s, *src);
     children.push_back({s, std::move(host), std::move(src)});
   }
+  distinct_hosts(children);
   return std::make_shared<MultiSource>(std::move(children));
 }
 

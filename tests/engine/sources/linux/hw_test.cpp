@@ -328,11 +328,14 @@ TEST_CASE("linux hw: queries list only the families they reach", "[engine][linux
 TEST_CASE("linux hw: cgroup counters give deltas across generations", "[engine][linux]") {
   TreeCopy t(kHw, "delta");
   const std::string rel = "sys/fs/cgroup/unified/user.slice/cpu.stat";
+  t.write("proc/uptime", "100.00 1.00\n");  // the tree's clock: recorded 10 s apart
   test::Db db(t.spec());
   CHECK(db.one(q("cgroup", "/user.slice", "cpu_usage_ns")) == "42000");
   t.write(rel, "usage_usec 2042\nuser_usec 1040\nsystem_usec 1002\n");
-  CHECK(db.one(q("cgroup", "/user.slice", "cpu_usage_ns", "delta")) == "2000000");  // 2000 µs more
-  CHECK(db.one(q("cgroup", "/user.slice", "cpu_usage_ns", "rate")) != "NULL");
+  t.write("proc/uptime", "110.00 1.00\n");
+  // 2000 µs more over the 10 s between the two recorded moments.
+  CHECK(db.rows(q("cgroup", "/user.slice", "cpu_usage_ns", "delta, rate")) ==
+        Rows{{"2000000", "200000.0"}});
 }
 
 TEST_CASE("linux hw live: the cgroup this process runs in", "[engine][linux]") {
