@@ -130,8 +130,16 @@ struct KstatHeader {
   std::uint64_t cookie = 0;     // private to the source that produced the header
   std::uint32_t ndata = 0;
   KstatType type = KstatType::named;
-  std::uint8_t flags = 0;  // ks_flags
+  std::uint8_t flags = 0;   // ks_flags
+  std::uint8_t absent = 0;  // kAbsent* bits: what a filtered dump did not give
 };
+
+// Bits of KstatHeader::absent. A dump filtered to some statistics may lack the
+// crtime, snaptime or class lines; the fields then hold 0 / "", and writers
+// print no such line and SQL shows NULL for crtime and snaptime.
+inline constexpr std::uint8_t kAbsentCrtime = 1;
+inline constexpr std::uint8_t kAbsentSnaptime = 2;
+inline constexpr std::uint8_t kAbsentClass = 4;
 
 // What reading one kstat yields. `named` holds every statistic kstat(8) would
 // print for the kstat, whatever its type (io fields, intr counters, decoded

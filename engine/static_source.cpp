@@ -80,6 +80,9 @@ void StaticBuilder::set_snaptime(std::int64_t ns) {
 void StaticBuilder::set_flags(std::uint8_t flags) {
   cur().rec.header.flags = flags;
 }
+void StaticBuilder::set_absent(std::uint8_t bits) {
+  cur().rec.header.absent = bits;
+}
 
 void StaticBuilder::set_id(std::int64_t id) {
   cur().rec.header.id = id;

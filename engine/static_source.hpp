@@ -57,6 +57,7 @@ class StaticBuilder {
   void set_snaptime(std::int64_t ns);
   void set_id(std::int64_t id);
   void set_flags(std::uint8_t flags);
+  void set_absent(std::uint8_t bits);  // KstatHeader::absent
   void set_error(int err, std::string_view message);
   void set_io(const IoStats& io);
   void set_intr(const IntrStats& intr);

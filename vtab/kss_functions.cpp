@@ -7,7 +7,8 @@
 **   SELECT kstat_generation('first'|'last'|'next'|'prev');
 **   SELECT kstat_generation('2024-06-01T12:00:00Z');  -- the last generation recorded at or
 **                                                     -- before that time (no Z: local time)
-**   SELECT kss_warnings();                -- 'FILE: torn tail at offset N skipped (...)' or NULL
+**   SELECT kss_warnings();                -- 'FILE: torn tail at offset N skipped (...)', read
+**                                         -- warnings of other sources (one a line), or NULL
 **   SELECT * FROM kstat_generations;      -- one row per generation (per host when multi-host)
 **
 ** kstat_generation(x) returns the index it selected. The choice takes effect
@@ -245,10 +246,8 @@ void fn_generation(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcep
 void fn_warnings(sqlite3_context* ctx, int, sqlite3_value**) noexcept {
   guard_fn(ctx, [&] {
     engine::Session& s = session_of(ctx);
-    if (s.recorded_count() == 0) {  // only recorded sources can have torn tails
-      sqlite3_result_null(ctx);
-      return;
-    }
+    // A recording's torn tail, or what reads of any source found without
+    // failing (an SPL file whose row count differs from its header's).
     std::string w = s.source_handle()->source->warnings();
     if (w.empty()) {
       sqlite3_result_null(ctx);

@@ -59,8 +59,12 @@ void KstatTable::column(Cursor& c, sqlite3_context* ctx, int col) {
     case Col::id:
       sqlite3_result_int64(ctx, h.id);
       return;
-    case Col::crtime:
-      sqlite3_result_int64(ctx, h.crtime);
+    case Col::crtime:  // NULL when a filtered dump gave none
+      if (h.absent & engine::kAbsentCrtime) {
+        sqlite3_result_null(ctx);
+      } else {
+        sqlite3_result_int64(ctx, h.crtime);
+      }
       return;
     case Col::snaptime:
     case Col::ndata:
@@ -80,7 +84,8 @@ void KstatTable::column(Cursor& c, sqlite3_context* ctx, int col) {
           sqlite3_result_null(ctx);
         else
           result_text(ctx, d.error);
-      } else if (!d.ok()) {
+      } else if (!d.ok() ||
+                 (static_cast<Col>(col) == Col::snaptime && (h.absent & engine::kAbsentSnaptime))) {
         sqlite3_result_null(ctx);
       } else if (static_cast<Col>(col) == Col::snaptime) {
         sqlite3_result_int64(ctx, d.snaptime);

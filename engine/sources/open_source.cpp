@@ -29,7 +29,10 @@ std::shared_ptr<Source> open_source(const std::string& spec) {
     if (root.empty()) throw Error(Errc::parse, "procfs: source needs a directory (procfs:DIR)");
     return make_linux_source(root + "/proc", root + "/sys");
   }
-  if (is_kss_file(spec)) return open_kss_source(spec);  // mapped, never read whole
+  // A .kss is mapped, never read whole, so it is a regular file; anything
+  // else (a pipe above all) is opened once, by the dump reader.
+  bool regular = ::stat(spec.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  if (regular && is_kss_file(spec)) return open_kss_source(spec);
   return open_file_source(spec);
 }
 

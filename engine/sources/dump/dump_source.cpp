@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -28,9 +29,48 @@ std::shared_ptr<Source> parse_openbsd_text(std::string_view data, const std::str
 
 namespace {
 
-// Reads all of `path`. Regular files are read with one allocation; pipes and
-// character devices grow the buffer as needed.
+constexpr std::uint64_t kDefaultMaxBytes = std::uint64_t{1} << 30;  // 1 GiB
+
+// KSTATSQL_MAX_DUMP_BYTES: decimal bytes, optionally with a K, M or G suffix
+// (powers of 1024). Unset: 1 GiB. A malformed value is an error, not ignored.
+std::uint64_t max_dump_bytes() {
+  const char* env = std::getenv("KSTATSQL_MAX_DUMP_BYTES");
+  if (env == nullptr || *env == '\0') return kDefaultMaxBytes;
+  std::string_view v(env);
+  int shift = 0;
+  switch (v.back()) {
+    case 'K':
+    case 'k':
+      shift = 10;
+      break;
+    case 'M':
+    case 'm':
+      shift = 20;
+      break;
+    case 'G':
+    case 'g':
+      shift = 30;
+      break;
+    default:
+      break;
+  }
+  if (shift) v.remove_suffix(1);
+  auto n = file::parse_u64(v);
+  if (!n || *n == 0 || *n > (std::numeric_limits<std::uint64_t>::max() >> shift)) {
+    throw Error(Errc::parse,
+                "KSTATSQL_MAX_DUMP_BYTES: expected a positive number of bytes "
+                "(optionally with K, M or G), found " +
+                    file::excerpt(env));
+  }
+  return *n << shift;
+}
+
+// Reads all of `path`, at most max_dump_bytes(). Regular files are read with
+// one allocation; a pipe (a FIFO, /dev/stdin fed by one) is read once to its
+// end, so nothing is lost to a second open. Anything else (a terminal,
+// /dev/zero, /dev/urandom, a socket) is refused: it has no end to read to.
 std::string read_whole_file(const std::string& path) {
+  const std::uint64_t cap = max_dump_bytes();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw_errno(path, errno);
   struct FdCloser {
@@ -40,6 +80,16 @@ std::string read_whole_file(const std::string& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) throw_errno(path, errno);
   if (S_ISDIR(st.st_mode)) throw_errno(path, EISDIR);
+  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+    throw Error(Errc::parse, path + ": not a regular file or a pipe (" +
+                                 (S_ISCHR(st.st_mode) ? "a character device" : "a special file") +
+                                 "); dumps are read from files or pipes");
+  }
+  auto too_big = [&] {
+    return Error(Errc::parse, path + ": larger than the dump size limit of " + std::to_string(cap) +
+                                  " bytes (set KSTATSQL_MAX_DUMP_BYTES to raise it)");
+  };
+  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > cap) throw too_big();
   std::string buf;
   std::size_t used = 0;
   buf.resize(S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1
@@ -53,6 +103,7 @@ std::string read_whole_file(const std::string& path) {
     }
     if (n == 0) break;
     used += static_cast<std::size_t>(n);
+    if (used > cap) throw too_big();
   }
   buf.resize(used);
   return buf;
@@ -66,7 +117,8 @@ std::shared_ptr<Source> open_file_source(const std::string& path) {
                            [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
   if (blank) throw Error(Errc::parse, path + ": empty file");
   if (file::looks_like_openbsd_text(data)) return file::parse_openbsd_text(data, path);
-  switch (file::detect_format(data)) {
+  file::Detected d = file::detect(data);
+  switch (d.format) {
     case file::Format::kstat_text:
       // A file is quoted in errors only once it is known to be a dump: a first
       // line such as 'host:5432:db:user:password' is no kstat -p record.
@@ -74,12 +126,22 @@ std::shared_ptr<Source> open_file_source(const std::string& path) {
       return file::parse_kstat_text(data, path);
     case file::Format::kstat_json:
       return file::parse_kstat_json(data, path);
+    case file::Format::kstat_human:
+      return file::parse_kstat_human(data, path);
     case file::Format::unknown:
       break;
   }
-  throw Error(Errc::parse, path +
-                               ": unknown format (expected kstat -p text, kstat -j JSON, OpenBSD "
-                               "kstat text or a .kss recording)");
+  constexpr const char* kTried =
+      "kstat -p text (module:instance:name:statistic), kstat -j JSON ('['), kstat text "
+      "('module: ... instance: ...'), OpenBSD kstat text (provider:instance:name:unit) or a .kss "
+      "recording";
+  if (d.text.empty()) {
+    throw Error(Errc::parse,
+                path + ": unknown format: only blank, comment and time lines; tried " + kTried);
+  }
+  // The line itself is not quoted: a file of no known format may be a secret.
+  throw Error(Errc::parse, path + ":" + std::to_string(d.line) +
+                               ": unknown format: the line starts none of " + kTried);
 }
 
 namespace file {
@@ -115,10 +177,8 @@ bool first_line_is_record(std::string_view data) noexcept {
     std::size_t b = 0;
     while (b < line.size() && is_blank(line[b])) ++b;
     line.remove_prefix(b);
-    if (line.empty() ||
-        std::all_of(line.begin(), line.end(), [](char c) { return is_digit(c) || is_blank(c); })) {
-      continue;  // blank, or a `kstat -T u` time stamp
-    }
+    // blank, a comment, or a `kstat -T u|d` time line
+    if (line.empty() || line[0] == '#' || parse_time_line(line)) continue;
     if (!looks_like_key(line)) return false;
     // module:instance: is checked; then name ':' statistic, a blank and a value.
     const std::size_t c2 = line.find(':', line.find(':') + 1);
@@ -130,21 +190,26 @@ bool first_line_is_record(std::string_view data) noexcept {
   return false;
 }
 
-Format detect_format(std::string_view data) noexcept {
+Detected detect(std::string_view data) noexcept {
   for (const text::Line& l : text::lines(without_bom(data), true)) {
     std::string_view line = l.text;
     std::size_t b = 0;
     while (b < line.size() && is_blank(line[b])) ++b;
     line.remove_prefix(b);
-    if (line.empty()) continue;
-    // `kstat -T u` prints a bare time(2) value before each interval.
-    if (std::all_of(line.begin(), line.end(), [](char c) { return is_digit(c) || is_blank(c); })) {
-      continue;
-    }
-    if (line[0] == '[') return Format::kstat_json;
-    return looks_like_key(line) ? Format::kstat_text : Format::unknown;
+    if (line.empty() || line[0] == '#') continue;
+    // `kstat -T u|d` prints a time line before each report.
+    if (parse_time_line(line)) continue;
+    Format f = line[0] == '['                  ? Format::kstat_json
+               : looks_like_key(line)          ? Format::kstat_text
+               : looks_like_human_text(l.text) ? Format::kstat_human
+                                               : Format::unknown;
+    return {f, l.number, line.substr(0, 256)};
   }
-  return Format::unknown;
+  return {Format::unknown, 1, {}};
+}
+
+Format detect_format(std::string_view data) noexcept {
+  return detect(data).format;
 }
 
 std::optional<std::uint64_t> parse_u64(std::string_view digits) noexcept {
@@ -181,21 +246,23 @@ std::string excerpt(std::string_view s, std::size_t max) {
   if (s.empty()) return "end of line";
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "'";
-  for (std::size_t i = 0; i < s.size() && i < max; ++i) {
+  std::size_t i = 0;
+  for (; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7f) {
-      if (c == '\t') {
-        out += "\\t";
-      } else {
-        out += "\\x";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-      }
-    } else {
+    bool escape = c < 0x20 || c == 0x7f;
+    std::size_t width = !escape ? 1 : c == '\t' ? 2 : 4;
+    if (out.size() - 1 + width > max) break;  // `max` bounds the quoted bytes
+    if (!escape) {
       out += static_cast<char>(c);
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
     }
   }
-  if (s.size() > max) out += "...";
+  if (i < s.size()) out += "...";
   out += '\'';
   return out;
 }
@@ -315,6 +382,9 @@ void KstatSink::reset(StaticBuilder& builder) {
   declared_.reset();
   index_.clear();
   kstats_ = 0;
+  seen_.clear();
+  seen_index_.clear();
+  current_seen_ = 0;
 }
 
 void KstatSink::select(std::string_view module, std::int64_t instance, std::string_view name) {
@@ -328,6 +398,10 @@ void KstatSink::select(std::string_view module, std::int64_t instance, std::stri
   declared_.reset();
   index_.clear();
   ++kstats_;
+  std::string key = module_ + ":" + std::to_string(instance) + ":" + name_;
+  auto [it, fresh] = seen_index_.emplace(std::move(key), seen_.size());
+  if (fresh) seen_.push_back({module_, name_, instance, 0});
+  current_seen_ = it->second;
   // A kstat seen earlier in the file resumes with its statistics so far.
   const auto& stats = b_->current_stats();
   sorted_ = true;
@@ -339,6 +413,7 @@ void KstatSink::select(std::string_view module, std::int64_t instance, std::stri
 void KstatSink::close() {
   if (!open_) return;
   classify();
+  if (current_seen_ < seen_.size()) mark_absent(seen_[current_seen_]);
   open_ = false;
 }
 

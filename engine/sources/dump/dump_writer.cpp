@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 namespace kstatsql::engine {
@@ -102,14 +103,24 @@ void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o,
   auto keep = [&](std::string_view name) {
     return !o.statistics || o.statistics->empty() || o.statistics->matches_statistic(h, name);
   };
+  // A statistic named like a pseudo-statistic would be read back as the
+  // header field (or fail to parse as one): the pseudo-statistic wins.
   for (const NamedStat& s : d.named) {
-    if (keep(s.name_view())) rows.push_back({s.name_view(), &s, Row::none});
+    std::string_view n = s.name_view();
+    if (n == "crtime" || n == "snaptime" || n == "class") continue;
+    if (keep(n)) rows.push_back({n, &s, Row::none});
   }
-  if (o.format == DumpOptions::Format::text && o.class_pseudo && keep("class")) {
+  // Pseudo-statistics a filtered dump did not give are not invented.
+  if (o.format == DumpOptions::Format::text && o.class_pseudo && !(h.absent & kAbsentClass) &&
+      keep("class")) {
     rows.push_back({"class", nullptr, Row::klass});
   }
-  if (keep("crtime")) rows.push_back({"crtime", nullptr, Row::crtime});
-  if (d.ok() && keep("snaptime")) rows.push_back({"snaptime", nullptr, Row::snaptime});
+  if (!(h.absent & kAbsentCrtime) && keep("crtime")) {
+    rows.push_back({"crtime", nullptr, Row::crtime});
+  }
+  if (d.ok() && !(h.absent & kAbsentSnaptime) && keep("snaptime")) {
+    rows.push_back({"snaptime", nullptr, Row::snaptime});
+  }
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     return kstat8::statistic_less(a.name, b.name);
   });
@@ -118,9 +129,12 @@ void rows_of(const KstatHeader& h, const KstatData& d, const DumpOptions& o,
 void append_pseudo(std::string& out, const Row& r, const KstatHeader& h, const KstatData& d,
                    bool json) {
   switch (r.pseudo) {
-    case Row::klass:
-      out += h.klass;
+    case Row::klass: {  // as %s, without the trailing blanks a reader drops
+      std::string_view k = until_nul(h.klass);
+      while (!k.empty() && (k.back() == ' ' || k.back() == '\t')) k.remove_suffix(1);
+      out += k;
       break;
+    }
     case Row::crtime:
       out += format_hrtime(h.crtime);
       break;
@@ -133,23 +147,64 @@ void append_pseudo(std::string& out, const Row& r, const KstatHeader& h, const K
   (void)json;
 }
 
+// Which bytes a field of a `-p` line cannot hold for the -p reader to take
+// it back.
+enum class Field { module, name, statistic };
+
+// A field of a `-p` line as the -p reader can take it back: control bytes
+// (NUL, newline, CR, TAB) become '_', and so do ':' in the module and name,
+// blanks in the module, a leading '#' (a comment line) and the trailing
+// blanks of a statistic; an empty field is "_". kstat(8) prints such bytes
+// raw, which breaks the line; names from illumos and Linux never hold them.
+void append_field(std::string& out, std::string_view s, Field f) {
+  if (s.empty()) {
+    out += '_';
+    return;
+  }
+  std::size_t keep_blanks = s.size();
+  if (f == Field::statistic) {
+    while (keep_blanks > 0 && s[keep_blanks - 1] == ' ') --keep_blanks;
+  }
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    auto u = static_cast<unsigned char>(c);
+    bool bad = u < 0x20 || u == 0x7f || (c == ':' && f != Field::statistic) ||
+               (c == ' ' && (f == Field::module || i >= keep_blanks)) ||
+               (c == '#' && i == 0 && f == Field::module);
+    out += bad ? '_' : c;
+  }
+}
+
+// The text value appended from `from` on: up to its first NUL (C's %s, as
+// kstat(8) prints strings and the class); newline and CR, which would end or
+// corrupt the line, become '?'.
+void append_text_field(std::string& out, std::size_t from) {
+  std::size_t nul = out.find('\0', from);
+  if (nul != std::string::npos) out.resize(nul);
+  for (std::size_t i = from; i < out.size(); ++i) {
+    if (out[i] == '\n' || out[i] == '\r') out[i] = '?';
+  }
+}
+
 void write_text(const KstatHeader& h, const KstatData& d, const std::vector<Row>& rows,
                 const DumpOptions& o, std::string& out) {
   for (const Row& r : rows) {
-    out += h.module;
+    append_field(out, h.module, Field::module);
     out += ':';
     out += fmt::format("{}", h.instance);
     out += ':';
-    out += h.name;
+    append_field(out, h.name, Field::name);
     out += ':';
-    out += r.name;
+    append_field(out, r.name, Field::statistic);
     if (!o.names_only) {
       out += o.separator;
+      std::size_t from = out.size();
       if (r.stat) {
         append_value(out, *r.stat, false);
       } else {
         append_pseudo(out, r, h, d, false);
       }
+      append_text_field(out, from);
     }
     out += '\n';
   }
@@ -196,8 +251,9 @@ std::size_t write_human_kstat(const KstatHeader& h, const KstatData& d, const Se
   for (const NamedStat& s : d.named) {
     if (sel.matches_statistic(s.name_view())) rows.push_back({s.name_view(), &s, 0});
   }
-  if (sel.matches_statistic("crtime")) rows.push_back({"crtime", nullptr, h.crtime});
-  if (d.ok() && sel.matches_statistic("snaptime"))
+  if (!(h.absent & kAbsentCrtime) && sel.matches_statistic("crtime"))
+    rows.push_back({"crtime", nullptr, h.crtime});
+  if (d.ok() && !(h.absent & kAbsentSnaptime) && sel.matches_statistic("snaptime"))
     rows.push_back({"snaptime", nullptr, d.snaptime});
   if (rows.empty()) return 0;
   std::stable_sort(rows.begin(), rows.end(), [](const Line& a, const Line& b) {
@@ -231,10 +287,15 @@ void append_text_value(std::string& out, const NamedStat& s) {
   append_value(out, s, false);
 }
 
+// kstat(8) prints printf("%.9f", ns / 1000000000.0): the nanoseconds go
+// through a double, so from about 2^23 seconds (97 days) on the last digit is
+// the double's, not the counter's (9305222459039730 ns prints
+// 9305222.459039729). The C library's printf does the same here, byte for byte.
 std::string format_hrtime(std::int64_t ns) {
   if (ns == 0) return "0";
-  std::uint64_t mag = ns < 0 ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
-  return fmt::format("{}{}.{:09}", ns < 0 ? "-" : "", mag / 1000000000u, mag % 1000000000u);
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%.9f", static_cast<double>(ns) / 1000000000.0);
+  return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
 }
 
 void append_json_string(std::string& out, std::string_view s) {

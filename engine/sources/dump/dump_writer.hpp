@@ -69,7 +69,8 @@ void append_text_value(std::string& out, const NamedStat& s);
 std::size_t write_human_kstat(const KstatHeader& h, const KstatData& d, const Selector& sel,
                               std::string& out);
 
-// kstat(8)'s hrtime: "9013.271863046", or "0" for zero.
+// kstat(8)'s hrtime: "%.9f" of ns / 1e9 as a double ("9013.271863046"), or "0"
+// for zero. From about 2^23 s on the last digit is the double's, as on illumos.
 std::string format_hrtime(std::int64_t ns);
 
 // Appends `s` as a JSON string literal (quotes included), per the rules above.

@@ -7,6 +7,7 @@
 // listed in docs/file-formats.md): it reads numbers digit by digit so that
 // 2^64-1 and nanosecond times stay exact, decodes strings into reusable
 // buffers, and reports errors as "path:line:column: expected …, found …".
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -33,7 +34,7 @@ struct Number {
 class JsonParser {
  public:
   JsonParser(std::string_view data, const std::string& path)
-      : in_(data), path_(path), builder_(std::make_unique<StaticBuilder>()), sink_(*builder_) {}
+      : in_(data), path_(path), sink_(reports_.sink()) {}
 
   std::shared_ptr<Source> run();
 
@@ -97,8 +98,8 @@ class JsonParser {
   std::string_view in_;
   std::size_t p_ = 0;
   const std::string& path_;
-  std::unique_ptr<StaticBuilder> builder_;
-  KstatSink sink_;
+  Reports reports_;
+  KstatSink& sink_;
   std::size_t arrays_ = 0;
   // Reused buffers for decoded strings (no allocation per string once grown).
   std::string key_buf_, stat_buf_, val_buf_;
@@ -134,25 +135,30 @@ std::shared_ptr<Source> JsonParser::run() {
   for (;;) {
     ws();
     if (p_ >= in_.size()) break;
-    if (is_digit(in_[p_])) {  // a `kstat -T u` timestamp between arrays
-      while (p_ < in_.size() && is_digit(in_[p_])) ++p_;
+    if (at('#')) {  // a comment line between arrays
+      while (p_ < in_.size() && in_[p_] != '\n') ++p_;
       continue;
     }
-    if (!at('[')) expected("'[' (a kstat -j array)");
+    if (!at('[')) {
+      // `kstat -j -T u|d` prints a time line before each array.
+      std::size_t eol = std::min(in_.find('\n', p_), in_.size());
+      if (auto t = parse_time_line(in_.substr(p_, eol - p_))) {
+        reports_.time_line(*t);
+        p_ = eol;
+        continue;
+      }
+      expected("'[' (a kstat -j array)");
+    }
     array();
   }
   if (arrays_ == 0) fail_at(p_, "expected '[' (a kstat -j array), found end of file");
-  sink_.close();
-  return builder_->finish(path_ + " (kstat -j JSON)");
+  return reports_.finish(path_ + " (kstat -j JSON)", path_, "kstat -j JSON");
 }
 
-// One interval. A later array replaces everything an earlier one built: a file
-// source is one generation, and the last interval is the newest.
+// One interval: kstat -j prints one array per report, each a generation.
 void JsonParser::array() {
-  if (arrays_++ > 0) {
-    builder_ = std::make_unique<StaticBuilder>();
-    sink_.reset(*builder_);
-  }
+  ++arrays_;
+  reports_.next();
   ++p_;  // '['
   if (empty(']')) return;
   do {
@@ -252,7 +258,7 @@ void JsonParser::finish_object(const ObjectHeader& h, std::size_t start) {
     p_ = resume;
   }
   sink_.declare_type(h.type);
-  StaticBuilder& b = sink_.builder();
+  KstatSink& b = sink_;
   if (data_class_) {
     b.set_class(*data_class_);
   } else if (h.has_class) {
@@ -285,7 +291,7 @@ std::int64_t JsonParser::seconds(const Number& n, std::string_view what, std::si
                         " as seconds with at most 9 decimals (35.240997153), found " +
                         std::string(n.text));
   }
-  return *ns;
+  return hrtime_printing_as(*ns, n.text);
 }
 
 void JsonParser::data() {
@@ -304,6 +310,13 @@ void JsonParser::data() {
 void JsonParser::stat_value(std::string_view stat) {
   if (p_ >= in_.size()) expected("a value");
   char c = in_[p_];
+  // The pseudo-statistics fill the header, so they must have the header's
+  // types; anything else would become a `named` row kstat(8) never prints.
+  bool time_pseudo = stat == "crtime" || stat == "snaptime";
+  if (time_pseudo && !(c == '-' || is_digit(c))) {
+    expected(("a number (seconds) for \"data\".\"" + std::string(stat) + "\"").c_str());
+  }
+  if (stat == "class" && c != '"') expected("a string for \"data\".\"class\"");
   if (c == '"') {
     std::string_view v = string(val_buf_);
     if (stat == "class") {

@@ -99,8 +99,7 @@ bool split_on_spaces(std::string_view rest, std::size_t key_cols, Split& out) {
 
 class TextParser {
  public:
-  TextParser(std::string_view data, const std::string& path)
-      : data_(data), path_(path), sink_(builder_) {}
+  TextParser(std::string_view data, const std::string& path) : data_(data), path_(path) {}
 
   std::shared_ptr<Source> run();
 
@@ -112,13 +111,12 @@ class TextParser {
   [[noreturn]] void bad_key(std::string_view l) const {
     fail("expected 'module:instance:name:statistic<TAB>value', found " + excerpt(l));
   }
-  void value(std::string_view stat, std::string_view v);
 
   std::string_view data_;
   const std::string& path_;
   std::size_t line_no_ = 0;
-  StaticBuilder builder_;
-  KstatSink sink_;
+  Reports reports_;
+  bool after_blank_ = false;  // a blank line since the last statistic
 };
 
 std::shared_ptr<Source> TextParser::run() {
@@ -126,11 +124,7 @@ std::shared_ptr<Source> TextParser::run() {
     line_no_ = l.number;
     line(l.text);
   }
-  sink_.close();
-  if (sink_.kstats() == 0) {
-    throw Error(Errc::parse, path_ + ": no kstats (expected kstat -p text)");
-  }
-  return builder_.finish(path_ + " (kstat -p text)");
+  return reports_.finish(path_ + " (kstat -p text)", path_, "kstat -p text");
 }
 
 void TextParser::line(std::string_view l) {
@@ -140,9 +134,15 @@ void TextParser::line(std::string_view l) {
   std::size_t b = 0;
   while (b < l.size() && (l[b] == ' ' || l[b] == '\t')) ++b;
   l.remove_prefix(b);
-  if (l.empty()) return;
-  // `kstat -T u` prints a bare time(2) value before each interval.
-  if (is_digit(l[0]) && rtrim_blanks(l).find_first_not_of("0123456789") == std::string_view::npos) {
+  if (l.empty()) {
+    after_blank_ = true;
+    return;
+  }
+  if (l[0] == '#') return;  // a comment (man pages and notes put them between reports)
+  // `kstat -T u` / `-T d` print a time line before each report.
+  if (auto t = parse_time_line(l)) {
+    reports_.time_line(*t);
+    after_blank_ = false;
     return;
   }
 
@@ -158,8 +158,8 @@ void TextParser::line(std::string_view l) {
   auto instance = parse_u64(inst);
   if (!instance ||
       *instance > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    fail("expected a decimal instance number after '" + std::string(module) + ":', found " +
-         excerpt(c2 == std::string_view::npos ? l.substr(c1 + 1) : inst));
+    fail("expected a decimal instance number after " + excerpt(std::string(module) + ":") +
+         ", found " + excerpt(c2 == std::string_view::npos ? l.substr(c1 + 1) : inst));
   }
   if (c2 == std::string_view::npos) bad_key(l);
 
@@ -176,59 +176,17 @@ void TextParser::line(std::string_view l) {
   if (tab != std::string_view::npos) {
     sp = {rtrim_blanks(rest.substr(0, tab)), rest.substr(tab + 1)};
   } else if (!split_on_spaces(rest, c3 + 1, sp)) {
-    fail("expected '<TAB>value' after '" +
-         std::string(l.substr(0, std::min<std::size_t>(l.size(), 80))) +
-         "', found end of line (kstat -l and -C output are not dumps)");
+    fail("expected '<TAB>value' after " + excerpt(l, 64) +
+         ", found end of line (kstat -l and -C output are not dumps)");
   }
   if (sp.stat.empty()) fail("empty statistic name in " + excerpt(l));
 
-  sink_.select(module, static_cast<std::int64_t>(*instance), name);
-  value(sp.stat, sp.value);
-}
-
-// Pseudo-statistics fill the header; other values become uint64 (canonical
-// non-negative integers), int64 (canonical negative integers) or strings
-// (everything else, byte-exact).
-void TextParser::value(std::string_view stat, std::string_view v) {
-  std::string_view t = rtrim_blanks(v);
-  if (stat == "crtime" || stat == "snaptime") {
-    auto ns = parse_seconds_ns(t);
-    if (!ns) {
-      fail("expected " + std::string(stat) +
-           " as seconds with at most 9 decimals (35.240997153), found " + excerpt(t));
-    }
-    if (stat == "crtime") {
-      sink_.builder().set_crtime(*ns);
-    } else {
-      sink_.builder().set_snaptime(*ns);
-    }
-    return;
-  }
-  if (stat == "class") {
-    sink_.builder().set_class(t);
-    return;
-  }
-  bool neg = !t.empty() && t[0] == '-';
-  std::string_view digits = neg ? t.substr(1) : t;
-  bool integer = !digits.empty() &&
-                 digits.find_first_not_of("0123456789") == std::string_view::npos &&
-                 (digits[0] != '0' || (digits.size() == 1 && !neg));
-  if (!integer) {
-    sink_.add_string(stat, v);
-    return;
-  }
-  auto u = parse_u64(digits);
-  if (!neg) {
-    if (!u) fail("value " + excerpt(t) + " of '" + std::string(stat) + "' does not fit uint64");
-    sink_.add_uint(stat, *u);
-    return;
-  }
-  constexpr std::uint64_t kMinMagnitude = 9223372036854775808ull;  // -INT64_MIN
-  if (!u || *u > kMinMagnitude) {
-    fail("value " + excerpt(t) + " of '" + std::string(stat) + "' does not fit int64");
-  }
-  sink_.add_int(stat, *u == kMinMagnitude ? std::numeric_limits<std::int64_t>::min()
-                                          : -static_cast<std::int64_t>(*u));
+  // A blank line between reports: the kstats come again (interval output).
+  auto inst64 = static_cast<std::int64_t>(*instance);
+  if (after_blank_ && reports_.sink().seen(module, inst64, name)) reports_.next();
+  after_blank_ = false;
+  reports_.sink().select(module, inst64, name);
+  if (std::string e = add_text_value(reports_.sink(), sp.stat, sp.value); !e.empty()) fail(e);
 }
 
 }  // namespace

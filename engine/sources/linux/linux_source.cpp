@@ -238,6 +238,25 @@ std::string parse_meminfo(std::string_view t, const std::string& path,
   return msg;
 }
 
+void LinuxSource::warn(const std::string& path, std::string message) {
+  std::lock_guard<std::mutex> lock(warn_mu_);
+  if (message.empty()) {
+    warnings_.erase(path);
+  } else {
+    warnings_.insert_or_assign(path, std::move(message));
+  }
+}
+
+std::string LinuxSource::warnings() const {
+  std::lock_guard<std::mutex> lock(warn_mu_);
+  std::string out;
+  for (const auto& [path, w] : warnings_) {
+    if (!out.empty()) out += '\n';
+    out += w;
+  }
+  return out;
+}
+
 }  // namespace linuxsrc
 
 std::shared_ptr<Source> make_linux_source(std::string proc_root, std::string sys_root,

@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -186,6 +188,10 @@ class LinuxSource final : public Source {
   }
   TextFile read_text(std::string path, int& err, KstatData* stamp);
   std::int64_t id_for(std::size_t part, const std::string& key, std::optional<std::int64_t> kid);
+  // A problem reading `path` that did not stop the read (kss_warnings() shows
+  // it); an empty message clears the file's earlier warning.
+  void warn(const std::string& path, std::string message);
+  std::string warnings() const override;
 
  private:
   void exclude_owned_keys();
@@ -203,7 +209,9 @@ class LinuxSource final : public Source {
     std::unordered_map<std::string, std::int64_t> last, next;
   };
   std::vector<Ids> ids_;
-  std::int64_t next_id_ = 1LL << 32;  // above any SPL kid
+  std::int64_t next_id_ = 1LL << 32;             // above any SPL kid
+  mutable std::mutex warn_mu_;                   // warnings() runs without mutex()
+  std::map<std::string, std::string> warnings_;  // path -> latest warning
 };
 
 }  // namespace linuxsrc

@@ -117,8 +117,11 @@ bool looks_like_spl_header(std::string_view line);
 // plus the matching `named` view), allocating in `arena`. `text` is the file
 // content, `path` is used in messages. Files without a header become raw
 // bytes. `type` receives the type the file declares (raw without a header).
-// Returns an empty string on success, else "path:line: what".
+// Returns an empty string on success, else "path:line: what". A NAMED or
+// TIMER file whose row count differs from its header's is read as printed;
+// `warning` (when given) then receives "path: header says N rows, found M".
+// Defined in spl_kstats.cpp.
 std::string parse_spl(std::string_view text, std::string_view path, Arena& arena, KstatData& out,
-                      KstatType& type);
+                      KstatType& type, std::string* warning = nullptr);
 
 }  // namespace kstatsql::engine::procfs
