@@ -125,17 +125,19 @@ void build_tree(const fs::path& root, std::string_view in) {
   flush(std::min(pos, in.size()));
 }
 
+// The temporary folder, made once and removed at exit. (Allocated and never
+// freed: static objects are destroyed before atexit handlers run.)
 const fs::path& base_dir() {
-  static const fs::path base = [] {
+  static const fs::path* base = [] {
     std::string tmpl = (fs::temp_directory_path() / "kstatsql-procfs-fuzz-XXXXXX").string();
     if (::mkdtemp(tmpl.data()) == nullptr) __builtin_trap();
     std::atexit([] {
       std::error_code ec;
       fs::remove_all(base_dir(), ec);
     });
-    return fs::path(tmpl);
+    return new fs::path(tmpl);
   }();
-  return base;
+  return *base;
 }
 
 }  // namespace

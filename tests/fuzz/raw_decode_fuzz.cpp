@@ -6,6 +6,7 @@
 // layout of exactly that size; a size mismatch without an error; a decode
 // that differs between decode_raw and finish_raw.
 //   build-fuzz/raw_decode_fuzz -max_len=4096 WORK_DIR tests/fuzz/corpus/raw_decode_fuzz
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -24,6 +25,12 @@ const RawLayout* layout_of(const KstatHeader& h, std::size_t size) {
   return nullptr;
 }
 
+[[noreturn]] void fail(const KstatHeader& h, std::size_t size, const char* what) {
+  std::fprintf(stderr, "raw kstat %.*s:%.*s of %zu bytes: %s\n", static_cast<int>(h.module.size()),
+               h.module.data(), static_cast<int>(h.name.size()), h.name.data(), size, what);
+  __builtin_trap();
+}
+
 void check(const KstatHeader& h, std::span<const std::byte> bytes) {
   Arena arena(4096);
   KstatData out;
@@ -31,29 +38,35 @@ void check(const KstatHeader& h, std::span<const std::byte> bytes) {
   const RawLayout* l = layout_of(h, bytes.size());
   switch (r) {
     case RawDecode::no_decoder:
-      if (find_raw_key(h.module, h.name) != nullptr || !out.named.empty()) __builtin_trap();
+      if (find_raw_key(h.module, h.name) != nullptr) fail(h, bytes.size(), "no decoder, but a key");
+      if (!out.named.empty()) fail(h, bytes.size(), "no decoder, but statistics");
       break;
     case RawDecode::decoded:
       if (l == nullptr || out.named.size() != l->fields.size() || !out.error.empty())
         __builtin_trap();
       break;
     case RawDecode::size_mismatch:
-      if (l != nullptr || out.error.empty() || out.err == 0) __builtin_trap();
+      if (l != nullptr) fail(h, bytes.size(), "size mismatch, but a layout has that size");
+      if (out.error.empty() || out.err == 0)
+        fail(h, bytes.size(), "size mismatch without an error");
       break;
   }
-  if (out.raw.size() != bytes.size() || out.data_size != bytes.size()) __builtin_trap();
+  if (out.raw.size() != bytes.size() || out.data_size != bytes.size())
+    fail(h, bytes.size(), "raw bytes or data_size not kept");
   (void)kstatsql::fuzz::touch(h, out);
   for (std::size_t i = 0; i < out.named.size(); ++i) {
     if (find_stat(out.named, out.named[i].name_view(), static_cast<std::ptrdiff_t>(i)) < 0)
-      __builtin_trap();
+      fail(h, bytes.size(), "find_stat misses a decoded statistic");
   }
-  // finish_raw on the same bytes decodes the same way.
+  // finish_raw on the same bytes decodes the same way (empty bytes are "no
+  // raw data": it leaves those alone).
+  if (bytes.empty()) return;
   KstatData again;
   again.raw = bytes;
   KstatHeader raw_h = h;
   raw_h.type = KstatType::raw;
   if (finish_raw(raw_h, arena, again) != r || again.named.size() != out.named.size())
-    __builtin_trap();
+    fail(h, bytes.size(), "finish_raw decodes otherwise than decode_raw");
 }
 
 }  // namespace
