@@ -55,12 +55,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (ours != (sqlite3_strlike(pat.c_str(), text.c_str(), 0) == 0))
       disagree("sql_like", pat, text, ours);
   }
-  // A '[' with no ']' after it: POSIX and engine/pattern.hpp make it an
+  // A '[' whose bracket expression never closes (a ']' right after '[', '[!'
+  // or '[^' is a member, not the end): POSIX and engine/pattern.hpp make it an
   // ordinary character; glibc's fnmatch matches nothing for some ("[a-",
-  // "[[."), so such patterns have no oracle.
-  const std::size_t open = pat.rfind('[');
-  const bool unterminated =
-      open != std::string::npos && pat.find(']', open + 1) == std::string::npos;
+  // "[[.", "[]x-"), so such patterns have no oracle.
+  bool unterminated = false;
+  for (std::size_t at = pat.find('['); at != std::string::npos && !unterminated;
+       at = pat.find('[', at + 1)) {
+    std::size_t i = at + 1;
+    if (i < pat.size() && (pat[i] == '!' || pat[i] == '^')) ++i;
+    if (i < pat.size() && pat[i] == ']') ++i;
+    unterminated = pat.find(']', i) == std::string::npos;
+  }
   const bool escapes = flags & 8, leading_dir = flags & 16;
   // With escapes, a pattern ending in an unpaired '\\' is unspecified by
   // POSIX: glibc matches nothing, glob_match a literal backslash.
