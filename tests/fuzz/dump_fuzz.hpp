@@ -80,25 +80,31 @@ inline void round_trip(engine::Source& src, engine::DumpOptions::Format format, 
 // `text_passes`: as round_trip's `passes` for -p text (OpenBSD kstats have a
 // fourth identity part, the unit, that -p text has no place for: kstats that
 // differ only by unit merge on the first load).
-// True when `src` has what the -p writer cannot yet write so that it loads
-// back, so the round trip leaves it out: a NUL byte in a module, name, class
-// or statistic name (written as it is; no reader takes NUL bytes in text), an
-// empty statistic name (JSON takes one, -p text does not), or a statistic
-// named like a pseudo-statistic of the text format (crtime, snaptime, class),
-// which then appears twice.
+// True when `src` has what -p text cannot hold so that it loads back, so the
+// round trip leaves it out: a NUL byte, a tab, a line break or leading or
+// trailing blanks in a module, name, class or statistic name (written as they
+// are), a ':' in a module or name (the field separator), an empty statistic
+// name (JSON takes one, -p text does not), or a statistic named like a
+// pseudo-statistic of the text format (crtime, snaptime, class), which then
+// appears twice.
 inline bool round_trip_unsupported(engine::Source& src) {
   engine::Arena arena(4096);
   std::vector<engine::KstatHeader> headers;
   src.begin_generation();
   src.enumerate(arena, headers);
-  auto nul = [](std::string_view s) { return s.find('\0') != std::string_view::npos; };
+  auto bad = [](std::string_view s) {
+    return s.find_first_of(std::string_view("\0\t\n\r", 4)) != std::string_view::npos ||
+           (!s.empty() && (s.front() == ' ' || s.back() == ' '));
+  };
   for (const auto& h : headers) {
-    if (nul(h.module) || nul(h.name) || nul(h.klass)) return true;
+    if (bad(h.module) || bad(h.name) || bad(h.klass)) return true;
+    if (h.module.find(':') != std::string_view::npos || h.name.find(':') != std::string_view::npos)
+      return true;
     engine::KstatData d;
     src.read(h, arena, d);
     for (const auto& st : d.named) {
       const std::string_view n = st.name_view();
-      if (nul(n) || n.empty() || n == "crtime" || n == "snaptime" || n == "class") return true;
+      if (bad(n) || n.empty() || n == "crtime" || n == "snaptime" || n == "class") return true;
     }
   }
   return false;
