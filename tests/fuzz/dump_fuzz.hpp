@@ -110,6 +110,8 @@ inline bool round_trip_unsupported(engine::Source& src) {
   return false;
 }
 
+// `text_passes` 0: no -p text round trip (kstat -j JSON, whose names -p text
+// cannot all hold: blanks inside a module, and more).
 inline int fuzz_dump(const std::uint8_t* data, std::size_t size, DumpParser parse,
                      int text_passes = 1) {
   const std::string_view in(reinterpret_cast<const char*>(data), size);
@@ -122,7 +124,9 @@ inline int fuzz_dump(const std::uint8_t* data, std::size_t size, DumpParser pars
   }
   drain(*src);
   if (round_trip_unsupported(*src)) return 0;
-  round_trip(*src, engine::DumpOptions::Format::text, engine::file::parse_kstat_text, text_passes);
+  if (text_passes > 0)
+    round_trip(*src, engine::DumpOptions::Format::text, engine::file::parse_kstat_text,
+               text_passes);
   round_trip(*src, engine::DumpOptions::Format::json, engine::file::parse_kstat_json,
              std::max(text_passes, 2));
   return 0;
