@@ -110,8 +110,8 @@ inline bool round_trip_unsupported(engine::Source& src) {
   return false;
 }
 
-// `text_passes` 0: no -p text round trip (kstat -j JSON, whose names -p text
-// cannot all hold: blanks inside a module, and more).
+// `text_passes` 0: no -p text round trip (kstat -j JSON and OpenBSD text,
+// whose names -p text cannot all hold: blanks inside a module, and more).
 inline int fuzz_dump(const std::uint8_t* data, std::size_t size, DumpParser parse,
                      int text_passes = 1) {
   const std::string_view in(reinterpret_cast<const char*>(data), size);
