@@ -8,9 +8,38 @@ namespace kstatsql::engine {
 
 namespace {
 
-// Length in bytes of the character starting at s[i] (1 for an ill-formed byte).
+// One character as SQLite's GLOB and LIKE read it (sqlite3Utf8Read), so that
+// pushdown agrees with SQLite on any bytes: a byte below 0xC0 (ASCII or a
+// stray continuation byte) is itself; a lead byte takes every continuation
+// byte after it, and a value below 0x80, a surrogate or U+FFFE/U+FFFF reads
+// as U+FFFD. REQUIRES: i < s.size().
+struct SqlChar {
+  std::uint32_t value;
+  std::size_t length;
+};
+
+SqlChar sql_char(std::string_view s, std::size_t i) noexcept {
+  std::uint32_t c = static_cast<unsigned char>(s[i]);
+  std::size_t n = 1;
+  if (c < 0xC0) return {c, n};
+  // The lead byte's payload: 5 bits (110xxxxx), 4, 3, 2, 1, none (0xFE, 0xFF).
+  c = c < 0xE0   ? c & 0x1F
+      : c < 0xF0 ? c & 0x0F
+      : c < 0xF8 ? c & 0x07
+      : c < 0xFC ? c & 0x03
+      : c < 0xFE ? c & 0x01
+                 : 0;
+  while (i + n < s.size() && text::is_utf8_continuation(s[i + n])) {
+    c = (c << 6) + (static_cast<unsigned char>(s[i + n]) & 0x3F);  // wraps as SQLite's u32 does
+    ++n;
+  }
+  if (c < 0x80 || (c & 0xFFFFF800) == 0xD800 || (c & 0xFFFFFFFE) == 0xFFFE) c = 0xFFFD;
+  return {c, n};
+}
+
+// Length in bytes of the character starting at s[i].
 std::size_t char_len(std::string_view s, std::size_t i) noexcept {
-  return text::decode_utf8(s, i).length;
+  return sql_char(s, i).length;
 }
 
 // Matches a [...] class at p[pi] (just after '['); sets pi past ']'.
@@ -28,12 +57,12 @@ bool glob_class(std::string_view p, std::size_t& pi, std::uint32_t ch, bool& ok)
   while (pi < p.size() && p[pi] != ']') {
     if (p[pi] == '-' && prev != 0 && pi + 1 < p.size() && p[pi + 1] != ']') {
       ++pi;
-      const text::CodePoint hi = text::decode_utf8(p, pi);
+      const SqlChar hi = sql_char(p, pi);
       pi += hi.length;
       if (ch >= prev && ch <= hi.value) seen = true;
       prev = 0;
     } else {
-      const text::CodePoint cp = text::decode_utf8(p, pi);
+      const SqlChar cp = sql_char(p, pi);
       prev = cp.value;
       pi += cp.length;
       if (ch == prev) seen = true;
@@ -52,7 +81,6 @@ bool glob_class(std::string_view p, std::size_t& pi, std::uint32_t ch, bool& ok)
 // (an unterminated [...] matches nothing, as in SQLite).
 bool glob_token(std::string_view p, std::size_t pi, std::string_view s, std::size_t si,
                 std::size_t& plen) noexcept {
-  const std::size_t n = char_len(s, si);
   const char c = p[pi];
   if (c == '?') {
     plen = 1;
@@ -61,24 +89,31 @@ bool glob_token(std::string_view p, std::size_t pi, std::string_view s, std::siz
   if (c == '[') {
     std::size_t end = pi + 1;
     bool ok = true;
-    const bool in = glob_class(p, end, text::decode_utf8(s, si).value, ok);
+    const bool in = glob_class(p, end, sql_char(s, si).value, ok);
     plen = end - pi;
     return in && ok;
   }
-  plen = char_len(p, pi);
-  return plen == n && p.compare(pi, plen, s.substr(si, n)) == 0;
+  const SqlChar pc = sql_char(p, pi);
+  plen = pc.length;
+  return pc.value == sql_char(s, si).value;
 }
 
 // LIKE's single-character tokens: '_' is one character, anything else one
-// byte compared with ASCII case folding.
+// character compared by value, ASCII letters case-folded.
 bool like_token(std::string_view p, std::size_t pi, std::string_view s, std::size_t si,
-                std::size_t& slen) noexcept {
+                std::size_t& plen, std::size_t& slen) noexcept {
+  const SqlChar tc = sql_char(s, si);
+  slen = tc.length;
   if (p[pi] == '_') {
-    slen = char_len(s, si);
+    plen = 1;
     return true;
   }
-  slen = 1;
-  return text::ascii_lower(p[pi]) == text::ascii_lower(s[si]);
+  const SqlChar pc = sql_char(p, pi);
+  plen = pc.length;
+  if (pc.value == tc.value) return true;
+  return pc.value < 0x80 && tc.value < 0x80 &&
+         text::ascii_lower(static_cast<char>(pc.value)) ==
+             text::ascii_lower(static_cast<char>(tc.value));
 }
 
 // The classic two-pointer matcher: on a mismatch, go back to just after the
@@ -124,12 +159,15 @@ bool glob_at(std::string_view p, std::string_view s) noexcept {
 }
 
 bool like_at(std::string_view p, std::string_view s) noexcept {
-  return wildcard_match<'%'>(p, s,
-                             [](std::string_view pp, std::size_t pi, std::string_view ss,
-                                std::size_t si, std::size_t& plen, std::size_t& slen) {
-                               plen = 1;
-                               return like_token(pp, pi, ss, si, slen);
-                             });
+  return wildcard_match<'%'>(
+      p, s,
+      [](std::string_view pp, std::size_t pi, std::string_view ss, std::size_t si,
+         std::size_t& plen, std::size_t& slen) { return like_token(pp, pi, ss, si, plen, slen); });
+}
+
+// SQLite compares C strings: a pattern or a text ends at its first NUL byte.
+std::string_view c_string(std::string_view s) noexcept {
+  return s.substr(0, s.find('\0'));
 }
 
 // Decimal text of an instance, without allocation.
@@ -148,11 +186,11 @@ std::string_view instance_text(std::int64_t v, char (&buf)[24]) noexcept {
 }  // namespace
 
 bool sql_glob(std::string_view pattern, std::string_view text) noexcept {
-  return glob_at(pattern, text);
+  return glob_at(c_string(pattern), c_string(text));
 }
 
 bool sql_like(std::string_view pattern, std::string_view text) noexcept {
-  return like_at(pattern, text);
+  return like_at(c_string(pattern), c_string(text));
 }
 
 bool Predicate::matches(std::string_view value) const noexcept {

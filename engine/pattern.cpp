@@ -349,8 +349,9 @@ std::size_t re_weight(std::string_view re) {
         break;
       case '*':
       case '?':
-        break;
       case '+':
+        // Each adds an epsilon loop or bypass whose closure regcomp computes
+        // per node: stacked ones ("x?????++++++++") cost minutes unless weighed.
         w.repeat(2);
         break;
       case '{': {

@@ -6,6 +6,7 @@ SQLITE_EXTENSION_INIT1
 
 #include <cstddef>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 
 #include "kstatsql/kstatsql.h"
@@ -78,7 +79,15 @@ extern "C" const char* kstatsql_version(void) {
 
 extern "C" int sqlite3_kstatsql_init(sqlite3* db, char** pzErrMsg,
                                      const sqlite3_api_routines* pApi) {
+#ifdef SQLITE_CORE
   SQLITE_EXTENSION_INIT2(pApi);
+#else
+  // Set the API table once: loads on several connections in several threads
+  // would otherwise store it while functions already loaded read it (a data
+  // race, even though every load passes the same table).
+  static std::once_flag api_set;
+  std::call_once(api_set, [pApi] { SQLITE_EXTENSION_INIT2(pApi); });
+#endif
   return kstatsql::vtab::register_on(db, nullptr, pzErrMsg);
 }
 

@@ -125,3 +125,31 @@ TEST_CASE("sql_glob and sql_like do not recurse or backtrack exponentially", "[e
   CHECK(sql_glob(pat + "*b", forty + "b"));
   CHECK(sql_like(like + "%b", forty + "B"));
 }
+
+TEST_CASE("sql_glob and sql_like read bytes as SQLite does: ill-formed UTF-8 and NUL", "[match]") {
+  // SQLite reads a lead byte with every continuation byte after it, and an
+  // ill-formed value as U+FFFD; a stray continuation byte is itself.
+  const std::vector<std::pair<std::string, std::string>> cases = {{"\xed", "\xfb"},
+                                                                  {"\xc3", "\xe9"},
+                                                                  {"?", "\xe2\x82"},
+                                                                  {"a?b",
+                                                                   "a\xf0\x80\x80\x80\x80"
+                                                                   "b"},
+                                                                  {"[\xed]", "\xc0"},
+                                                                  {"\x80", "\x80"},
+                                                                  {"\x80", "\x81"},
+                                                                  {"_", "\xff\xbf"},
+                                                                  {"%\xed%", "x\xfb\x80y"},
+                                                                  {"*\xc3\xa9", "caf\xc3\xa9"},
+                                                                  {"[\x80-\xbf]", "\x90"},
+                                                                  {"\xef\xbf\xbd", "\xc1\x81"}};
+  for (const auto& [p, t] : cases) {
+    INFO("pattern " << p << " text " << t);
+    CHECK(sql_glob(p, t) == (sqlite3_strglob(p.c_str(), t.c_str()) == 0));
+    CHECK(sql_like(p, t) == (sqlite3_strlike(p.c_str(), t.c_str(), 0) == 0));
+  }
+  CHECK(sql_glob("\xed", "\xfb"));  // both read as U+FFFD
+  // A pattern or text ends at its first NUL byte, as SQLite's C strings do.
+  CHECK(sql_glob("a", std::string_view("a\0b", 3)));
+  CHECK(sql_like(std::string_view("a\0z", 3), "A"));
+}

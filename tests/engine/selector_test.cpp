@@ -316,3 +316,20 @@ TEST_CASE("Selector matching from many threads", "[engine]") {
   for (auto& th : threads) th.join();
   for (int h : hits) CHECK(h == 4000);
 }
+
+TEST_CASE("EREs with stacked ? * + are weighed (regcomp's closures take minutes)",
+          "[engine][selector]") {
+  // Found by shell_args_fuzz: glibc's regcomp ran over 20 s on the second and
+  // 300 s on a variant of the first (two bytes other than a and b).
+  for (const char* spec :
+       {"::/)+++++++++++a+++b\?\?\?\?\?++++++++a+++b\?\?\?\?\?\?\?\?)+++t/:",
+        "::/)++++++++a+++b\?\?\?\?\?++++++++/:", "::/a\?\?\?\?\?\?\?\?\?\?\?\?\?/:"}) {
+    INFO(spec);
+    REQUIRE_THROWS_WITH(kstatsql::engine::Selector::parse(spec),
+                        Catch::StartsWith("selector: regular expression too complex"));
+  }
+  for (const char* spec : {"::/^cpu[0-9]*$/:", "::/a?b?c?d?e?/:", "::/(ab)*c+d?/:"}) {
+    INFO(spec);
+    CHECK_NOTHROW(kstatsql::engine::Selector::parse(spec));
+  }
+}

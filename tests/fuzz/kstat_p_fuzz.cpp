@@ -1,0 +1,9 @@
+// libFuzzer target: arbitrary bytes through the kstat -p text parser, then read in
+// full and written back as -p text and -j JSON, which must load back equal
+// (tests/fuzz/dump_fuzz.hpp says what is a finding).
+//   build-fuzz/kstat_p_fuzz -max_len=65536 WORK_DIR tests/fuzz/corpus/kstat_p_fuzz
+#include "fuzz/dump_fuzz.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return kstatsql::fuzz::fuzz_dump(data, size, kstatsql::engine::file::parse_kstat_text);
+}
