@@ -69,6 +69,7 @@ KssSource::KssSource(std::string path) : path_(std::move(path)) {
   }
   fd_ = fd;
   map_ = static_cast<const std::byte*>(m);
+  guard_ = std::make_unique<kss::MapGuard>(map_, size_);
   // Keyed queries jump around: no read-ahead around each fault, and no 2 MiB
   // mappings of large page-cache folios (one point read would map 2 MiB).
   (void)::madvise(m, size_, MADV_RANDOM);
@@ -79,6 +80,7 @@ KssSource::KssSource(std::string path) : path_(std::move(path)) {
     validate_file_header();
     scan_blocks();
   } catch (...) {
+    guard_.reset();
     ::munmap(m, size_);
     ::close(fd_);
     throw;
@@ -88,6 +90,7 @@ KssSource::KssSource(std::string path) : path_(std::move(path)) {
 }
 
 KssSource::~KssSource() {
+  guard_.reset();  // unguard before unmapping
   if (map_) ::munmap(const_cast<std::byte*>(map_), size_);
   if (fd_ >= 0) ::close(fd_);
 }
@@ -95,7 +98,9 @@ KssSource::~KssSource() {
 void KssSource::check_size() {
   if (truncated_to_ < 0) {
     struct stat st {};
-    if (::fstat(fd_, &st) != 0 || static_cast<std::uint64_t>(st.st_size) >= size_) return;
+    if (::fstat(fd_, &st) != 0) return;
+    const bool shrunk = static_cast<std::uint64_t>(st.st_size) < size_;
+    if (!shrunk && !guard_->faulted()) return;
     truncated_to_ = st.st_size;
     // Zero pages over what the file lost: a view handed out earlier then
     // reads zeros instead of raising SIGBUS.
