@@ -1,6 +1,6 @@
 // engine/rates.hpp — deltas and rates between a generation and the previous one.
 //
-// The rules are iostat's (kstat-facts.md §3.6):
+// The rules are iostat's (docs/reports.md):
 //  * The previous sample of kstat i is the same identity (module, instance,
 //    name, unit) in the generation that was current before, if that
 //    generation read it. A kstat whose crtime or id changed in between was

@@ -3,7 +3,7 @@
 // A raw kstat is an opaque C struct. kstat(8) decodes a few of them
 // (ks_raw_lookup) and prints their fields as statistics; kstatsql does the same
 // so they appear in `named` and feed the typed tables (sysinfo, vminfo, var,
-// ncstats, mntinfo, cpu_stat). Everything here follows kstat-facts.md §1.5/§2:
+// ncstats, mntinfo, cpu_stat). Everything here follows docs/raw-kstats.md:
 //
 //  * The decoder is chosen by kstat(8)'s lookup key: the module and the name
 //    with every digit removed, joined by ':' (cpu_stat:3:cpu_stat3 →
@@ -125,7 +125,7 @@ struct CpuStat {
   CpuVminfo cpu_vminfo;
 };
 
-// The layouts in kstat-facts.md §2.7–§2.10 (gcc, x86_64; the same on ILP32).
+// The layouts in docs/raw-kstats.md (gcc, x86_64; the same on ILP32).
 static_assert(sizeof(Sysinfo) == 24 && sizeof(Vminfo) == 48 && sizeof(Var) == 60);
 static_assert(sizeof(Ncstats) == 32);
 static_assert(sizeof(MntinfoKstat) == 492 && alignof(MntinfoKstat) == 4);

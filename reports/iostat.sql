@@ -9,7 +9,7 @@
 --
 -- The numbers are the io table's hidden iostat columns (vtab/io_table.cpp),
 -- computed by iostat's formulas over the interval since the previous
--- generation (kstat-facts.md §3.6). The first run of a connection has no
+-- generation (docs/reports.md). The first run of a connection has no
 -- previous generation: it covers the time since the kstat's crtime, like
 -- iostat's first line ("since boot"). Values are rounded as iostat prints
 -- them (%6.1f, and %3.0f for %w and %b).

@@ -3,7 +3,7 @@
 --   kstatsql --report mpstat 1 5
 --
 -- One row per CPU (one cpu:N:sys kstat each), computed as illumos mpstat.c
--- does (kstat-facts.md §3.6), over the interval since the previous
+-- does (docs/reports.md), over the interval since the previous
 -- generation; the first run of a connection counts from zero, so it shows
 -- averages since boot, like mpstat's first lines.
 --

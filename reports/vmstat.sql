@@ -3,7 +3,7 @@
 --   kstatsql --report vmstat 1 5
 --
 -- One row for the whole system, computed as illumos vmstat.c does
--- (kstat-facts.md §3.6), over the interval since the previous generation. The
+-- (docs/reports.md), over the interval since the previous generation. The
 -- first run of a connection has no previous generation: every delta counts
 -- from zero and the interval from crtime, so it shows averages since boot,
 -- like vmstat's first line. (On Linux the sysinfo/vminfo sums behind r b w

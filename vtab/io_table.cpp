@@ -55,7 +55,7 @@ enum class Col : int {
   pct_b
 };
 
-// iostat -x's columns for the current row (kstat-facts.md §3.6): the interval
+// iostat -x's columns for the current row (docs/reports.md): the interval
 // is Δsnaptime (since crtime on a first sample; 1 s when zero), reads/writes
 // deltas are 32-bit wrap-safe, byte counts 64-bit, times saturated (rates.hpp).
 double iostat_column(Cursor& c, Col col) {

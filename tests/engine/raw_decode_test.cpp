@@ -1,5 +1,5 @@
 // Raw kstat decoders: byte-exact decoding of hand-built structs at the offsets
-// of kstat-facts.md §2, kstat(8)'s names and types, size rules, encoders.
+// of docs/raw-kstats.md, kstat(8)'s names and types, size rules, encoders.
 #include "engine/raw_decode.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
 // tests/shell/kstat_mode_test.cpp — `kstatsql kstat`: options, matching,
-// output bytes (fixtures in tests/data/shell/ written from kstat-facts.md §1.7),
+// output bytes (fixtures in tests/data/shell/ written from docs/kstat-mode.md),
 // exit codes, intervals, and the replay of a real kstat -p dump.
 #include <catch2/catch.hpp>
 

@@ -3,7 +3,7 @@
 // The exact numbers come from tests/support/report_machine.hpp: generation 1
 // covers the 10 s since crtime (first/10 per second), generation 2 exactly
 // 1 s (step per second). Each expectation below is worked out by hand from
-// the values listed there, with the formulas of kstat-facts.md §3.6.
+// the values listed there, with the formulas of docs/reports.md
 #include <catch2/catch.hpp>
 
 #include <fstream>

@@ -1,6 +1,6 @@
 // engine/sources/dump/dump_writer.hpp — kstat(8)'s -p / -C / -l text and -j JSON output.
 //
-// Byte-compatible with illumos kstat(8) (kstat-facts.md §1.4, §1.7) for the
+// Byte-compatible with illumos kstat(8) (docs/kstat-mode.md, §1.7) for the
 // data kstat(8) can show, so `kstatsql convert` and the shell's kstat mode
 // print what kstat(8) would:
 //  * kstats ordered by module (strcasecmp), instance (numeric), name

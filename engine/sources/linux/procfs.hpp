@@ -95,7 +95,7 @@ class StatList {
   std::vector<NamedStat> stats_;
 };
 
-// ---- /proc/spl/kstat (kstat-facts.md §8) ----
+// ---- /proc/spl/kstat (docs/linux-mapping.md) ----
 
 // Line 1 of an SPL kstat file: "kid type 0xflags ndata data_size crtime snaptime".
 struct SplHeader {

@@ -1,7 +1,7 @@
 /*
  * tests/fakes/illumos/nfs/nfs_clnt.h — struct mntinfo_kstat behind
  * nfs:<minor>:mntinfo (illumos usr/src/uts/common/nfs/nfs_clnt.h;
- * kstat-facts.md §2.10). Written for this project.
+ * docs/raw-kstats.md). Written for this project.
  */
 #ifndef KSTATSQL_FAKE_NFS_NFS_CLNT_H
 #define KSTATSQL_FAKE_NFS_NFS_CLNT_H

@@ -1,6 +1,6 @@
 /*
  * tests/fakes/illumos/sys/dnlc.h — struct ncstats behind unix:0:ncstats
- * (illumos sys/dnlc.h; kstat-facts.md §2.9). Written for this project.
+ * (illumos sys/dnlc.h; docs/raw-kstats.md). Written for this project.
  */
 #ifndef KSTATSQL_FAKE_SYS_DNLC_H
 #define KSTATSQL_FAKE_SYS_DNLC_H

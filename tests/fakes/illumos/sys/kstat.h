@@ -3,7 +3,7 @@
  * from userland, for building engine/sources/illumos/illumos_source.cpp and the fake libkstat
  * on Linux. Layouts follow usr/src/uts/common/sys/kstat.h (LP64); every size
  * and offset is checked below against the documented values
- * (/work/shared/reference/kstat-facts.md §2). Declarations written for this
+ * (/work/shared/reference/docs/raw-kstats.md). Declarations written for this
  * project; only the names and layouts are the ABI's.
  */
 #ifndef KSTATSQL_FAKE_SYS_KSTAT_H
@@ -142,7 +142,7 @@ typedef struct kstat_timer {
 #ifdef __cplusplus
 } /* extern "C" */
 
-/* The documented LP64 layouts (kstat-facts.md §2.2–2.6). */
+/* The documented LP64 layouts (docs/raw-kstats.md). */
 static_assert(sizeof(kstat_t) == 184, "kstat_t is 184 bytes on LP64");
 static_assert(offsetof(kstat_t, ks_crtime) == 0);
 static_assert(offsetof(kstat_t, ks_next) == 8);

@@ -1,7 +1,7 @@
 /*
  * tests/fakes/illumos/sys/sysinfo.h — the raw structs behind unix:0:sysinfo,
  * unix:0:vminfo and cpu_stat:N:cpu_statN (illumos usr/src/uts/common/sys/sysinfo.h),
- * field lists and sizes from kstat-facts.md §2.7. Written for this project.
+ * field lists and sizes from docs/raw-kstats.md Written for this project.
  */
 #ifndef KSTATSQL_FAKE_SYS_SYSINFO_H
 #define KSTATSQL_FAKE_SYS_SYSINFO_H

@@ -1,6 +1,6 @@
 /*
  * tests/fakes/illumos/sys/var.h — struct var behind unix:0:var (illumos
- * usr/src/uts/common/sys/var.h; kstat-facts.md §2.8). Written for this project.
+ * usr/src/uts/common/sys/var.h; docs/raw-kstats.md). Written for this project.
  */
 #ifndef KSTATSQL_FAKE_SYS_VAR_H
 #define KSTATSQL_FAKE_SYS_VAR_H

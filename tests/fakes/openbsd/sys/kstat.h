@@ -2,7 +2,7 @@
  * tests/fakes/openbsd/sys/kstat.h — OpenBSD's /dev/kstat interface (sys/sys/kstat.h
  * v1.4): struct kstat_req, struct kstat_kv, the ioctls and the kv type and
  * unit numbers, for building engine/sources/openbsd/openbsd_source.cpp on Linux. Layouts
- * checked against kstat-facts.md §4 (amd64). Written for this project.
+ * checked against docs/platforms.md (amd64). Written for this project.
  */
 #ifndef KSTATSQL_FAKE_OPENBSD_SYS_KSTAT_H
 #define KSTATSQL_FAKE_OPENBSD_SYS_KSTAT_H
