@@ -95,7 +95,7 @@ KssSource::~KssSource() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void KssSource::check_size() {
+void KssSource::check_size() const {
   if (truncated_to_ < 0) {
     struct stat st {};
     if (::fstat(fd_, &st) != 0) return;
@@ -116,6 +116,9 @@ void KssSource::check_size() {
 }
 
 void KssSource::fail(std::uint64_t offset, const std::string& what) const {
+  // Bytes that went bad because the file shrank under the mapping (zero pages
+  // now) are the truncation, not damage: say so.
+  if (fd_ >= 0) check_size();
   throw Error(Errc::parse, path_ + ": offset " + std::to_string(offset) + ": " + what);
 }
 

@@ -81,7 +81,9 @@ class KssSource final : public Source {
   };
   [[noreturn]] void fail(std::uint64_t offset, const std::string& what) const;
   // Throws Error(io) once the file is shorter than the mapping (see above).
-  void check_size();
+  // Throws the truncation error once the file is shorter than mapped (or a
+  // SIGBUS hit the mapping); const so that fail() can prefer it.
+  void check_size() const;
   void validate_file_header();
   void scan_blocks();
   void check_meta(std::size_t g);
@@ -100,7 +102,7 @@ class KssSource final : public Source {
   std::size_t size_ = 0;
   std::unique_ptr<kss::MapGuard> guard_;  // SIGBUS on lost pages -> zero pages
   int fd_ = -1;                           // kept open for check_size()
-  std::int64_t truncated_to_ = -1;        // the size found by check_size(), or -1
+  mutable std::int64_t truncated_to_ = -1;        // the size found by check_size(), or -1
   std::string host_, sysname_, warnings_;
   std::int64_t torn_at_ = -1;
   std::uint64_t valid_end_ = 0;
