@@ -100,9 +100,9 @@ class KssSource final : public Source {
   std::string path_;
   const std::byte* map_ = nullptr;
   std::size_t size_ = 0;
-  std::unique_ptr<kss::MapGuard> guard_;  // SIGBUS on lost pages -> zero pages
-  int fd_ = -1;                           // kept open for check_size()
-  mutable std::int64_t truncated_to_ = -1;        // the size found by check_size(), or -1
+  std::unique_ptr<kss::MapGuard> guard_;    // SIGBUS on lost pages -> zero pages
+  int fd_ = -1;                             // kept open for check_size()
+  mutable std::int64_t truncated_to_ = -1;  // the size found by check_size(), or -1
   std::string host_, sysname_, warnings_;
   std::int64_t torn_at_ = -1;
   std::uint64_t valid_end_ = 0;
