@@ -373,6 +373,45 @@ std::size_t re_weight(std::string_view re) {
   return w.total();
 }
 
+// `re` with each run of stacked '*', '+' and '?' after an atom written as
+// the one quantifier it equals ("a+++" is "a+", "a???" is "a?", any mix is
+// "a*"). regcomp builds a node per quantifier and closes over them, so
+// "c?????++++++" alone costs a second and "(c?????++++++d????????)+++" over
+// a minute; the single quantifier matches the same strings. A run after no
+// atom (at the start, after '(' or '|') is left as written.
+std::string collapse_quantifiers(std::string_view re) {
+  std::string out;
+  out.reserve(re.size());
+  const std::size_t n = re.size();
+  bool after_atom = false;
+  for (std::size_t i = 0; i < n;) {
+    const char c = re[i];
+    if ((c == '*' || c == '+' || c == '?') && after_atom) {
+      std::size_t j = i;
+      bool plus = false, opt = false;
+      for (; j < n && (re[j] == '*' || re[j] == '+' || re[j] == '?'); ++j) {
+        plus = plus || re[j] != '?';
+        opt = opt || re[j] != '+';
+      }
+      out += plus && opt ? '*' : plus ? '+' : '?';
+      after_atom = false;
+      i = j;
+      continue;
+    }
+    std::size_t end = i + 1;
+    if (c == '\\') {
+      end = std::min(n, i + 2);
+    } else if (c == '[') {
+      end = std::min(n, bracket_end(re, i) + 1);
+    }
+    out.append(re.substr(i, end - i));
+    after_atom = !(c == '(' || c == '|' || c == '^' || c == '{' || c == '}' || c == '*' ||
+                   c == '+' || c == '?');
+    i = end;
+  }
+  return out;
+}
+
 // What kstat(8)'s EREs cannot hold but glibc's regcomp would take: a
 // back-reference \1..\9 (not part of POSIX EREs; with one, matching is
 // exponential: "(a*)(a*)(a*)\3\2\1b" takes seconds on 100 bytes), and groups
@@ -425,11 +464,12 @@ std::shared_ptr<const Regex> compile_regex(std::string_view body, std::string& e
     error = why;
     return nullptr;
   }
-  if (re_weight(body) > kMaxReWeight) {
+  std::string simple = collapse_quantifiers(body);
+  if (re_weight(simple) > kMaxReWeight) {
     error = "regular expression too complex (bounds above 255, or nested repetition)";
     return nullptr;
   }
-  auto re = std::make_shared<const Regex>(std::string(body), error);
+  auto re = std::make_shared<const Regex>(simple, error);
   if (!re->ok()) return nullptr;
   return re;
 }
