@@ -278,4 +278,13 @@ std::size_t Generation::arena_bytes() const {
   return arena_.bytes_reserved();
 }
 
+void Generation::check_intact_slow() const {
+  const std::uint64_t now = Source::damage_epoch().load(std::memory_order_acquire);
+  {
+    std::lock_guard<std::mutex> lock(src_->source->mutex());
+    src_->source->check_intact();  // throws when this source's views went bad
+  }
+  damage_seen_.store(now, std::memory_order_relaxed);  // another source's damage: not ours
+}
+
 }  // namespace kstatsql::engine

@@ -94,6 +94,16 @@ class Generation {
 
   std::size_t arena_bytes() const;
 
+  // Throws Error when bytes this generation handed out went bad after they
+  // were read (Source::check_intact: a mapped .kss cut by another process);
+  // one atomic load per call while no source anywhere reported damage.
+  // Tables call it after every row and column they produce.
+  void check_intact() const {
+    if (Source::damage_epoch().load(std::memory_order_acquire) !=
+        damage_seen_.load(std::memory_order_relaxed))
+      check_intact_slow();
+  }
+
   // The generation that was current when this one started (for deltas), if
   // it is still alive. Cursors take a strong reference at open.
   std::shared_ptr<const Generation> previous() const { return previous_.lock(); }
@@ -125,6 +135,8 @@ class Generation {
   std::weak_ptr<const Generation> previous_;
   std::int64_t recorded_;
   mutable std::atomic<bool> full_scan_hinted_{false};
+  mutable std::atomic<std::uint64_t> damage_seen_{Source::damage_epoch().load()};
+  void check_intact_slow() const;
   std::shared_ptr<SourceHandle> src_;
   std::uint64_t number_;
   std::shared_ptr<Counters> counters_;

@@ -13,6 +13,8 @@
 // threads) may share one Source object safely.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -144,9 +146,22 @@ class Source {
   // Problems found at open that did not stop it (a torn tail), "" when none.
   virtual std::string warnings() const { return {}; }
 
+  // --- Damage: bytes handed out that went bad after they were read. ---
+  // A source whose views point into storage that can change under them (a
+  // mapped .kss cut by another process reads zeros where its pages were)
+  // bumps damage_epoch() when that happens; a reader compares one counter per
+  // row and, when it moved, asks check_intact(), which throws Error naming
+  // the damage if this source's views are among those gone bad. REQUIRES
+  // (check_intact): mutex().
+  virtual void check_intact() const {}
+  static std::atomic<std::uint64_t>& damage_epoch() noexcept { return damage_epoch_; }
+
  private:
   mutable std::mutex mu_;
   std::uint64_t epoch_ = 0;
+  // Lock-free, so the SIGBUS handler of a mapped source may bump it.
+  static constinit std::atomic<std::uint64_t> damage_epoch_;
+  static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 };
 
 // Opens a source from a spec (engine/sources/open_source.hpp provides the

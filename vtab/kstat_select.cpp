@@ -114,6 +114,7 @@ struct KstatSelect : detail::SessionTable, RowsPerKstat {
   static void next(SelectCursor& c) {
     ++c.s;
     settle(c);
+    c.gen->check_intact();  // as the kstat tables do (vtab/module_impl.hpp)
   }
 
   static void column(SelectCursor& c, sqlite3_context* ctx, int col) {
@@ -153,6 +154,7 @@ struct KstatSelect : detail::SessionTable, RowsPerKstat {
       default:
         result_identity(ctx, c.header(), col);
     }
+    c.gen->check_intact();
   }
 };
 

@@ -56,7 +56,13 @@ struct KstatModule : SessionTable {
     Impl::first(c);
   }
 
-  static void next(Cursor& c) { Impl::next(c); }
+  // Both check the generation is intact after producing, so a value read
+  // from bytes lost under the statement (a .kss truncated while mapped reads
+  // zeros there) fails the statement instead of reaching a result.
+  static void next(Cursor& c) {
+    Impl::next(c);
+    c.gen->check_intact();
+  }
 
   static void column(Cursor& c, sqlite3_context* ctx, int col) {
     if (col == c.table()->spec->ncolumns()) {
@@ -64,6 +70,7 @@ struct KstatModule : SessionTable {
     } else {
       Impl::column(c, ctx, col);
     }
+    c.gen->check_intact();
   }
 
   static sqlite3_int64 rowid(const Cursor& c) { return Impl::rowid(c); }

@@ -107,6 +107,7 @@ void KssSource::check_size() const {
     const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
     const std::uint64_t from = (static_cast<std::uint64_t>(st.st_size) + page - 1) / page * page;
     if (from < size_) {
+      guard_->mark();  // before the zeros appear, so a reader seeing them sees the mark
       (void)::mmap(const_cast<std::byte*>(map_) + from, size_ - from, PROT_READ,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     }

@@ -55,6 +55,8 @@ class KssSource final : public Source {
   }
   void enumerate(Arena& arena, std::vector<KstatHeader>& out) override;
   void read(const KstatHeader& header, Arena& arena, KstatData& out) override;
+  // Throws Error(io) "truncated to N bytes while open" once the file shrank.
+  void check_intact() const override { check_size(); }
   std::size_t recorded_count() const override { return blocks_.size(); }
   void enumerate_recorded(std::size_t g, Arena& arena, std::vector<KstatHeader>& out) override;
   std::int64_t recorded_time(std::size_t g) const override { return blocks_.at(g).wall_ns; }

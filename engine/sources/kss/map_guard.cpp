@@ -5,6 +5,8 @@
 // plain system call.
 #include "engine/sources/kss/map_guard.hpp"
 
+#include "engine/source.hpp"
+
 #include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -39,6 +41,7 @@ void on_sigbus(int sig, siginfo_t* info, void* context) {
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (m == MAP_FAILED) break;  // cannot repair: fall through to the previous action
     s.faulted.store(true, std::memory_order_release);
+    Source::damage_epoch().fetch_add(1, std::memory_order_acq_rel);
     return;  // the faulting access is retried and reads zeros
   }
   if (g_previous.sa_flags & SA_SIGINFO) {
@@ -86,6 +89,12 @@ MapGuard::MapGuard(const std::byte* base, std::size_t size) noexcept {
 
 MapGuard::~MapGuard() {
   if (slot_ >= 0) g_slots[slot_].base.store(0, std::memory_order_release);
+}
+
+void MapGuard::mark() noexcept {
+  if (slot_ < 0) return;
+  g_slots[slot_].faulted.store(true, std::memory_order_release);
+  Source::damage_epoch().fetch_add(1, std::memory_order_acq_rel);
 }
 
 bool MapGuard::faulted() const noexcept {

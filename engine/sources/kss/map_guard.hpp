@@ -27,6 +27,9 @@ class MapGuard {
   bool guarded() const noexcept { return slot_ >= 0; }
   // True once a SIGBUS inside the mapping was turned into zero pages.
   bool faulted() const noexcept;
+  // Marks the mapping as faulted (its owner replaced pages with zeros itself)
+  // and bumps Source::damage_epoch(), so readers of earlier views notice.
+  void mark() noexcept;
 
   static constexpr int kMaxGuards = 1024;
 

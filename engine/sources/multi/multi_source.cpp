@@ -75,6 +75,10 @@ class MultiSource final : public Source {
     return d + ")";
   }
 
+  void check_intact() const override {
+    for (const Child& c : children_) c.src->check_intact();
+  }
+
   bool changed() override {
     bool any = false;
     for (Child& c : children_) any = c.src->changed() || any;  // ask every child
