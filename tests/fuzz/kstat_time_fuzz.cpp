@@ -81,9 +81,10 @@ std::optional<Shape> reference(std::string_view s) {
       (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
     return std::nullopt;
   std::size_t i = 19;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
+  if (i < s.size() && s[i] == '.') {  // a fraction has at least one digit
+    const std::size_t from = ++i;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == from) return std::nullopt;
   }
   if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) ++i;
   if (i != s.size()) return std::nullopt;
