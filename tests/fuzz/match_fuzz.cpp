@@ -59,15 +59,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // or '[^' is a member, not the end): POSIX and engine/pattern.hpp make it an
   // ordinary character; glibc's fnmatch matches nothing for some ("[a-",
   // "[[.", "[]x-"), so such patterns have no oracle.
+  // With escapes, a backslash inside a bracket quotes the next byte (a quoted
+  // ']' is a member, not the end).
+  const bool escapes = flags & 8, leading_dir = flags & 16;
   bool unterminated = false;
   for (std::size_t at = pat.find('['); at != std::string::npos && !unterminated;
        at = pat.find('[', at + 1)) {
     std::size_t i = at + 1;
     if (i < pat.size() && (pat[i] == '!' || pat[i] == '^')) ++i;
     if (i < pat.size() && pat[i] == ']') ++i;
-    unterminated = pat.find(']', i) == std::string::npos;
+    while (i < pat.size() && pat[i] != ']') i += escapes && pat[i] == '\\' ? 2 : 1;
+    unterminated = i >= pat.size();
   }
-  const bool escapes = flags & 8, leading_dir = flags & 16;
   // With escapes, a pattern ending in an unpaired '\\' is unspecified by
   // POSIX: glibc matches nothing, glob_match a literal backslash.
   std::size_t trailing = 0;
