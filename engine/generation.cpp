@@ -40,6 +40,8 @@ const std::vector<std::string>* scope_list(const PartScope& s, KeyCol col) noexc
 // False when no kstat of a part with scope `s` can satisfy `f`.
 bool may_reach(const PartScope& s, const Filter& f) noexcept {
   if (f.empty_result) return false;
+  if (f.type && std::find(s.not_types.begin(), s.not_types.end(), *f.type) != s.not_types.end())
+    return false;
   for (const Predicate& p : f.preds) {
     if (p.op == MatchOp::eq && (p.col == KeyCol::module || p.col == KeyCol::name)) {
       const std::vector<std::string>& never = p.col == KeyCol::module ? s.not_modules : s.not_names;

@@ -217,7 +217,7 @@ bool Predicate::matches(std::int64_t value) const noexcept {
 }
 
 bool Filter::matches_header(const KstatHeader& h) const noexcept {
-  if (empty_result) return false;
+  if (empty_result || (type && h.type != *type)) return false;
   for (const Predicate& p : preds) {
     switch (p.col) {
       case KeyCol::module:

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <vector>
 
 #include "engine/kstat.hpp"
@@ -36,6 +37,9 @@ struct Predicate {
 struct Filter {
   std::vector<Predicate> preds;
   bool empty_result = false;  // a NULL or impossible constraint: nothing matches
+  // Only kstats of this type (set by a table that shows one type, e.g. io),
+  // so parts that never have it are not listed.
+  std::optional<KstatType> type;
 
   bool matches_header(const KstatHeader& h) const noexcept;
   bool has_statistic() const noexcept;

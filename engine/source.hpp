@@ -56,6 +56,7 @@ struct PartScope {
   std::vector<std::string> classes;
   std::vector<std::string> not_modules;  // with modules empty: modules it never has
   std::vector<std::string> not_names;    // with names empty: names it never has
+  std::vector<KstatType> not_types;      // kstat types it never has (a filter's `type`)
 };
 
 class Source {

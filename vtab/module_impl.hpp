@@ -49,6 +49,9 @@ struct KstatModule : SessionTable {
 
   static void filter(Cursor& c, int idx_num, const char* idx_str, int argc, sqlite3_value** argv) {
     c.filter = decode_filter(idx_str, argc, argv);
+    // A table of one kstat type: parts of a partitioned source that never
+    // have it are not listed.
+    if constexpr (requires { Impl::kOnlyType; }) c.filter.type = Impl::kOnlyType;
     c.need_data = (idx_num & 1) != 0;
     c.stat_filter = c.filter.has_statistic();
     c.gen->match(c.filter, c.kstats);

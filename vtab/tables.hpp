@@ -26,6 +26,7 @@ struct NamedTable : RowsPerKstat {
 
 // One row per io kstat (vtab/io_table.cpp).
 struct IoTable : RowPerKstat {
+  static constexpr engine::KstatType kOnlyType = engine::KstatType::io;
   static void first(Cursor& c);
   static void next(Cursor& c);
   static void column(Cursor& c, sqlite3_context* ctx, int col);

@@ -61,6 +61,15 @@ inline std::shared_ptr<engine::Source> load_written(const std::string& text, Dum
 inline void round_trip(engine::Source& src, engine::DumpOptions::Format format, DumpParser parse,
                        int passes = 1) {
   std::string once = write_all(src, format);
+  // Nothing the writer writes (hidden and raw kstats only): no dump to load.
+  {
+    std::string none;
+    const std::vector<engine::DumpEntry> no_entries;
+    engine::DumpOptions o;
+    o.format = format;
+    engine::write_dump(no_entries, o, none);
+    if (once == none) return;
+  }
   for (int p = 1; p < passes; ++p) once = write_all(*load_written(once, parse), format);
   const std::shared_ptr<engine::Source> again = load_written(once, parse);
   const std::string twice = write_all(*again, format);
@@ -87,21 +96,19 @@ inline void round_trip(engine::Source& src, engine::DumpOptions::Format format, 
 // are), a ':' in a module or name (the field separator), an empty statistic
 // name (JSON takes one, -p text does not), or a statistic named like a
 // pseudo-statistic of the text format (crtime, snaptime, class), which then
-// appears twice; or no kstat the writers write (all hidden, as kstat(8) hides
-// kstat_* names), as the readers refuse an empty dump.
+// appears twice. Hidden kstats (kstat_* names, as kstat(8) hides them) are
+// never written, so their names do not count.
 inline bool round_trip_unsupported(engine::Source& src) {
   engine::Arena arena(4096);
   std::vector<engine::KstatHeader> headers;
   src.begin_generation();
   src.enumerate(arena, headers);
-  std::size_t visible = 0;
   auto bad = [](std::string_view s) {
     return s.find_first_of(std::string_view("\0\t\n\r", 4)) != std::string_view::npos ||
            (!s.empty() && (s.front() == ' ' || s.back() == ' '));
   };
   for (const auto& h : headers) {
     if (engine::kstat8::hidden(h)) continue;  // never written: kstat(8) hides it
-    ++visible;
     if (bad(h.module) || bad(h.name) || bad(h.klass)) return true;
     if (h.module.find(':') != std::string_view::npos || h.name.find(':') != std::string_view::npos)
       return true;
@@ -112,7 +119,7 @@ inline bool round_trip_unsupported(engine::Source& src) {
       if (bad(n) || n.empty() || n == "crtime" || n == "snaptime" || n == "class") return true;
     }
   }
-  return visible == 0;  // nothing written: the readers refuse an empty dump
+  return false;
 }
 
 // `text_passes` 0: no -p text round trip (kstat -j JSON and OpenBSD text,

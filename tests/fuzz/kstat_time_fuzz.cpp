@@ -2,7 +2,7 @@
 // three-generation recording made at start (2026-01-01T00:00:00Z, one second
 // later, one day later). The input is bound as the text argument.
 // Findings: a sanitizer report; no row and no error message; a well-formed
-// time ('YYYY-MM-DD[T ]HH:MM:SS[.digits][Z]', fields in range, at or after the
+// time ('YYYY-MM-DD[T ]HH:MM:SS[.1 to 9 digits][Z]', fields in range, at or after the
 // first generation) that selects another generation than the last one recorded
 // at or before it, or is refused. With KSTATSQL_FUZZ_TIME_RANGES=1, a time with
 // a field out of range (month 13, second 99) that is accepted is one too.
@@ -81,10 +81,10 @@ std::optional<Shape> reference(std::string_view s) {
       (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
     return std::nullopt;
   std::size_t i = 19;
-  if (i < s.size() && s[i] == '.') {  // a fraction has at least one digit
+  if (i < s.size() && s[i] == '.') {  // a fraction has 1 to 9 digits
     const std::size_t from = ++i;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == from) return std::nullopt;
+    if (i == from || i - from > 9) return std::nullopt;
   }
   if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) ++i;
   if (i != s.size()) return std::nullopt;

@@ -84,6 +84,7 @@ class DiskFamily final : public Family {
  public:
   using Family::Family;
   PartScope scope() const override { return {{}, {}, {"disk", "partition"}, {}}; }
+  bool has_io() const override { return true; }
   void enumerate(Lister& out) override;
   std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
                    int& err) override {

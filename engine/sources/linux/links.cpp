@@ -94,6 +94,21 @@ std::uint64_t link_state(const std::string& oper, const std::optional<std::strin
   return 0xffffffffu;
 }
 
+// ifspeed in b/s from the sysfs `speed` text (Mb/s; absent — EINVAL for no
+// link or a virtual device — or -1 mean unknown: 0). Returns an error naming
+// the file when the text is not a number or does not fit in 64 bits as b/s.
+std::string link_speed(const std::string& dir, const std::optional<std::string>& text,
+                       std::uint64_t& ifspeed, int& err) {
+  ifspeed = 0;
+  if (!text) return {};
+  auto n = procfs::parse_i64(*text);
+  if (!n) return fmt::format("{}speed:1: expected Mb/s, found '{}'", dir, *text);
+  if (*n > 0 && static_cast<std::uint64_t>(*n) > UINT64_MAX / 1000000)
+    return err = ERANGE, fmt::format("{}speed:1: {} Mb/s does not fit in 64 bits as b/s", dir, *n);
+  if (*n > 0) ifspeed = static_cast<std::uint64_t>(*n) * 1000000;
+  return {};
+}
+
 // Fills the link:0:<if> statistics from the interface directory `dir`
 // (ending in '/'), stamped `snaptime` (the source's clock). Returns an error
 // naming the file, errno in `err`, when a counter is missing (interface
@@ -119,25 +134,30 @@ std::string read_sysfs_link(const std::string& dir, std::int64_t snaptime, Arena
       msg = fmt::format("{}{}:1: expected a counter, found '{}'", dir, rel, *t);
     return n.value_or(0);
   };
-  const std::uint64_t rbytes = counter("statistics/rx_bytes"),
-                      obytes = counter("statistics/tx_bytes"),
-                      ipackets = counter("statistics/rx_packets"),
-                      opackets = counter("statistics/tx_packets"),
-                      ierrors = counter("statistics/rx_errors"),
-                      oerrors = counter("statistics/tx_errors"),
-                      collisions = counter("statistics/collisions"),
-                      multircv = counter("statistics/multicast");
-  if (!msg.empty()) return msg;
-  // speed: Mb/s; EINVAL (no link, virtual device) or -1 mean unknown → 0.
-  std::uint64_t ifspeed = 0;
-  if (auto sp = value("speed", false)) {
-    auto n = procfs::parse_i64(*sp);
-    if (!n) return fmt::format("{}speed:1: expected Mb/s, found '{}'", dir, *sp);
-    if (*n > 0 && static_cast<std::uint64_t>(*n) > UINT64_MAX / 1000000)
-      return err = ERANGE,
-             fmt::format("{}speed:1: {} Mb/s does not fit in 64 bits as b/s", dir, *n);
-    if (*n > 0) ifspeed = static_cast<std::uint64_t>(*n) * 1000000;
+  // Every statistics/* counter, each file read once; the illumos names below
+  // take theirs from this list (a counter missing from it is read, and fails,
+  // by name).
+  std::vector<std::string> names;
+  procfs::list_dir(dir + "statistics", names);
+  std::vector<std::pair<std::string, std::uint64_t>> all;
+  all.reserve(names.size());
+  for (std::string& n : names) {
+    const std::uint64_t v = counter("statistics/" + n);
+    if (!msg.empty()) return msg;
+    all.emplace_back(std::move(n), v);
   }
+  auto stat = [&](std::string_view n) {
+    for (const auto& [name, v] : all)
+      if (name == n) return v;
+    return counter("statistics/" + std::string(n));
+  };
+  const std::uint64_t rbytes = stat("rx_bytes"), obytes = stat("tx_bytes"),
+                      ipackets = stat("rx_packets"), opackets = stat("tx_packets"),
+                      ierrors = stat("rx_errors"), oerrors = stat("tx_errors"),
+                      collisions = stat("collisions"), multircv = stat("multicast");
+  if (!msg.empty()) return msg;
+  std::uint64_t ifspeed = 0;
+  if (std::string e = link_speed(dir, value("speed", false), ifspeed, err); !e.empty()) return e;
   const std::string oper = value("operstate", false).value_or("unknown");
   const std::uint64_t state =
       link_state(oper, oper == "up" ? std::nullopt : value("carrier", false));
@@ -162,12 +182,8 @@ std::string read_sysfs_link(const std::string& dir, std::int64_t snaptime, Arena
   s.add_u32("link_duplex", dup);
   s.add_str("operstate", oper);
   // Linux-only: every statistics/* counter under its own name.
-  std::vector<std::string> names;
-  procfs::list_dir(dir + "statistics", names);
-  for (const std::string& n : names) {
+  for (const auto& [n, v] : all) {
     if (n == "collisions") continue;  // already above under the same name
-    std::uint64_t v = counter("statistics/" + n);
-    if (!msg.empty()) return msg;
     s.add_u64(n, v);
   }
   out.named = s.finish();

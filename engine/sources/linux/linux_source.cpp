@@ -85,7 +85,10 @@ LinuxSource::LinuxSource(std::string proc_root, std::string sys_root,
   page_size_ = page > 0 ? static_cast<std::uint64_t>(page) : 4096;
   families_ = make_families(*this);
   ids_.resize(families_.size());
-  for (const auto& f : families_) scopes_.push_back(f->scope());
+  for (const auto& f : families_) {
+    scopes_.push_back(f->scope());
+    if (!f->has_io()) scopes_.back().not_types.push_back(KstatType::io);
+  }
   exclude_owned_keys();
 }
 

@@ -118,6 +118,9 @@ class Family {
   // list: any); LinuxSource adds the other families' modules to not_modules
   // of a family that lists no modules of its own.
   virtual PartScope scope() const = 0;
+  // Whether the family lists io kstats (disks, NFS mounts, SPL's io kstats);
+  // the io table does not list the others.
+  virtual bool has_io() const { return false; }
   // Lists the family's kstats. A missing file means no kstat, never an error.
   virtual void enumerate(Lister& out) = 0;
   // Fills `out` for one of its kstats, or returns the kstat's error message

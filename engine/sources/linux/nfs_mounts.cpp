@@ -98,6 +98,7 @@ class NfsFamily final : public Family {
  public:
   using Family::Family;
   PartScope scope() const override { return {{"nfs"}, {}, {"misc", "nfs"}, {}}; }
+  bool has_io() const override { return true; }
   void enumerate(Lister& out) override;
   std::string read(const KstatHeader& h, std::uint32_t kind, Arena& arena, KstatData& out,
                    int& err) override;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/sources/linux/families.hpp"
@@ -88,26 +89,48 @@ class SlabFamily final : public Family {
       return err = EINVAL, fmt::format("{}:1: expected 'slabinfo - version: 2.x'", in.path);
     if (static_cast<Kind>(kind) == Kind::failed)
       return err = EAGAIN, fmt::format("{}: now readable; list the caches again", in.path);
-    std::string msg;
-    std::optional<SlabLine> sl;
-    procfs::for_each_line(*in.text, [&](std::string_view line, std::size_t no) {
-      auto f = fields(line);
-      if (no == 1 || f.empty() || f[0] != h.name) return true;
-      sl = parse_slab_line(f);
-      if (!sl)
-        msg = fmt::format(
-            "{}:{}: expected 'name active num objsize objperslab pagesperslab : tunables N N N : "
-            "slabdata N N N'",
-            in.path, no);
-      return false;
-    });
-    if (!msg.empty()) return err = EINVAL, msg;
-    if (!sl) return err = ENOENT, fmt::format("{}: no cache {} (destroyed?)", in.path, h.name);
+    const Line* line = find_line(*in.text, h.name);
+    if (line == nullptr)
+      return err = ENOENT, fmt::format("{}: no cache {} (destroyed?)", in.path, h.name);
+    const std::optional<SlabLine> sl = parse_slab_line(fields(line->text));
+    if (!sl)
+      return err = EINVAL,
+             fmt::format(
+                 "{}:{}: expected 'name active num objsize objperslab pagesperslab : tunables N N "
+                 "N : slabdata N N N'",
+                 in.path, line->no);
     fill(h.name, *sl, arena, out);
     return {};
   }
 
  private:
+  struct Line {
+    std::string_view text;
+    std::size_t no;
+  };
+  // The first line of cache `name` in `text` (the generation's slabinfo),
+  // from an index built once per text, so reading every cache is linear in
+  // the file rather than quadratic.
+  const Line* find_line(const std::string& text, std::string_view name) {
+    if (index_text_ != &text || index_gen_ != generation()) {
+      index_.clear();
+      procfs::for_each_line(text, [&](std::string_view line, std::size_t no) {
+        const std::size_t b = line.find_first_not_of(" \t");
+        if (no == 1 || b == std::string_view::npos) return true;
+        const std::size_t e = line.find_first_of(" \t", b);
+        index_.emplace(line.substr(b, e == std::string_view::npos ? e : e - b), Line{line, no});
+        return true;
+      });
+      index_text_ = &text;
+      index_gen_ = generation();
+    }
+    auto it = index_.find(name);
+    return it == index_.end() ? nullptr : &it->second;
+  }
+  std::unordered_map<std::string_view, Line> index_;
+  const std::string* index_text_ = nullptr;
+  std::uint64_t index_gen_ = UINT64_MAX;
+
   // The first number of /sys/kernel/slab/<cache>/<file> ("123" or, for the
   // SLUB_STATS counters, "123 C0=100 C1=23"), if the file is there.
   std::optional<std::uint64_t> sysfs_number(std::string_view cache, std::string_view name) {
@@ -120,6 +143,9 @@ class SlabFamily final : public Family {
   }
 
   void fill(std::string_view cache, const SlabLine& sl, Arena& arena, KstatData& out);
+
+  std::uint64_t stats_gen_ = UINT64_MAX;  // the generation slub_stats_ is about
+  bool slub_stats_ = true;                // false: this kernel has no SLUB_STATS counters
 };
 
 // buf_size is what the cache's creator asked for (sysfs object_size; without
@@ -135,12 +161,22 @@ void SlabFamily::fill(std::string_view cache, const SlabLine& sl, Arena& arena, 
   if (auto align = sysfs_number(cache, "align")) s.add_u64("align", *align, Unit::bytes);
   s.add_u64("chunk_size", sl.objsize, Unit::bytes);
   s.add_u64("slab_size", sl.pagesperslab * page_size(), Unit::bytes);
-  auto fast = sysfs_number(cache, "alloc_fastpath"), slow = sysfs_number(cache, "alloc_slowpath");
-  if (fast && slow) s.add_u64("alloc", *fast + *slow);
-  fast = sysfs_number(cache, "free_fastpath"), slow = sysfs_number(cache, "free_slowpath");
-  if (fast && slow) s.add_u64("free", *fast + *slow);
-  if (auto v = sysfs_number(cache, "alloc_slab")) s.add_u64("slab_create", *v);
-  if (auto v = sysfs_number(cache, "free_slab")) s.add_u64("slab_destroy", *v);
+  // CONFIG_SLUB_STATS is the kernel's, so all caches have these counters or
+  // none: a cache whose sysfs directory is there (object_size read) but
+  // lacks alloc_fastpath settles it for the generation, sparing every other
+  // cache six failed opens.
+  if (stats_gen_ != generation()) stats_gen_ = generation(), slub_stats_ = true;
+  std::optional<std::uint64_t> fast;
+  if (slub_stats_) fast = sysfs_number(cache, "alloc_fastpath");
+  if (!fast && object_size) slub_stats_ = false;
+  if (slub_stats_) {
+    auto slow = sysfs_number(cache, "alloc_slowpath");
+    if (fast && slow) s.add_u64("alloc", *fast + *slow);
+    fast = sysfs_number(cache, "free_fastpath"), slow = sysfs_number(cache, "free_slowpath");
+    if (fast && slow) s.add_u64("free", *fast + *slow);
+    if (auto v = sysfs_number(cache, "alloc_slab")) s.add_u64("slab_create", *v);
+    if (auto v = sysfs_number(cache, "free_slab")) s.add_u64("slab_destroy", *v);
+  }
   s.add_u64("buf_avail", sl.num_objs - sl.active_objs);
   s.add_u64("buf_inuse", sl.active_objs);
   s.add_u64("buf_total", sl.num_objs);

@@ -323,6 +323,7 @@ class SplFamily final : public Family {
  public:
   using Family::Family;
   PartScope scope() const override { return {}; }
+  bool has_io() const override { return true; }
   void enumerate(Lister& out) override { walk(out, proc() + "/spl/kstat", "", 0); }
   std::string read(const KstatHeader& h, std::uint32_t, Arena& arena, KstatData& out,
                    int& err) override {

@@ -32,6 +32,17 @@ TEST_CASE("linux families: module and class constraints pick their families", "[
   CHECK(db.one("SELECT kstat_reads('read')") == "0");  // headers only
 }
 
+TEST_CASE("linux families: the io table lists only families that have io kstats",
+          "[engine][linux]") {
+  test::Db db(kTree);
+  const std::string io = db.one("SELECT count(*) FROM io");
+  CHECK(io != "0");
+  CHECK(db.one("SELECT kstat_reads('enumerated')") == io);  // the disk family only
+  CHECK(db.one("SELECT count(*) FROM kstat WHERE type = 'io'") == io);
+  CHECK(db.one("SELECT kstat_reads('enumerated')") ==
+        db.one("SELECT count(*) FROM kstat"));  // kstat lists every family
+}
+
 TEST_CASE("linux families: a full scan lists every family, in kstat(8) order", "[engine][linux]") {
   test::Db db(kTree);
   const test::Rows all = db.rows("SELECT module, instance, name FROM kstat");
