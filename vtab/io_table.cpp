@@ -96,8 +96,8 @@ double iostat_column(Cursor& c, Col col) {
 }
 
 void settle(Cursor& c) {
+  // c.kstats holds io kstats only: the filter's type (IoTable::kOnlyType).
   for (; c.k < c.kstats.size(); ++c.k) {
-    if (c.header().type != engine::KstatType::io) continue;
     const engine::KstatData& d = c.gen->data(c.index());
     if (d.ok() && d.io) {
       c.data = &d;

@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/sources/dump/dump_source.hpp"
 #include "engine/kstat_rules.hpp"
+#include "engine/sources/dump/dump_source.hpp"
 #include "engine/sources/dump/dump_writer.hpp"
 #include "fuzz/fuzz_support.hpp"
 
